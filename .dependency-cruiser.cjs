@@ -1,0 +1,103 @@
+// The import rules of ../shared/design/architecture.md ("Layout"), checked in CI.
+// core/    : shared kernel (error base class, findings, the code registry types). Pure.
+// edxml/   : pure; imports only core and I/O-free npm packages.
+// signature/, routing/: pure; may import edxml and core.
+// store/   : may import the pure folders and core.
+// queue/   : store, core and the pure folders.
+// ops/     : store, queue, core.
+// adapters/: everything below app.
+// cli/     : app (and, for offline commands, the pure folders).
+const IO_MODULES = '^(node:)?(net|http|https|http2|dgram|dns|tls|child_process|cluster)$';
+const IO_PACKAGES = '^(pg|ioredis|bullmq|undici|fastify|@fastify|@electric-sql|node-pg-migrate|pino|@bull-board)(/|$)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'pure-no-io',
+      comment: 'edxml, signature and routing never touch the network, a database or a queue.',
+      severity: 'error',
+      from: { path: '^src/(edxml|signature|routing|core)/' },
+      to: { path: [IO_MODULES, IO_PACKAGES], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'pure-no-io-resolved',
+      severity: 'error',
+      from: { path: '^src/(edxml|signature|routing|core)/' },
+      to: { path: '^node_modules/(pg|ioredis|bullmq|undici|fastify|@fastify|@electric-sql|node-pg-migrate|pino)/' },
+    },
+    {
+      name: 'edxml-imports-nothing-of-ours',
+      comment: 'The codec stands alone: only core.',
+      severity: 'error',
+      from: { path: '^src/edxml/' },
+      to: { path: '^src/', pathNot: '^src/(edxml|core)/' },
+    },
+    {
+      name: 'edxml-no-fs',
+      comment: 'The codec works on bytes it is given.',
+      severity: 'error',
+      from: { path: '^src/edxml/' },
+      to: { path: '^(node:)?fs(/promises)?$' },
+    },
+    {
+      name: 'signature-imports',
+      severity: 'error',
+      from: { path: '^src/signature/' },
+      to: { path: '^src/', pathNot: '^src/(signature|edxml|core)/' },
+    },
+    {
+      name: 'routing-imports',
+      severity: 'error',
+      from: { path: '^src/routing/' },
+      to: { path: '^src/', pathNot: '^src/(routing|edxml|core)/' },
+    },
+    {
+      name: 'core-imports-nothing',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: '^src/core/' },
+    },
+    {
+      name: 'store-imports',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: '^src/', pathNot: '^src/(store|core|edxml|signature|routing)/' },
+    },
+    {
+      name: 'queue-imports',
+      severity: 'error',
+      from: { path: '^src/queue/' },
+      to: { path: '^src/', pathNot: '^src/(queue|store|core|edxml|signature|routing)/' },
+    },
+    {
+      name: 'ops-imports',
+      severity: 'error',
+      from: { path: '^src/ops/' },
+      to: { path: '^src/', pathNot: '^src/(ops|store|queue|core|edxml|signature|routing)/' },
+    },
+    {
+      name: 'adapters-not-app-or-cli',
+      severity: 'error',
+      from: { path: '^src/adapters/' },
+      to: { path: '^src/(app\\.ts|cli/)' },
+    },
+    {
+      name: 'only-entry-points-import-app',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(cli/|app\\.ts$)' },
+      to: { path: '^src/app\\.ts$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
