@@ -4,6 +4,7 @@
 // signature/, routing/: pure; may import edxml and core.
 // store/   : may import the pure folders and core.
 // queue/   : store, core and the pure folders.
+// hub/     : the accept/inbox/trace services over store, queue and the pure folders.
 // ops/     : store, queue, core.
 // adapters/: everything below app.
 // cli/     : app (and, for offline commands, the pure folders).
@@ -74,6 +75,19 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/ops/' },
       to: { path: '^src/', pathNot: '^src/(ops|store|queue|core|edxml|signature|routing)/' },
+    },
+    {
+      name: 'hub-imports',
+      comment: 'The hub services orchestrate the pure folders, the store and the queue; never the edges.',
+      severity: 'error',
+      from: { path: '^src/hub/' },
+      to: { path: '^src/', pathNot: '^src/(hub|store|queue|core|edxml|signature|routing)/' },
+    },
+    {
+      name: 'config-only-for-entry-points',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(cli/|app\\.ts$|config\\.ts$)' },
+      to: { path: '^src/config\\.ts$' },
     },
     {
       name: 'adapters-not-app-or-cli',

@@ -1,0 +1,97 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { CodeTable } from '../../core/index.ts';
+import type { HubService } from '../../hub/hub-service.ts';
+import { nodeApi } from './node-api.ts';
+import { sendProblem } from './problem.ts';
+
+/** What the HTTP edge needs; everything else is behind `hub`. */
+export interface HttpAppDeps {
+  readonly hub: HubService;
+  /** The merged code registry (`src/errors.ts`). */
+  readonly codes: CodeTable;
+  /** A pino logger; when absent the app logs nothing (tests). */
+  readonly logger?: Logger;
+  /** Largest package accepted, in bytes. */
+  readonly maxPackageBytes: number;
+  /** Reported by /healthz. */
+  readonly version: string;
+  /** Extra plugins mounted by the composition root (VXP API, operator API), each with its prefix. */
+  readonly mounts?: ReadonlyArray<{ prefix: string; plugin: (app: FastifyInstance) => Promise<void> }>;
+}
+
+/** Builds the hub's Fastify instance without listening: tests use `inject()`, `serve` calls `listen()`. */
+export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // A package is read whole before it is checked; keep slow senders from holding sockets forever.
+    requestTimeout: 120_000,
+    connectionTimeout: 0,
+    keepAliveTimeout: 10_000,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
+    genReqId: () => crypto.randomUUID(),
+  }) as unknown as FastifyInstance;
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'lienthong node API',
+        version: deps.version,
+        description:
+          'Send edXML packages and statuses, read your inbox, fetch, acknowledge and trace. Every /v1 call needs `Authorization: Bearer <token>`. Errors are application/problem+json with a stable `code` (docs/errors.md).',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler(function errorHandler(error: FastifyError, request, reply) {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(reply, deps.codes, {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The package is larger than ${deps.maxPackageBytes} bytes.`,
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
+      return sendProblem(reply, deps.codes, {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send the edXML bytes as application/xml.',
+      });
+    }
+    if (error.validation || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return sendProblem(reply, deps.codes, { code: 'BAD_REQUEST', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, deps.codes, {
+      code: 'INTERNAL',
+      message: 'Internal error; nothing was accepted.',
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      deps.codes,
+      { code: 'MESSAGE_NOT_FOUND', message: `No route ${request.method} ${request.url}.` },
+      404,
+    ),
+  );
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', version: deps.version }));
+
+  await app.register(nodeApi({ hub: deps.hub, codes: deps.codes, maxPackageBytes: deps.maxPackageBytes }), {
+    prefix: '/v1',
+  });
+  for (const mount of deps.mounts ?? []) {
+    await app.register(mount.plugin, { prefix: mount.prefix });
+  }
+  return app;
+}

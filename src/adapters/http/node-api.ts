@@ -1,0 +1,198 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { CodeTable } from '../../core/index.ts';
+import type { HubFailure, HubService } from '../../hub/hub-service.ts';
+import type { NodeIdentity } from '../../hub/hub-types.ts';
+import { sendProblem } from './problem.ts';
+import { InboxItemSchema, MessageIdParams, ProblemSchema, ReceiptSchema, TraceSchema } from './schemas.ts';
+
+/** Options of the node API plugin. */
+export interface NodeApiOptions {
+  readonly hub: HubService;
+  /** Registry used to map codes to HTTP statuses. */
+  readonly codes: CodeTable;
+  /** Largest package accepted, in bytes. */
+  readonly maxPackageBytes: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The node the bearer token belongs to; set by the node API's auth hook. */
+    lienthongNode: NodeIdentity | null;
+  }
+}
+
+const problemResponses = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+
+/** The versioned node API (`/v1`): send, inbox, fetch, ack, trace. Every route needs a bearer token. */
+export function nodeApi(options: NodeApiOptions) {
+  const { hub, codes, maxPackageBytes } = options;
+
+  return async function nodeApiPlugin(app: FastifyInstance): Promise<void> {
+    app.decorateRequest('lienthongNode', null);
+    app.addContentTypeParser(
+      ['application/xml', 'text/xml'],
+      { parseAs: 'buffer', bodyLimit: maxPackageBytes },
+      (_request, body, done) => done(null, body),
+    );
+
+    app.addHook('onRequest', async function bearerAuth(request: FastifyRequest, reply: FastifyReply) {
+      const header = request.headers.authorization;
+      const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      const node = match?.[1] ? await hub.authenticate(match[1]) : null;
+      if (!node) {
+        return sendProblem(reply, codes, {
+          code: 'AUTH_REQUIRED',
+          message: 'A valid bearer token is required.',
+        });
+      }
+      request.lienthongNode = node;
+      return undefined;
+    });
+
+    const fail = (reply: FastifyReply, error: HubFailure) => sendProblem(reply, codes, error);
+    const nodeOf = (request: FastifyRequest): NodeIdentity => {
+      if (!request.lienthongNode) throw new Error('auth hook did not run');
+      return request.lienthongNode;
+    };
+
+    app.post(
+      '/messages',
+      {
+        schema: {
+          summary: 'Send an edXML package or status package',
+          description:
+            'Body: the edXML bytes (Content-Type: application/xml). Checked in order: size, codec, signature policy, sender served by the node, signer binding, routing; then stored in one transaction. The same bytes sent again return the first receipt with duplicate: true.',
+          tags: ['node'],
+          response: {
+            202: ReceiptSchema,
+            409: ProblemSchema,
+            413: ProblemSchema,
+            415: ProblemSchema,
+            422: ProblemSchema,
+            ...problemResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        if (!Buffer.isBuffer(body)) {
+          return sendProblem(reply, codes, {
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message: 'Send the edXML bytes as application/xml.',
+          });
+        }
+        const result = await hub.submit(nodeOf(request), body);
+        if (!result.ok) return fail(reply, result.error);
+        request.log.info(
+          { messageId: result.value.id, duplicate: result.value.duplicate, kind: result.value.kind },
+          'message accepted',
+        );
+        return reply.code(202).send(result.value);
+      },
+    );
+
+    app.get(
+      '/inbox',
+      {
+        schema: {
+          summary: "The calling node's undelivered messages, most urgent first, then oldest",
+          tags: ['node'],
+          querystring: Type.Object({
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+            wait: Type.Integer({ minimum: 0, maximum: 30, default: 0, description: 'Long-poll seconds.' }),
+            kind: Type.Optional(Type.Union([Type.Literal('package'), Type.Literal('status')])),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(InboxItemSchema) }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const query = request.query as { limit: number; wait: number; kind?: 'package' | 'status' };
+        const items = await hub.inbox(nodeOf(request), {
+          limit: query.limit,
+          waitMs: query.wait * 1000,
+          ...(query.kind ? { kind: query.kind } : {}),
+        });
+        return { items };
+      },
+    );
+
+    app.get(
+      '/messages/:id',
+      {
+        schema: {
+          summary: 'The exact bytes of a message as received (sender or recipients only)',
+          tags: ['node'],
+          params: MessageIdParams,
+          produces: ['application/xml'],
+          response: { 200: { description: 'The edXML bytes', type: 'string' }, ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const result = await hub.fetch(nodeOf(request), id);
+        if (!result.ok) return fail(reply, result.error);
+        return reply
+          .type('application/xml')
+          .header('Lienthong-Message-Id', result.value.id)
+          .header('Lienthong-Kind', result.value.kind)
+          .header('Lienthong-Sha256', result.value.sha256)
+          .send(Buffer.from(result.value.bytes));
+      },
+    );
+
+    app.post(
+      '/messages/:id/ack',
+      {
+        schema: {
+          summary: 'Confirm the calling node stored the message (idempotent)',
+          tags: ['node'],
+          params: MessageIdParams,
+          response: { 200: Type.Object({ id: Type.String(), changed: Type.Boolean() }), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const result = await hub.ack(nodeOf(request), id);
+        if (!result.ok) return fail(reply, result.error);
+        return { id, changed: result.value.changed };
+      },
+    );
+
+    app.get(
+      '/messages/:id/trace',
+      {
+        schema: {
+          summary: 'Per recipient: delivery state, timestamps and the business statuses received',
+          tags: ['node'],
+          params: MessageIdParams,
+          response: { 200: TraceSchema, ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const result = await hub.trace(nodeOf(request), id);
+        if (!result.ok) return fail(reply, result.error);
+        return result.value;
+      },
+    );
+
+    app.get(
+      '/documents',
+      {
+        schema: {
+          summary: 'Traces of the messages your organizations sent with this DocumentId',
+          tags: ['node'],
+          querystring: Type.Object({ documentId: Type.String({ minLength: 1, maxLength: 512 }) }),
+          response: { 200: Type.Object({ items: Type.Array(TraceSchema) }), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const { documentId } = request.query as { documentId: string };
+        const result = await hub.traceByDocument(nodeOf(request), documentId);
+        if (!result.ok) return fail(reply, result.error);
+        return { items: result.value };
+      },
+    );
+  };
+}

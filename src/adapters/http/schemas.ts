@@ -1,0 +1,97 @@
+import { Type } from 'typebox';
+
+export const FindingSchema = Type.Object({
+  code: Type.String(),
+  severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+  path: Type.String(),
+  message: Type.String(),
+});
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable error code (see docs/errors.md).' }),
+    detail: Type.String(),
+    findings: Type.Array(FindingSchema),
+    requestId: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'Problem', description: 'application/problem+json' },
+);
+
+export const ReceiptSchema = Type.Object({
+  id: Type.String({ description: 'Message id assigned by the hub.' }),
+  kind: Type.Union([Type.Literal('package'), Type.Literal('status')]),
+  documentId: Type.String(),
+  duplicate: Type.Boolean({
+    description: 'True when the same bytes were already accepted: nothing new was created.',
+  }),
+  recipients: Type.Array(
+    Type.Object({
+      organId: Type.String(),
+      state: Type.String({ description: '`queued`, or `unroutable` with a reason.' }),
+      reason: Type.Optional(Type.String()),
+      deliveredTo: Type.Optional(
+        Type.String({ description: 'The successor organization, when redirected.' }),
+      ),
+    }),
+  ),
+  findings: Type.Array(FindingSchema),
+});
+
+export const InboxItemSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('package'), Type.Literal('status')]),
+  documentId: Type.String(),
+  fromOrganId: Type.String(),
+  toOrganId: Type.String(),
+  priority: Type.Integer({ minimum: 0, maximum: 4 }),
+  statusCode: Type.Union([Type.String(), Type.Null()]),
+  receivedAt: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+});
+
+const StatusEntrySchema = Type.Object({
+  code: Type.String(),
+  at: Type.String(),
+  statusMessageId: Type.String(),
+  inconsistent: Type.Boolean(),
+  description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+
+const EventSchema = Type.Object({
+  type: Type.String(),
+  at: Type.String(),
+  actor: Type.String(),
+  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+export const TraceSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('package'), Type.Literal('status')]),
+  documentId: Type.String(),
+  fromOrganId: Type.String(),
+  businessType: Type.Union([Type.Integer(), Type.Null()]),
+  statusCode: Type.Union([Type.String(), Type.Null()]),
+  receivedAt: Type.String(),
+  sha256: Type.String(),
+  deliveries: Type.Array(
+    Type.Object({
+      recipientOrganId: Type.String(),
+      addressedOrganId: Type.String(),
+      nodeId: Type.Union([Type.String(), Type.Null()]),
+      state: Type.String(),
+      createdAt: Type.String(),
+      deliveredAt: Type.Union([Type.String(), Type.Null()]),
+      updatedAt: Type.String(),
+      deliveredBy: Type.Union([Type.String(), Type.Null()]),
+      statuses: Type.Array(StatusEntrySchema),
+      events: Type.Array(EventSchema),
+    }),
+  ),
+});
+
+export const MessageIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -1,0 +1,77 @@
+import { defineCodes } from '../core/index.ts';
+
+/** Codes the hub's own checks produce (the codec, signature, store and routing areas have theirs). */
+export const hubCodes = defineCodes({
+  AUTH_REQUIRED: {
+    http: 401,
+    meaning: 'The request carries no bearer token, or an unknown or revoked one.',
+    action:
+      'Send `Authorization: Bearer <token>` with the token printed by `lienthong node add` / `node token`.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    http: 413,
+    meaning: 'The package is larger than the hub accepts (LIENTHONG_MAX_PACKAGE_BYTES).',
+    action: 'Split attachments over several packages or ask the operator for a larger limit.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    http: 415,
+    meaning: 'The body is not sent as application/xml (or text/xml).',
+    action: 'Send the edXML bytes with `Content-Type: application/xml`.',
+  },
+  SENDER_NOT_SERVED: {
+    http: 403,
+    meaning: "The package's From organization is not one the sending node serves.",
+    action: 'Send only as organizations registered for your node; ask the operator to add the organization.',
+  },
+  SIGNATURE_NOT_REQUIRED_UNSIGNED: {
+    http: 200,
+    meaning: 'Accepted without signature verification: the node has the legacy-unsigned policy.',
+    action: 'Nothing for the sender; operators should move the node to `require` once it signs packages.',
+  },
+  DOCUMENT_CONFLICT: {
+    http: 409,
+    meaning:
+      'A new document (BussinessDocType 0) with this DocumentId was already accepted from this sender with different bytes.',
+    action: 'Use a new DocumentId, or send an update (2) or replace (3) package that refers to the original.',
+  },
+  STATUS_UNKNOWN_DOCUMENT: {
+    http: 422,
+    meaning:
+      'A status package refers (ResponseFor) to a document the hub never carried for these organizations.',
+    action: 'Check ResponseFor/DocumentId and ResponseFor/OrganId against the package the status answers.',
+  },
+  STATUS_NOT_ALLOWED: {
+    http: 403,
+    meaning:
+      'The status code may not be sent by this organization for this document (e.g. 13 from someone other than the original sender, or a status from an organization that was not a recipient).',
+    action: 'Only recipients send 01–06, 15, 16; only the original sender sends 13.',
+  },
+  NO_ROUTABLE_RECIPIENT: {
+    http: 422,
+    meaning: 'None of the recipient organizations can be reached through this hub.',
+    action:
+      'Check the To organ ids against the directory (`GET` the recipients in the answer for each reason).',
+  },
+  MESSAGE_NOT_FOUND: {
+    http: 404,
+    meaning: 'No such message, or the calling node is neither its sender nor one of its recipients.',
+    action: 'Use the id from the receipt or the inbox of your own node.',
+  },
+  BAD_REQUEST: {
+    http: 400,
+    meaning: 'The request does not match the API schema (a parameter is missing or malformed).',
+    action: 'Compare the request with the OpenAPI document served at /docs.',
+  },
+  INTERNAL: {
+    http: 500,
+    meaning: 'An unexpected error inside the hub; nothing was accepted by this request.',
+    action: 'Retry later; operators find the request id in the logs.',
+  },
+  UNAVAILABLE: {
+    http: 503,
+    meaning: 'The hub is shutting down or overloaded; nothing was accepted by this request.',
+    action: 'Retry with backoff.',
+  },
+});
+
+export type HubCode = keyof typeof hubCodes;

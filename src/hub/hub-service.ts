@@ -1,0 +1,55 @@
+import type { Finding } from '../core/index.ts';
+import type { InboxItem, MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
+
+/** Why the hub refused a request: a stable code, a human message, and what was found. */
+export interface HubFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly findings: readonly Finding[];
+  /** Safe extra facts (ids, per-recipient reasons); never bytes or secrets. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A verdict value: the hub's operations never throw for a refusal, only for a fault. */
+export type HubResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: HubFailure };
+
+/** The exact bytes of a message as it was received. */
+export interface StoredBytes {
+  readonly id: string;
+  readonly kind: 'package' | 'status';
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+}
+
+/** Options of an inbox read. */
+export interface InboxQuery {
+  /** At most this many items (1..500). */
+  readonly limit: number;
+  /** Long-poll: wait up to this many milliseconds for a first item when the inbox is empty (0..30 000). */
+  readonly waitMs: number;
+  /** Only packages or only statuses; both when absent. */
+  readonly kind?: 'package' | 'status';
+}
+
+/**
+ * What the edges (node API, VXP API) call. One implementation (`createHubService`) carries the
+ * pipeline of the architecture page; the edges only translate wire formats and statuses.
+ */
+export interface HubService {
+  /** The node a bearer token belongs to, or null for an unknown or revoked token. */
+  authenticate(token: string): Promise<NodeIdentity | null>;
+  /** Size limit → codec → signature policy → sender served → signer binding → routing → one transaction. */
+  submit(node: NodeIdentity, bytes: Uint8Array): Promise<HubResult<Receipt>>;
+  /** The node's undelivered messages, most urgent first, then oldest. */
+  inbox(node: NodeIdentity, query: InboxQuery): Promise<InboxItem[]>;
+  /** Exact bytes, for the sender or a recipient of the message only. */
+  fetch(node: NodeIdentity, messageId: string): Promise<HubResult<StoredBytes>>;
+  /** The recipient node confirms it stored the message. Idempotent. */
+  ack(node: NodeIdentity, messageId: string): Promise<HubResult<{ readonly changed: boolean }>>;
+  /** Per recipient: delivery state, timestamps, business statuses. Recipients see only their part. */
+  trace(node: NodeIdentity, messageId: string): Promise<HubResult<MessageTrace>>;
+  /** Traces of the messages the node's organizations sent with this DocumentId. */
+  traceByDocument(node: NodeIdentity, documentId: string): Promise<HubResult<MessageTrace[]>>;
+}

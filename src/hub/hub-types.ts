@@ -1,0 +1,94 @@
+import type { Finding } from '../core/index.ts';
+
+/** The node a request was authenticated as. A node acts only for the organizations it serves. */
+export interface NodeIdentity {
+  /** Node id (for VXP systems: the system id the SDK is configured with). */
+  readonly id: string;
+  /** Organ ids this node serves. */
+  readonly organIds: readonly string[];
+  /** `require`: packages must carry a valid, trusted, bound signature. `legacy-unsigned`: SDK placeholder signatures are let through and never reported as verified. */
+  readonly signaturePolicy: 'require' | 'legacy-unsigned';
+}
+
+/** Per-recipient line of a receipt. */
+export interface RecipientReceipt {
+  /** The organ id as addressed in the package. */
+  readonly organId: string;
+  /** `queued` once stored for delivery, `unroutable` when the hub cannot reach it. */
+  readonly state: string;
+  /** Why it is unroutable, or that it was redirected to a successor. */
+  readonly reason?: string;
+  /** When the organization was merged: the organ id the package goes to instead. */
+  readonly deliveredTo?: string;
+}
+
+/** What the hub answers a sender once a message is committed. */
+export interface Receipt {
+  readonly id: string;
+  readonly kind: 'package' | 'status';
+  readonly documentId: string;
+  readonly duplicate: boolean;
+  readonly recipients: readonly RecipientReceipt[];
+  /** Warnings from the codec and signature checks (errors refuse the message instead). */
+  readonly findings: readonly Finding[];
+}
+
+/** A message waiting in a node's inbox. */
+export interface InboxItem {
+  readonly id: string;
+  readonly kind: 'package' | 'status';
+  readonly documentId: string;
+  readonly fromOrganId: string;
+  readonly toOrganId: string;
+  readonly priority: number;
+  readonly statusCode: string | null;
+  readonly receivedAt: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** One business status a recipient sent about a document. */
+export interface BusinessStatusEntry {
+  readonly code: string;
+  readonly at: string;
+  readonly statusMessageId: string;
+  /** True when the code does not follow from the ones before (e.g. 06 after 02). */
+  readonly inconsistent: boolean;
+  readonly description?: string | null;
+}
+
+/** One delivery event (state change or transport remark). */
+export interface TraceEvent {
+  readonly type: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** The life of one message towards one recipient. */
+export interface DeliveryTrace {
+  readonly recipientOrganId: string;
+  readonly addressedOrganId: string;
+  readonly nodeId: string | null;
+  readonly state: string;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+  readonly updatedAt: string;
+  /** How the delivered state was reached: `ack` by the recipient node, `webhook` push, or null. */
+  readonly deliveredBy: string | null;
+  readonly statuses: readonly BusinessStatusEntry[];
+  readonly events: readonly TraceEvent[];
+}
+
+/** Trace of one message for its sender (all recipients) or a recipient (its own part). */
+export interface MessageTrace {
+  readonly id: string;
+  readonly kind: 'package' | 'status';
+  readonly documentId: string;
+  readonly fromOrganId: string;
+  readonly businessType: number | null;
+  readonly statusCode: string | null;
+  readonly receivedAt: string;
+  readonly sha256: string;
+  readonly deliveries: readonly DeliveryTrace[];
+}
