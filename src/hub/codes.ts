@@ -46,6 +46,18 @@ export const hubCodes = defineCodes({
       'The status code may not be sent by this organization for this document (e.g. 13 from someone other than the original sender, or a status from an organization that was not a recipient).',
     action: 'Only recipients send 01–06, 15, 16; only the original sender sends 13.',
   },
+  STATUS_INCONSISTENT: {
+    http: 200,
+    meaning:
+      'Warning: the status code does not follow from the ones this recipient sent before (e.g. 06 after 02); it was accepted, carried and flagged on the trace.',
+    action: 'Nothing for the hub; the agencies concerned should check their records.',
+  },
+  ORIGINAL_UNKNOWN: {
+    http: 200,
+    meaning:
+      'Warning: a revoke, update or replace package refers to a document this hub never carried (it may have travelled another way).',
+    action: 'Check Bussiness/DocumentId; the package is delivered anyway.',
+  },
   NO_ROUTABLE_RECIPIENT: {
     http: 422,
     meaning: 'None of the recipient organizations can be reached through this hub.',
