@@ -1,0 +1,50 @@
+import { defineCodes } from '../core/index.ts';
+
+/** Stable codes the store produces. Callers branch on these, never on message text. */
+export const storeCodes = defineCodes({
+  STORE_NOT_FOUND: {
+    http: 404,
+    meaning: 'The record (message, delivery, node or organization) does not exist.',
+    action: 'Check the id; list the records to find the right one.',
+  },
+  STORE_ILLEGAL_TRANSITION: {
+    http: 409,
+    meaning: 'The delivery is in a state from which the requested state cannot be reached.',
+    action: 'Read the delivery trace; the allowed transitions are in docs/directory.md ("Delivery states").',
+  },
+  STORE_TX_MISUSE: {
+    http: 500,
+    meaning: 'Code running inside a transaction used the outer database handle instead of the transaction.',
+    action: 'A programming error: pass the `tx` given to the callback to every repository call inside it.',
+  },
+  STORE_DATA_DIR_BUSY: {
+    http: 503,
+    meaning: 'Another process holds the embedded data directory and does not serve it over a local socket.',
+    action:
+      'Stop the other process, or start the hub (it serves the directory to the CLI), or use DATABASE_URL.',
+  },
+  STORE_MIGRATION_FAILED: {
+    http: 500,
+    meaning: 'Applying the database migrations failed; nothing of the failed batch was applied.',
+    action: 'Read the cause in the log, fix the database or the migration, and start again.',
+  },
+  STORE_INVALID_INPUT: {
+    http: 400,
+    meaning: 'A value given to the store breaks a rule of the schema (format, range, reference).',
+    action: 'Correct the value named in the details.',
+  },
+  NODE_EXISTS: {
+    http: 409,
+    meaning: 'A node with this id already exists.',
+    action: 'Choose another id, or rotate the existing node token with `lienthong node token ID`.',
+  },
+  ORG_SERVED_BY_OTHER_NODE: {
+    http: 409,
+    meaning: 'The organization is already served by another node; an organization has one serving node.',
+    action:
+      'Move it explicitly in the directory file (the node that lists it wins), or pick another organization.',
+  },
+});
+
+/** Every code of {@link storeCodes}. */
+export type StoreCode = keyof typeof storeCodes;

@@ -1,0 +1,168 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type pg from 'pg';
+import { LienthongError } from '../core/index.ts';
+import type { Database } from './db.ts';
+import {
+  isProcessAlive,
+  readSocketFile,
+  removeSocketFile,
+  type SocketInfo,
+  tryLock,
+  unlock,
+  writeSocketFile,
+} from './embedded-files.ts';
+import { applyMigrations } from './migrate.ts';
+import { createPool, poolDb } from './pg-adapter.ts';
+import { pgliteDb, pgliteParsers } from './pglite-adapter.ts';
+
+/** Options of {@link openEmbedded}. */
+export interface EmbeddedOptions {
+  /** Absolute data directory, or ':memory:'. */
+  readonly dataDir: string;
+  readonly migrate: boolean;
+  readonly serveSocket: boolean;
+  readonly waitForOwnerMs: number;
+}
+
+/** Data directories this process owns, and whether it serves them over a socket. */
+const ownedHere = new Map<string, { serving: boolean }>();
+
+const SOCKET_HOST = '127.0.0.1';
+
+/**
+ * Opens embedded Postgres. If another process (or this one) already owns the data directory and
+ * serves it, connects to that as a pg client (`embedded-client`); otherwise takes the lock and
+ * opens PGlite itself (`embedded`).
+ *
+ * When serving, this process reaches its own PGlite through the socket as well. Measured and
+ * decided: a direct PGlite handle next to the socket server is unsafe, because pglite-socket
+ * interleaves its clients' statements into an open transaction of the direct handle (and the
+ * other way round) — PGlite has one session. Through the socket every connection's transaction is
+ * kept whole. It costs about 1.6–2x per statement (docs/directory.md, "Embedded mode").
+ */
+export async function openEmbedded(options: EmbeddedOptions): Promise<Database> {
+  if (options.dataDir === ':memory:') return own(null, options);
+  const dataDir = path.resolve(options.dataDir);
+  const deadline = Date.now() + options.waitForOwnerMs;
+  for (;;) {
+    const socket = await readSocketFile(dataDir);
+    if (socket && isProcessAlive(socket.pid) && (socket.pid !== process.pid || ownedHere.has(dataDir))) {
+      return connectClient(dataDir, socket);
+    }
+    if (ownedHere.has(dataDir)) throw busy(dataDir, process.pid);
+    const lock = await tryLock(dataDir, false);
+    if (lock.acquired) {
+      try {
+        return await own(dataDir, options);
+      } catch (error) {
+        await unlock(dataDir);
+        throw error;
+      }
+    }
+    // The holder may still be starting (initdb takes seconds) and publish its socket shortly.
+    if (Date.now() >= deadline) throw busy(dataDir, lock.holderPid);
+    await sleep(200);
+  }
+}
+
+function busy(dataDir: string, holderPid: number): LienthongError {
+  return new LienthongError(
+    'STORE_DATA_DIR_BUSY',
+    'Another process holds the embedded data directory and does not serve it.',
+    { where: 'store/embedded', details: { dataDir, holderPid } },
+  );
+}
+
+async function connectClient(dataDir: string, socket: SocketInfo): Promise<Database> {
+  const connectionString = socketConnectionString(socket.port);
+  const pool = createPool({ connectionString, max: 2 });
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new LienthongError(
+      'STORE_DATA_DIR_BUSY',
+      'The process that holds the embedded data directory does not answer on its socket.',
+      {
+        where: 'store/embedded',
+        details: { dataDir, holderPid: socket.pid, port: socket.port },
+        cause: error,
+      },
+    );
+  }
+  return {
+    db: poolDb(pool),
+    mode: 'embedded-client',
+    connectionString,
+    schema: 'public',
+    dataDir,
+    close: async () => {
+      await pool.end();
+    },
+  };
+}
+
+function socketConnectionString(port: number): string {
+  return `postgresql://postgres@${SOCKET_HOST}:${port}/postgres`;
+}
+
+async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Database> {
+  const pglite = await PGlite.create(dataDir === null ? 'memory://' : path.join(dataDir, 'pgdata'), {
+    parsers: pgliteParsers,
+  });
+  try {
+    if (options.migrate) await applyMigrations({ kind: 'pglite', pglite });
+  } catch (error) {
+    await pglite.close().catch(() => {});
+    throw error;
+  }
+  if (dataDir !== null) ownedHere.set(dataDir, { serving: options.serveSocket });
+  const release = async () => {
+    await pglite.close();
+    if (dataDir !== null) {
+      ownedHere.delete(dataDir);
+      await unlock(dataDir);
+    }
+  };
+  if (!options.serveSocket) {
+    return {
+      db: pgliteDb(pglite),
+      mode: 'embedded',
+      connectionString: null,
+      schema: 'public',
+      dataDir,
+      close: release,
+    };
+  }
+  const server = new PGLiteSocketServer({ db: pglite, host: SOCKET_HOST, port: 0, maxConnections: 64 });
+  let pool: pg.Pool | null = null;
+  try {
+    await server.start();
+    const port = Number(server.getServerConn().split(':').at(-1));
+    const connectionString = socketConnectionString(port);
+    pool = createPool({ connectionString, max: 8 });
+    if (dataDir !== null) await writeSocketFile(dataDir, { host: SOCKET_HOST, port, pid: process.pid });
+    const ownPool = pool;
+    return {
+      db: poolDb(ownPool),
+      mode: 'embedded',
+      connectionString,
+      schema: 'public',
+      dataDir,
+      close: async () => {
+        if (dataDir !== null) await removeSocketFile(dataDir);
+        await ownPool.end();
+        await server.stop();
+        await release();
+      },
+    };
+  } catch (error) {
+    await pool?.end().catch(() => {});
+    await server.stop().catch(() => {});
+    await release().catch(() => {});
+    throw error;
+  }
+}
