@@ -1,0 +1,50 @@
+import { defineCodes } from '../core/index.ts';
+
+/** Every stable code the queue area produces (scheduler adapters and the retry decision). */
+export const queueCodes = defineCodes({
+  QUEUE_INVALID_DELIVERY_ID: {
+    http: 500,
+    meaning:
+      'A delivery id handed to the scheduler is empty, longer than 200 characters, or has characters other than letters, digits, ".", "_" and "-".',
+    action: 'A bug in the caller: delivery ids come from the store and must keep that shape.',
+  },
+  QUEUE_INVALID_OPTIONS: {
+    http: 500,
+    meaning: 'The scheduler was configured with an impossible value (concurrency below 1, unknown backend).',
+    action: 'Fix the queue settings (LIENTHONG_* environment or config file) and restart.',
+  },
+  QUEUE_ALREADY_STARTED: {
+    http: 500,
+    meaning: 'start() was called twice on the same scheduler instance.',
+    action: 'A bug in the composition root: start each scheduler once.',
+  },
+  QUEUE_CLOSED: {
+    http: 503,
+    meaning: 'The scheduler is shutting down or closed and takes no more deliveries.',
+    action: 'Nothing: deliveries stay in Postgres and the reconciler schedules them after the restart.',
+  },
+  QUEUE_BACKEND_UNAVAILABLE: {
+    http: 503,
+    meaning: 'The queue backend (Redis or the BullMQ tables in Postgres) did not answer.',
+    action:
+      'Check REDIS_URL / DATABASE_URL and the service; deliveries are safe in Postgres and are re-scheduled once it is back.',
+  },
+  QUEUE_HANDLER_ERROR: {
+    http: 500,
+    meaning: 'The delivery handler threw instead of returning an outcome; the item is offered again later.',
+    action: 'Look at the logged cause; the delivery itself is retried, nothing is lost.',
+  },
+  QUEUE_GAVE_UP_MAX_ATTEMPTS: {
+    http: 502,
+    meaning: 'The delivery failed: it used up the maximum number of attempts for its node.',
+    action: 'Check the receiving node, then retry the delivery from the operator API or CLI.',
+  },
+  QUEUE_GAVE_UP_MAX_AGE: {
+    http: 502,
+    meaning:
+      'The delivery failed: it kept failing for longer than the maximum age for its node, or the node asked to wait (Retry-After) beyond it.',
+    action: 'Check the receiving node, then retry the delivery from the operator API or CLI.',
+  },
+});
+
+export type QueueCode = keyof typeof queueCodes;

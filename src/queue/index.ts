@@ -1,0 +1,48 @@
+export { type GiveUpReason, type GiveUpVerdict, nextDelay, shouldGiveUp } from './backoff.ts';
+export {
+  type BullmqConnection,
+  type BullmqSchedulerOptions,
+  createBullmqScheduler,
+} from './bullmq-scheduler.ts';
+export {
+  admit,
+  type BreakerAdmission,
+  type BreakerConfig,
+  type BreakerState,
+  type BreakerStateKind,
+  closedBreaker,
+  defaultBreakerConfig,
+  recordFailure,
+  recordSuccess,
+} from './circuit-breaker.ts';
+export { type QueueCode, queueCodes } from './codes.ts';
+export {
+  type CreateSchedulerOptions,
+  chooseSchedulerBackend,
+  createDeliveryScheduler,
+  type SchedulerBackend,
+  type SchedulerEnvironment,
+} from './create-scheduler.ts';
+export {
+  type AttemptRecord,
+  countsAgainstNode,
+  type DecideNextInput,
+  type DeliveryOutcome,
+  decideNext,
+  defaultRetryPolicy,
+  type FailReason,
+  type NextStep,
+  type RetryPolicy,
+} from './delivery-outcome.ts';
+export { createInProcessScheduler, type InProcessSchedulerOptions } from './in-process-scheduler.ts';
+export { NodeBreakers, type NodeBreakerView } from './node-breakers.ts';
+export { dispatchRank, LOWEST_RANK } from './priority.ts';
+export type {
+  DeliveryHandler,
+  DeliveryScheduler,
+  HandlerResult,
+  QueueStats,
+  ScheduledDelivery,
+  ScheduledKind,
+  SchedulerStartOptions,
+} from './scheduler.ts';
