@@ -1,0 +1,109 @@
+import { defineCodes } from '../../core/index.ts';
+
+/**
+ * Every stable code the VXP adapter itself produces. On the VXP wire the HTTP status is always 200
+ * (the SDK ignores it, and `sendEdoc` breaks on anything but 200/201); `http` below is the status
+ * the same refusal would carry on the node API, kept so the hub's merged registry stays uniform.
+ * The envelope shows the code at the start of `ErrorDesc` and a numeric family in `ErrorCode`
+ * (see `error-code-map.ts`).
+ */
+export const vxpCodes = defineCodes({
+  VXP_UNSIGNED: {
+    http: 401,
+    meaning: 'The request has no XroadVnpt-sign-header or no XroadVnpt-hash-header (or one of them twice).',
+    action: 'Call through the VXP SDK, or sign the request with the XroadVnpt-* scheme.',
+  },
+  VXP_BAD_SIGN_HEADER: {
+    http: 401,
+    meaning:
+      'XroadVnpt-sign-header is not a JSON object of string members named XroadVnpt-<name>, or lacks systemid.',
+    action: 'Use an unmodified SDK; a hand-made client must send the Gson-style JSON the SDK sends.',
+  },
+  VXP_UNKNOWN_SYSTEM: {
+    http: 401,
+    meaning: 'The signed systemid is not a VXP system registered on this hub.',
+    action: 'Check the systemId configured in VnptProperties; the operator registers the system.',
+  },
+  VXP_BAD_SIGNATURE: {
+    http: 401,
+    meaning: 'XroadVnpt-hash-header is not the HMAC-SHA256 of the sign-header with the system secret.',
+    action: 'Check the secret configured in VnptProperties against the one the operator issued.',
+  },
+  VXP_HEADER_MISMATCH: {
+    http: 401,
+    meaning:
+      'A signed member has no request header with the same name and value, or the header has extra values.',
+    action: 'Do not let a proxy rewrite XroadVnpt-* headers; keep jsonHeaders values ASCII.',
+  },
+  VXP_IP_NOT_ALLOWED: {
+    http: 403,
+    meaning: "The request comes from an address outside the system's IP allow-list.",
+    action: 'Call from an allowed address, or ask the operator to update the allow-list.',
+  },
+  VXP_UNKNOWN_OPERATION: {
+    http: 404,
+    meaning: 'The last path segment is not a VXP operation this hub serves.',
+    action: 'Use the endpoint base URL only; the SDK appends the operation name.',
+  },
+  VXP_METHOD_NOT_ALLOWED: {
+    http: 405,
+    meaning: 'The operation was called with an HTTP method the SDK never uses for it.',
+    action: 'Use POST (GET only for downloadEdoc).',
+  },
+  VXP_MISSING_PARAMETER: {
+    http: 400,
+    meaning: 'A parameter the operation needs (docId, status, messagetype, AgencyCode, ...) is not signed.',
+    action: 'Put the parameter in the jsonHeaders of the SDK call.',
+  },
+  VXP_AMBIGUOUS_PARAMETER: {
+    http: 400,
+    meaning:
+      'The same parameter is signed twice with different letter case and different values (e.g. docId and docid), usually a stale value the SDK carried over from an earlier call.',
+    action: 'Spell the parameter the same way in every call on one SDK service instance.',
+  },
+  VXP_BAD_PARAMETER: {
+    http: 400,
+    meaning:
+      'A parameter has a value the operation does not accept (e.g. messagetype other than edoc/status).',
+    action: 'Send one of the documented values.',
+  },
+  VXP_BAD_HASH_FILE: {
+    http: 422,
+    meaning:
+      'The signed hash-file is missing or does not match the SHA-256 of the package (body minus the trailing CRLF).',
+    action: 'Resend the file unchanged through the SDK; a proxy must not alter the request body.',
+  },
+  VXP_EMPTY_PACKAGE: {
+    http: 400,
+    meaning: 'sendEdoc carried no package bytes.',
+    action: 'Send a non-empty edXML file.',
+  },
+  VXP_PAYLOAD_TOO_LARGE: {
+    http: 413,
+    meaning: "The request body is larger than this endpoint's limit.",
+    action: 'Ask the operator about the size limit, or send smaller attachments.',
+  },
+  VXP_BAD_BODY: {
+    http: 400,
+    meaning: 'The registerAgency body is not a JSON object with the expected members.',
+    action: 'Send {"id","pcode","code","name","mail","mobile","fax"} as valid JSON.',
+  },
+  VXP_NOT_FOUND: {
+    http: 404,
+    meaning: "The docId is not in the calling system's inbox (or not one of its sent documents).",
+    action: 'Use a docId returned by getReceivedEdocList (or by sendEdoc for getSentEdocList).',
+  },
+  VXP_AGENCY_POLICY_REFUSED: {
+    http: 403,
+    meaning: 'This system may not register or delete agencies through VXP.',
+    action: 'Ask the hub operator to register the agency, or to allow agency requests for this system.',
+  },
+  VXP_INTERNAL: {
+    http: 500,
+    meaning: 'The hub failed while serving the call (for example its database was unreachable).',
+    action: 'Retry later; the operator finds the cause in the hub log under the request id.',
+  },
+});
+
+/** A code of the VXP adapter. */
+export type VxpCode = keyof typeof vxpCodes;
