@@ -1,0 +1,87 @@
+import { defineCodes } from '../core/index.ts';
+
+/** Stable codes of the routing area: route decisions and directory-file findings. */
+export const routingCodes = defineCodes({
+  ROUTE_UNKNOWN_ORGAN: {
+    http: 422,
+    meaning: 'The recipient organ id is not in the directory, and no child or parent hub covers it.',
+    action: 'Check the organ id in the package (To/OrganId); the operator can list the directory.',
+  },
+  ROUTE_INVALID_ORGAN_ID: {
+    http: 422,
+    meaning:
+      'The recipient organ id is not a QĐ 20/2020 identifier (dot-separated groups of 0-9 A-Z, at most 35 characters).',
+    action: 'Correct To/OrganId in the package.',
+  },
+  ROUTE_EXPIRED_NO_SUCCESSOR: {
+    http: 422,
+    meaning: 'The recipient organization no longer exists on that date and has no successor.',
+    action: 'Address the organization that took over its tasks; the operator can record a successor.',
+  },
+  ROUTE_NOT_YET_VALID: {
+    http: 422,
+    meaning: 'The recipient organization does not exist yet on that date (its validity starts later).',
+    action: 'Address the organization in office today, or send on or after its start date.',
+  },
+  ROUTE_LOOP: {
+    http: 500,
+    meaning: 'Following successors went round in a loop or past 16 steps; the directory is inconsistent.',
+    action: 'The operator must correct the successor chain named in the details.',
+  },
+  ROUTE_NO_NODE: {
+    http: 422,
+    meaning: 'The recipient organization is known, but no node of this hub serves it and no hub covers it.',
+    action:
+      'The operator must attach the organization to a node (`lienthong node add` or the directory file).',
+  },
+  DIRECTORY_INVALID: {
+    http: 422,
+    meaning: 'The directory file has errors; nothing was imported.',
+    action: 'Fix the entries named in the findings and import again.',
+  },
+  DIRECTORY_SYNTAX: {
+    http: 422,
+    meaning: 'The directory file is not valid YAML or CSV, or its top level has the wrong shape.',
+    action: 'Compare the file with config/directory.example.yaml and docs/directory.md.',
+  },
+  DIRECTORY_INVALID_FIELD: {
+    http: 422,
+    meaning:
+      'A field of a directory entry is missing or has a wrong value (organ id, level, date, kind, policy, thumbprint).',
+    action: 'Fix the field named by the finding path.',
+  },
+  DIRECTORY_DUPLICATE: {
+    http: 422,
+    meaning: 'The same organ id or node id appears twice in the directory file.',
+    action: 'Keep one entry.',
+  },
+  DIRECTORY_SERVED_TWICE: {
+    http: 422,
+    meaning:
+      'Two nodes in the directory file list the same organization; an organization has one serving node.',
+    action: 'Remove the organization from one of the nodes.',
+  },
+  DIRECTORY_UNKNOWN_FIELD: {
+    http: 200,
+    meaning: 'A directory entry has a field lienthong does not know; it is ignored.',
+    action: 'Check the spelling of the field (docs/directory.md lists them).',
+  },
+  DIRECTORY_DANGLING_REFERENCE: {
+    http: 200,
+    meaning:
+      'A parent or successor organ id is neither in the file nor in the directory; routing treats it as unknown.',
+    action: 'Add the organization, or accept that another hub knows it.',
+  },
+});
+
+/** Every code of {@link routingCodes}. */
+export type RoutingCode = keyof typeof routingCodes;
+
+/** Codes an unroutable decision can carry. */
+export type UnroutableCode =
+  | 'ROUTE_UNKNOWN_ORGAN'
+  | 'ROUTE_INVALID_ORGAN_ID'
+  | 'ROUTE_EXPIRED_NO_SUCCESSOR'
+  | 'ROUTE_NOT_YET_VALID'
+  | 'ROUTE_LOOP'
+  | 'ROUTE_NO_NODE';
