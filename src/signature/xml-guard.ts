@@ -1,0 +1,97 @@
+// Turns untrusted bytes into a DOM, refusing what must never reach a parser or a canonicalizer:
+// DOCTYPE/entity declarations (XXE, entity expansion, and DTD-declared ID attributes that change
+// what a reference points at) and processing instructions (canonicalized differently by different
+// libraries; xml-crypto even prints them as text). The check runs on the text before parsing, and
+// again on the DOM, so a trick that slips past one is caught by the other.
+
+import { DOMParser } from '@xmldom/xmldom';
+import type { Finding } from '../core/index.ts';
+import { finding } from './verdict.ts';
+
+export type GuardedXml =
+  | { ok: true; text: string; doc: Document }
+  | { ok: false; code: 'XML_FORBIDDEN' | 'XML_MALFORMED'; findings: Finding[] };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8 (a BOM is dropped), rejects DOCTYPE/ENTITY/processing instructions, then parses strictly. */
+export function parseGuardedXml(bytes: Uint8Array): GuardedXml {
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return malformed('XML_ENCODING', 'The bytes are not valid UTF-8.');
+  }
+  // Anything before the XML declaration (some SDK samples start with stray characters) makes the
+  // document not well-formed; refuse it rather than guess where the document starts.
+  if (text.search(/<\?xml[ \t\r\n]/) > 0)
+    return malformed('XML_PARSE', 'The XML declaration is not at the start of the document.');
+  const forbidden = findForbiddenMarkup(text);
+  if (forbidden) return { ok: false, code: 'XML_FORBIDDEN', findings: [forbidden] };
+  const declaration = /^<\?xml\s[^?]*\?>/.exec(text);
+  const encoding = declaration ? /encoding\s*=\s*["']([^"']*)["']/.exec(declaration[0])?.[1] : undefined;
+  if (encoding !== undefined && encoding.toLowerCase() !== 'utf-8') {
+    return malformed(
+      'XML_ENCODING',
+      `The XML declaration names encoding "${encoding}"; only UTF-8 is accepted.`,
+    );
+  }
+  return parseText(text);
+}
+
+/** Parses text that already passed `findForbiddenMarkup`; errors and fatal errors both refuse the document. */
+export function parseText(text: string): GuardedXml {
+  const problems: string[] = [];
+  let doc: Document;
+  try {
+    doc = new DOMParser({
+      onError: (level: string, message: string) => {
+        if (level !== 'warning') problems.push(message);
+      },
+    }).parseFromString(text, 'text/xml') as unknown as Document;
+  } catch (error) {
+    return malformed('XML_PARSE', firstLine(error instanceof Error ? error.message : String(error)));
+  }
+  if (problems.length > 0) return malformed('XML_PARSE', firstLine(problems[0] ?? 'parse error'));
+  if (!doc.documentElement) return malformed('XML_PARSE', 'The document has no root element.');
+  for (let n = doc.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 10) return forbiddenResult('XML_DOCTYPE', 'A DOCTYPE is not allowed.');
+    if (n.nodeType === 7 && n.nodeName !== 'xml') {
+      return forbiddenResult('XML_PROCESSING_INSTRUCTION', 'Processing instructions are not allowed.');
+    }
+  }
+  return { ok: true, text, doc };
+}
+
+/**
+ * Scans the raw text. Conservative on purpose: the markers are refused wherever they occur,
+ * including inside comments or CDATA, because no edXML producer needs them there.
+ */
+export function findForbiddenMarkup(text: string): Finding | null {
+  for (let i = text.indexOf('<!'); i !== -1; i = text.indexOf('<!', i + 2)) {
+    const word = text.slice(i + 2, i + 9).toUpperCase();
+    if (word.startsWith('DOCTYPE')) return finding('XML_DOCTYPE', 'A DOCTYPE declaration is not allowed.');
+    if (word.startsWith('ENTITY')) return finding('XML_DOCTYPE', 'An ENTITY declaration is not allowed.');
+  }
+  const declaration = /^<\?xml[ \t\r\n]/.test(text) ? text.indexOf('?>') : -1;
+  const from = declaration === -1 ? 0 : declaration + 2;
+  if (text.indexOf('<?', from) !== -1) {
+    return finding(
+      'XML_PROCESSING_INSTRUCTION',
+      'Processing instructions (other than the XML declaration) are not allowed.',
+    );
+  }
+  return null;
+}
+
+function malformed(code: string, message: string): GuardedXml {
+  return { ok: false, code: 'XML_MALFORMED', findings: [finding(code, message)] };
+}
+
+function forbiddenResult(code: string, message: string): GuardedXml {
+  return { ok: false, code: 'XML_FORBIDDEN', findings: [finding(code, message)] };
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? '').slice(0, 200);
+}

@@ -1,0 +1,122 @@
+// xmlsec1, the independent XMLDSig implementation the signature tests check against (installed by
+// .ci/run from the Debian package).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DSIG_NS, insertIntoHeader } from './signature-docs.ts';
+
+export const ALG = {
+  rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  rsaSha512: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+  ecdsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256',
+  ecdsaSha384: 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384',
+  hmacSha256: 'http://www.w3.org/2001/04/xmldsig-more#hmac-sha256',
+  sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
+  sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
+  c14n: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+  c14nComments: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments',
+  excC14n: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  excC14nComments: 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
+  enveloped: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+} as const;
+
+export interface TemplateOptions {
+  signatureMethod?: string;
+  digestMethod?: string;
+  /** CanonicalizationMethod of SignedInfo. */
+  c14n?: string;
+  /** C14N transform of the Reference; null = enveloped transform only. */
+  transformC14n?: string | null;
+  /** Prefix of the dsig namespace: 'ds', '' (default namespace), or any other. */
+  prefix?: string;
+  /** When false, the prefix is declared elsewhere (the caller adds xmlns:<prefix> to an ancestor). */
+  declareNamespace?: boolean;
+  uri?: string;
+  /** Include <X509Data/> so xmlsec1 writes the certificate. Default true. */
+  x509Data?: boolean;
+}
+
+/** An xmlsec1 signature template (empty DigestValue/SignatureValue). */
+export function xmlsecTemplate(o: TemplateOptions = {}): string {
+  const p = o.prefix ?? 'ds';
+  const q = (n: string) => (p ? `${p}:${n}` : n);
+  const ns = o.declareNamespace === false ? '' : p ? ` xmlns:${p}="${DSIG_NS}"` : ` xmlns="${DSIG_NS}"`;
+  const c14nTransform =
+    o.transformC14n === null ? '' : `<${q('Transform')} Algorithm="${o.transformC14n ?? ALG.excC14n}"/>`;
+  const keyInfo = o.x509Data === false ? '' : `<${q('KeyInfo')}><${q('X509Data')}/></${q('KeyInfo')}>`;
+  return (
+    `<${q('Signature')}${ns}><${q('SignedInfo')}>` +
+    `<${q('CanonicalizationMethod')} Algorithm="${o.c14n ?? ALG.excC14n}"/>` +
+    `<${q('SignatureMethod')} Algorithm="${o.signatureMethod ?? ALG.rsaSha256}"/>` +
+    `<${q('Reference')} URI="${o.uri ?? ''}"><${q('Transforms')}><${q('Transform')} Algorithm="${ALG.enveloped}"/>${c14nTransform}</${q('Transforms')}>` +
+    `<${q('DigestMethod')} Algorithm="${o.digestMethod ?? ALG.sha256}"/><${q('DigestValue')}/></${q('Reference')}>` +
+    `</${q('SignedInfo')}><${q('SignatureValue')}/>${keyInfo}</${q('Signature')}>`
+  );
+}
+
+function work(): string {
+  return mkdtempSync(join(tmpdir(), 'lienthong-xmlsec-'));
+}
+
+/** Signs a document that already contains a template. */
+export function xmlsecSignTemplate(
+  xmlWithTemplate: string,
+  keyPath: string,
+  certPath: string,
+  extra: string[] = [],
+): string {
+  const dir = work();
+  writeFileSync(join(dir, 'in.xml'), xmlWithTemplate);
+  execFileSync(
+    'xmlsec1',
+    [
+      '--sign',
+      '--privkey-pem',
+      `${keyPath},${certPath}`,
+      ...extra,
+      '--output',
+      join(dir, 'out.xml'),
+      join(dir, 'in.xml'),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return readFileSync(join(dir, 'out.xml'), 'utf8');
+}
+
+/** Inserts a template into edXMLHeader and signs with xmlsec1. */
+export function xmlsecSign(
+  xml: string,
+  keyPath: string,
+  certPath: string,
+  template: TemplateOptions = {},
+): string {
+  return xmlsecSignTemplate(insertIntoHeader(xml, xmlsecTemplate(template)), keyPath, certPath);
+}
+
+export interface XmlsecVerifyResult {
+  ok: boolean;
+  output: string;
+}
+
+/** `xmlsec1 --verify` with the given trusted and untrusted certificates (chain checked by OpenSSL). */
+export function xmlsecVerify(
+  xml: string,
+  trusted: readonly string[],
+  untrusted: readonly string[] = [],
+): XmlsecVerifyResult {
+  const dir = work();
+  writeFileSync(join(dir, 'in.xml'), xml);
+  const args = [
+    '--verify',
+    ...trusted.flatMap((t) => ['--trusted-pem', t]),
+    ...untrusted.flatMap((u) => ['--untrusted-pem', u]),
+    join(dir, 'in.xml'),
+  ];
+  const r = spawnSync('xmlsec1', args, { encoding: 'utf8' });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
