@@ -18,6 +18,11 @@ export interface ChainPolicy {
   allowSha1: boolean;
   staleCrl: 'accept' | 'reject';
   requireRevocation: boolean;
+  /**
+   * What the first certificate must be fit for: signing documents (default), being a CA (used to
+   * check a trust profile's intermediates), or nothing in particular (e.g. a time-stamping unit).
+   */
+  purpose?: 'document-signing' | 'ca' | 'any';
 }
 
 export type ChainResult =
@@ -176,7 +181,10 @@ export async function evaluatePath(
     }
     if (i > 0) findings.push(...issuerFindings(info, i, last, where));
   });
-  findings.push(...signerFindings(path[0] as CertInfo));
+  const purpose = policy.purpose ?? 'document-signing';
+  if (purpose === 'document-signing') findings.push(...signerFindings(path[0] as CertInfo));
+  if (purpose === 'ca')
+    findings.push(...issuerFindings(path[0] as CertInfo, 0, Math.max(last, 1), 'chain/0'));
   for (let i = 0; i < last; i++) {
     findings.push(
       ...(await revocationFindings(

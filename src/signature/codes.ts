@@ -73,6 +73,41 @@ export const signatureCodes = defineCodes({
     action: 'Send a well-formed UTF-8 XML document.',
   },
   // Finding codes (explain a verdict; not verdict codes themselves).
+  XML_ENCODING: {
+    http: 422,
+    meaning: 'The bytes are not UTF-8, or the XML declaration names another encoding.',
+    action: 'Send UTF-8.',
+  },
+  XML_PARSE: {
+    http: 422,
+    meaning: 'The XML parser refused the document (not well-formed or not namespace-well-formed).',
+    action: 'Fix the XML producer; undeclared prefixes and text before the declaration are common causes.',
+  },
+  XML_DOCTYPE: {
+    http: 422,
+    meaning: 'The document contains a DOCTYPE or ENTITY declaration.',
+    action: 'Remove the DOCTYPE.',
+  },
+  XML_PROCESSING_INSTRUCTION: {
+    http: 422,
+    meaning: 'The document contains a processing instruction other than the XML declaration.',
+    action: 'Remove processing instructions.',
+  },
+  CERT_MISSING: {
+    http: 422,
+    meaning: 'KeyInfo carries no X509Certificate.',
+    action: 'Include the signer certificate in KeyInfo/X509Data.',
+  },
+  CERT_MALFORMED: {
+    http: 422,
+    meaning: 'The X509Certificate in KeyInfo cannot be parsed.',
+    action: 'Include the DER certificate, base64-encoded.',
+  },
+  KEY_MISMATCH: {
+    http: 422,
+    meaning: 'The certificate key does not fit the SignatureMethod (e.g. an RSA key with an ECDSA method).',
+    action: 'Sign with the algorithm that matches the certificate key.',
+  },
   SIGNATURE_PLACEHOLDER: {
     http: 422,
     meaning:

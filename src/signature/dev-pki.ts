@@ -168,6 +168,8 @@ export interface IssueParams {
   extensions?: readonly x509.Extension[];
   /** Use this key pair instead of generating one. */
   keys?: CryptoKeyPair;
+  /** Hash of the issuer's signature on this certificate. Default SHA-256 (SHA-384 for P-384 issuers). */
+  signingHash?: 'SHA-1' | 'SHA-256' | 'SHA-384';
 }
 
 async function issue(params: IssueParams, ca: boolean, pathLength?: number): Promise<IssuedCertificate> {
@@ -187,10 +189,10 @@ async function issue(params: IssueParams, ca: boolean, pathLength?: number): Pro
       subject: params.subject,
       issuer: params.issuer.cert.subjectName,
       publicKey: keys.publicKey,
-      signingKey: params.issuer.keys.privateKey,
+      signingKey: await keyForHash(params.issuer.keys.privateKey, params.signingHash),
       notBefore: params.notBefore ?? new Date(params.at.getTime() - DAY),
       notAfter: params.notAfter ?? new Date(params.at.getTime() + (params.days ?? 730) * DAY),
-      signingAlgorithm: signingAlgorithmOf(params.issuer.keys.privateKey),
+      signingAlgorithm: signingAlgorithmOf(params.issuer.keys.privateKey, params.signingHash),
       extensions: [...extensions],
     },
     nodeWebCrypto,
@@ -198,12 +200,20 @@ async function issue(params: IssueParams, ca: boolean, pathLength?: number): Pro
   return { cert, keys };
 }
 
-function signingAlgorithmOf(key: CryptoKey): Algorithm | EcdsaParams {
+// WebCrypto binds the hash of an RSA key at import time; signing with another hash needs a re-import.
+async function keyForHash(key: CryptoKey, hash: string | undefined): Promise<CryptoKey> {
+  const current = (key.algorithm as RsaHashedKeyAlgorithm).hash?.name;
+  if (!hash || key.algorithm.name === 'ECDSA' || current === hash) return key;
+  const pkcs8 = await nodeWebCrypto.subtle.exportKey('pkcs8', key);
+  return nodeWebCrypto.subtle.importKey('pkcs8', pkcs8, { name: key.algorithm.name, hash }, true, ['sign']);
+}
+
+function signingAlgorithmOf(key: CryptoKey, hash?: string): Algorithm | EcdsaParams {
   if (key.algorithm.name === 'ECDSA') {
     const curve = (key.algorithm as EcKeyAlgorithm).namedCurve;
-    return { name: 'ECDSA', hash: curve === 'P-384' ? 'SHA-384' : 'SHA-256' };
+    return { name: 'ECDSA', hash: hash ?? (curve === 'P-384' ? 'SHA-384' : 'SHA-256') };
   }
-  return { name: key.algorithm.name, hash: 'SHA-256' } as Algorithm;
+  return { name: key.algorithm.name, hash: hash ?? 'SHA-256' } as Algorithm;
 }
 
 /** Issues a CA certificate (basicConstraints cA=true, critical; keyCertSign | cRLSign). */

@@ -66,6 +66,13 @@ export class CrlRevocationSource implements RevocationSource {
       .filter((crl) => namesEqual(crl.issuerName, issuer.cert.subjectName))
       .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime());
     for (const crl of candidates) {
+      // RFC 5280 §5.1.2.5: conforming CRLs carry nextUpdate. Without it @peculiar/x509 2.2.0 also
+      // fails to see the revoked entries (the optional field shifts the ASN.1 parse), so such a CRL
+      // would wrongly read as "nothing revoked": refuse it instead.
+      if (!crl.nextUpdate) {
+        notes.push({ code: 'CRL_INVALID', message: 'A CRL without nextUpdate was ignored.' });
+        continue;
+      }
       if (crl.extensions.some((e) => e.critical && UNSUPPORTED_CRITICAL_CRL_EXTENSIONS.has(e.type))) {
         notes.push({
           code: 'CRL_INVALID',
@@ -81,7 +88,7 @@ export class CrlRevocationSource implements RevocationSource {
         });
         continue;
       }
-      const stale = crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < at.getTime();
+      const stale = crl.nextUpdate.getTime() < at.getTime();
       if (stale)
         notes.push({
           code: 'CRL_STALE',
