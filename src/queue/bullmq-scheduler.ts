@@ -39,6 +39,8 @@ export type BullmqConnection =
       readonly connectionString: string;
       readonly schema?: string;
       readonly embedded?: boolean;
+      /** Embedded only: the hub's own schema, kept first on the shared search_path (default `public`). */
+      readonly hubSchema?: string;
     };
 
 export interface BullmqSchedulerOptions {
@@ -255,7 +257,9 @@ async function openBackend(connection: BullmqConnection, queueName: string): Pro
     const schema = connection.schema ?? 'bullmq';
     quoteIdentifier(schema); // refuse a bad name before any connection is made
     const embedded = connection.embedded === true;
-    await prepareSchema(connection.connectionString, schema, embedded);
+    const hubSchema = connection.hubSchema ?? 'public';
+    quoteIdentifier(hubSchema);
+    await prepareSchema(connection.connectionString, schema, embedded ? hubSchema : null);
     const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
     const pgConnection = { connectionString: connection.connectionString, schema };
     return {
@@ -274,15 +278,19 @@ async function openBackend(connection: BullmqConnection, queueName: string): Pro
 }
 
 /** Brings BullMQ's tables up to date in `schema` (idempotent, serialised by BullMQ's advisory lock). */
-async function prepareSchema(connectionString: string, schema: string, embedded: boolean): Promise<void> {
+async function prepareSchema(
+  connectionString: string,
+  schema: string,
+  hubSchema: string | null,
+): Promise<void> {
   const client = new pg.Client({ connectionString });
   try {
     await client.connect();
     await runMigrations(client, schema);
-    if (embedded) {
+    if (hubSchema !== null) {
       // pglite-socket ignores the per-connection `-c search_path` BullMQ sets, and all clients share
-      // one session: name the schema on that session instead, after the hub's own `public`.
-      await client.query(`SET search_path TO public, ${quoteIdentifier(schema)}`);
+      // one session: name the schema on that session instead, after the hub's own schema.
+      await client.query(`SET search_path TO ${quoteIdentifier(hubSchema)}, ${quoteIdentifier(schema)}`);
     }
   } catch (cause) {
     throw unavailable(cause);

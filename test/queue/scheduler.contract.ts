@@ -78,7 +78,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
         { concurrency: 2, perNodeConcurrency: 1 },
       );
       await waitFor(() => calls.length >= 2, 5_000 + slack, 'two calls');
-      await sleep(300 + slack);
+      await sleep(200 + slack);
       expect(calls).toHaveLength(2);
       const byId = new Map(calls.map(([got, attempt]) => [got.deliveryId, { got, attempt }]));
       expect(byId.get(a.deliveryId)).toEqual({ got: a, attempt: 1 });
@@ -228,7 +228,11 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       // Unlimited, the 10 slow items would fill all 4 slots for 3 rounds (~900 ms) before any fast one.
       expect(fastDone - t0).toBeLessThan(700 + slack);
       expect(slowDoneSoFar).toBeLessThan(slow.length);
-      await waitFor(() => slow.every((s) => doneAt.has(s.deliveryId)), 10_000 + slack, 'slow node done');
+      await waitFor(
+        () => slow.filter((s) => doneAt.has(s.deliveryId)).length >= 4,
+        5_000 + slack,
+        'slow node',
+      );
       expect(peak.get('slow-node')).toBe(2);
       expect(peak.get('fast-node')).toBeLessThanOrEqual(2);
     });
