@@ -11,6 +11,8 @@ export {
   type RevocationSource,
   type RevocationStatus,
 } from './revocation.ts';
+export { type SignOptions, signEdxml } from './sign-edxml.ts';
+export { type BindingPolicy, checkSignerBinding, type SignerBinding } from './signer-binding.ts';
 export {
   createTrustStore,
   type LoadTrustOptions,
