@@ -39,11 +39,12 @@ export class ElementNode {
           `element ${child.local} is in namespace "${child.ns}", not the edXML namespace`,
         );
       } else if (!known.includes(child.local)) {
-        sink.warning(
-          'EDXML_UNKNOWN_ELEMENT',
-          `${path}/${child.local}`,
-          `${child.local} is not an edXML element here`,
-        );
+        if (sink.wants('EDXML_UNKNOWN_ELEMENT'))
+          sink.warning(
+            'EDXML_UNKNOWN_ELEMENT',
+            `${path}/${child.local}`,
+            `${child.local} is not an edXML element here`,
+          );
       } else {
         const list = this.#children.get(child.local);
         if (list) list.push(child);

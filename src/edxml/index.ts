@@ -38,3 +38,4 @@ export {
   parseEdxml,
 } from './parse-edxml.ts';
 export { type AttachmentSummary, type MessageSummary, summarize } from './summarize.ts';
+export { validateEdxml } from './validate-message.ts';

@@ -13,7 +13,10 @@ export interface ParseOptions {
   maxBytes?: number;
   /** Deepest element nesting accepted (root = 1). Default 32; edXML needs about 12. */
   maxDepth?: number;
-  /** Most elements + attributes + comments accepted. Default 100 000 (a package to every commune fits). */
+  /**
+   * Most elements + attributes + comments accepted. Default 20 000: about 2 000 recipients with every
+   * contact field; raise it for nation-wide broadcasts.
+   */
   maxNodes?: number;
   /** Largest run of text outside attachment bodies, in bytes. Default 1 MiB. */
   maxTextBytes?: number;
@@ -22,7 +25,7 @@ export interface ParseOptions {
 export const DEFAULT_LIMITS = {
   maxBytes: 64 * 1024 * 1024,
   maxDepth: 32,
-  maxNodes: 100_000,
+  maxNodes: 20_000,
   maxTextBytes: 1024 * 1024,
 } as const;
 

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { decodeText, nameText, scanName } from './xml-text.ts';
+import { decodeText, NameTable, sameBytes, scanName } from './xml-text.ts';
 import {
   type XmlAttribute,
   type XmlElement,
@@ -26,7 +26,9 @@ const CDATA_CLOSE = ascii(']]>');
 const PI_CLOSE = ascii('?>');
 const FORBIDDEN_DECLS = ['<!DOCTYPE', '<!ENTITY', '<!ELEMENT', '<!ATTLIST', '<!NOTATION'].map(ascii);
 
-type Scope = Readonly<Record<string, string>> | null;
+type Scope = ReadonlyMap<string, string> | null;
+const NO_ATTRIBUTES: readonly XmlAttribute[] = Object.freeze([]);
+const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);
 
 /** A namespace-aware, well-formedness-checking reader for UTF-8 edXML, bounded by `options`. */
 class Reader {
@@ -38,13 +40,19 @@ class Reader {
   readonly #textBytes: number[] = [];
   readonly warnings: XmlIssue[] = [];
   readonly #warned = new Set<string>();
+  readonly #names: NameTable;
   #pos = 0;
   #nodes = 0;
+  // Results of #qname and #startTag, kept in fields to spare an allocation per tag.
+  #prefix = '';
+  #local = '';
+  #opened = false;
 
   constructor(bytes: Uint8Array, options: XmlReadOptions) {
     this.#bytes = bytes;
     this.#buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#o = options;
+    this.#names = new NameTable(bytes, this.#buf, this.fail);
   }
 
   readonly fail: (message: string, code?: string) => never = (message, code = 'XML_MALFORMED') => {
@@ -75,7 +83,7 @@ class Reader {
 
   /** Next '<' at or after `from`; the run before it is bounded so padding costs one memchr. */
   #nextMarkup(from: number): number {
-    const lt = this.#buf.indexOf(LT, from);
+    const lt = this.#findLt(from);
     const runEnd = lt === -1 ? this.#bytes.length : lt;
     if (runEnd - from > this.#o.maxTextBytes) {
       this.#pos = from;
@@ -85,6 +93,14 @@ class Reader {
       );
     }
     return lt;
+  }
+
+  /** Next '<': a JS loop for the short runs between tags, memchr (native) for long ones. */
+  #findLt(from: number): number {
+    const b = this.#bytes;
+    const stop = Math.min(b.length, from + 128);
+    for (let i = from; i < stop; i++) if (b[i] === LT) return i;
+    return stop === b.length ? -1 : this.#buf.indexOf(LT, stop);
   }
 
   #count(n = 1): void {
@@ -104,10 +120,10 @@ class Reader {
     this.#misc();
     if (this.#pos >= b.length) this.fail('no root element');
     const root = this.#startTag();
-    if (root.open) this.#content();
+    if (this.#opened) this.#content();
     this.#misc();
     if (this.#pos < b.length) this.fail('content after the root element');
-    return root.element;
+    return root;
   }
 
   /** Text before the first '<' (seen in SDK samples as "1212<?xml …"): tolerated, reported. */
@@ -179,7 +195,7 @@ class Reader {
     const b = this.#bytes;
     while (this.#stack.length > 0) {
       const top = this.#stack[this.#stack.length - 1] as XmlElement;
-      const lt = top.raw ? this.#buf.indexOf(LT, this.#pos) : this.#nextMarkup(this.#pos);
+      const lt = top.raw ? this.#findLt(this.#pos) : this.#nextMarkup(this.#pos);
       if (lt === -1) {
         this.#pos = b.length;
         this.fail('unexpected end of input: unclosed element (truncated?)');
@@ -198,7 +214,9 @@ class Reader {
       } else if (next === BANG || next === QUESTION) this.#forbidden();
       else {
         const child = this.#startTag();
-        top.children.push(child.element);
+        // Most elements are leaves: their children array is allocated only when needed.
+        if (top.children === NO_CHILDREN) top.children = [child];
+        else (top.children as XmlElement[]).push(child);
       }
     }
   }
@@ -213,15 +231,22 @@ class Reader {
     if (total > this.#o.maxTextBytes)
       this.fail(`element text exceeds ${this.#o.maxTextBytes} bytes`, 'XML_TEXT_TOO_LARGE');
     this.#textBytes[depth] = total;
+    // Whitespace before any text is trimmed from every value anyway (indentation between tags).
+    if (element.text === '' && mode === 'text') {
+      let i = start;
+      while (i < end && this.#isSpace(this.#bytes[i])) i++;
+      if (i === end) return;
+    }
     element.text += decodeText(this.#bytes, this.#buf, start, end, mode, this.fail);
   }
 
   #endTag(top: XmlElement): void {
     const nameStart = this.#pos + 2;
     const nameEnd = scanName(this.#bytes, nameStart, this.fail);
-    const qname = nameText(this.#bytes, this.#buf, nameStart, nameEnd, this.fail);
-    const expected = top.prefix ? `${top.prefix}:${top.local}` : top.local;
-    if (qname !== expected) this.fail(`end tag </${qname}> does not match <${expected}>`);
+    if (!this.#isName(top, nameStart, nameEnd)) {
+      const qname = this.#names.text(nameStart, nameEnd);
+      this.fail(`end tag </${qname}> does not match <${top.prefix ? `${top.prefix}:` : ''}${top.local}>`);
+    }
     const gt = this.#skipSpace(nameEnd);
     if (this.#bytes[gt] !== GT) this.fail('">" expected after the end tag name');
     this.#stack.pop();
@@ -230,12 +255,41 @@ class Reader {
     this.#pos = gt + 1;
   }
 
-  #startTag(): { element: XmlElement; open: boolean } {
+  /** Whether bytes [start, end) spell the element's qualified name as written. */
+  #isName(element: XmlElement, start: number, end: number): boolean {
+    const { prefix, local } = element;
+    const length = prefix === '' ? local.length : prefix.length + 1 + local.length;
+    if (end - start !== length) return false;
+    if (prefix === '') return sameBytes(local, this.#bytes, start);
+    return (
+      sameBytes(prefix, this.#bytes, start) &&
+      this.#bytes[start + prefix.length] === 0x3a &&
+      sameBytes(local, this.#bytes, start + prefix.length + 1)
+    );
+  }
+
+  /** A qualified name at [start, end) into #prefix and #local, interned. */
+  #qname(start: number, end: number): void {
+    let colon = -1;
+    for (let i = start; i < end; i++) {
+      if (this.#bytes[i] !== 0x3a) continue;
+      if (colon !== -1 || i === start || i === end - 1)
+        this.fail(`"${this.#names.text(start, end)}" is not a namespace-qualified name`);
+      colon = i;
+    }
+    this.#prefix = colon === -1 ? '' : this.#names.text(start, colon);
+    this.#local = this.#names.text(colon === -1 ? start : colon + 1, end);
+  }
+
+  /** Reads a start tag at #pos; sets #opened when it is not self-closing. */
+  #startTag(): XmlElement {
     const b = this.#bytes;
     const nameEnd = scanName(b, this.#pos + 1, this.fail);
-    const qname = nameText(b, this.#buf, this.#pos + 1, nameEnd, this.fail);
-    const raw: Array<[string, string]> = [];
-    let declared: Record<string, string> | null = null;
+    this.#qname(this.#pos + 1, nameEnd);
+    const prefix = this.#prefix;
+    const local = this.#local;
+    let raw: Array<[string, string]> | null = null;
+    let declared: Map<string, string> | null = null;
     let i = nameEnd;
     let open = true;
     for (;;) {
@@ -254,7 +308,7 @@ class Reader {
       if (c === undefined) this.fail('unexpected end of input inside a tag (truncated?)');
       if (j === i) this.fail('whitespace expected between attributes');
       const attrEnd = scanName(b, j, this.fail);
-      const name = nameText(b, this.#buf, j, attrEnd, this.fail);
+      const name = this.#names.text(j, attrEnd);
       const eq = this.#skipSpace(attrEnd);
       if (b[eq] !== 0x3d) this.fail(`"=" expected after attribute ${name}`);
       const q = this.#skipSpace(eq + 1);
@@ -263,6 +317,7 @@ class Reader {
       const close = this.#buf.indexOf(quote, q + 1);
       if (close === -1) this.fail('unterminated attribute value');
       const value = decodeText(b, this.#buf, q + 1, close, 'attribute', this.fail);
+      raw ??= [];
       if (raw.some(([n]) => n === name)) this.fail(`duplicate attribute ${name}`);
       if (raw.length >= MAX_ATTRIBUTES)
         this.fail(`more than ${MAX_ATTRIBUTES} attributes`, 'XML_TOO_MANY_NODES');
@@ -275,30 +330,46 @@ class Reader {
         ) {
           this.fail(`illegal namespace declaration ${name}="${value.slice(0, 60)}"`);
         }
-        declared ??= {};
-        declared[prefix] = value;
+        declared ??= new Map();
+        declared.set(prefix, value);
       }
       raw.push([name, value]);
       i = close + 1;
     }
     this.#pos = i;
-    this.#count(1 + raw.length);
+    this.#count(1 + (raw?.length ?? 0));
     if (open && this.#stack.length >= this.#o.maxDepth) {
       this.fail(`elements nested deeper than ${this.#o.maxDepth}`, 'XML_TOO_DEEP');
     }
-    const element = this.#makeElement(qname, raw, declared);
+    const element = this.#makeElement(prefix, local, raw, declared);
+    this.#opened = open;
     if (open) {
       this.#stack.push(element);
       this.#scopes.push(declared);
     }
-    return { element, open };
+    return element;
   }
 
-  #makeElement(qname: string, raw: ReadonlyArray<[string, string]>, declared: Scope): XmlElement {
-    const [prefix, local] = this.#split(qname);
+  #makeElement(
+    prefix: string,
+    local: string,
+    raw: ReadonlyArray<[string, string]> | null,
+    declared: Scope,
+  ): XmlElement {
     const ns = this.#resolve(prefix, declared, true);
+    if (raw === null)
+      return {
+        prefix,
+        local,
+        ns,
+        attributes: NO_ATTRIBUTES,
+        children: NO_CHILDREN,
+        text: '',
+        raw: this.#o.rawElement(ns, local) ? [] : null,
+      };
     const attributes: XmlAttribute[] = [];
-    for (const [name, value] of raw) {
+    for (let k = 0; k < raw.length; k++) {
+      const [name, value] = raw[k] as [string, string];
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         attributes.push({ prefix: 'xmlns', local: name.slice(6), ns: XMLNS_NS, value });
         continue;
@@ -309,15 +380,8 @@ class Reader {
         this.fail(`duplicate attribute ${l}`);
       attributes.push({ prefix: p, local: l, ns: attrNs, value });
     }
-    return {
-      prefix,
-      local,
-      ns,
-      attributes,
-      children: [],
-      text: '',
-      raw: this.#o.rawElement(ns, local) ? [] : null,
-    };
+    const rawRanges = this.#o.rawElement(ns, local) ? [] : null;
+    return { prefix, local, ns, attributes, children: NO_CHILDREN, text: '', raw: rawRanges };
   }
 
   #split(qname: string): [string, string] {
@@ -331,10 +395,11 @@ class Reader {
 
   #resolve(prefix: string, own: Scope, forElement: boolean): string {
     if (prefix === 'xml') return XML_NS;
-    if (own && prefix in own) return own[prefix] as string;
+    const mine = own?.get(prefix);
+    if (mine !== undefined) return mine;
     for (let s = this.#scopes.length - 1; s >= 0; s--) {
-      const scope = this.#scopes[s];
-      if (scope && prefix in scope) return scope[prefix] as string;
+      const found = this.#scopes[s]?.get(prefix);
+      if (found !== undefined) return found;
     }
     if (prefix === '') return '';
     const fallback = this.#o.fallbackPrefixes[prefix];

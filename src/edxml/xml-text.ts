@@ -124,10 +124,42 @@ export function scanName(bytes: Uint8Array, start: number, fail: Fail): number {
   return i;
 }
 
-/** Decodes a name's bytes (ASCII in practice; UTF-8 allowed). */
-export function nameText(bytes: Uint8Array, buffer: Buffer, start: number, end: number, fail: Fail): string {
-  for (let i = start; i < end; i++) {
-    if ((bytes[i] as number) >= 0x80) return decodeText(bytes, buffer, start, end, 'cdata', fail);
+/**
+ * Interns names: a package repeats a few dozen names thousands of times, and a native decode per
+ * name costs more than the rest of a start tag. ASCII names are hashed from their bytes and looked
+ * up; anything else is decoded.
+ */
+export class NameTable {
+  readonly #names = new Map<number, string>();
+  readonly bytes: Uint8Array;
+  readonly buffer: Buffer;
+  readonly fail: Fail;
+
+  constructor(bytes: Uint8Array, buffer: Buffer, fail: Fail) {
+    this.bytes = bytes;
+    this.buffer = buffer;
+    this.fail = fail;
   }
-  return buffer.toString('latin1', start, end);
+
+  text(start: number, end: number): string {
+    const bytes = this.bytes;
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i] as number;
+      if (b >= 0x80) return decodeText(bytes, this.buffer, start, end, 'cdata', this.fail);
+      hash = Math.imul(hash ^ b, 0x01000193);
+    }
+    hash = (hash ^ (end - start)) | 0;
+    const known = this.#names.get(hash);
+    if (known !== undefined && known.length === end - start && sameBytes(known, bytes, start)) return known;
+    const name = this.buffer.toString('latin1', start, end);
+    this.#names.set(hash, name);
+    return name;
+  }
+}
+
+/** Whether `text` (ASCII) equals the bytes at `start`. */
+export function sameBytes(text: string, bytes: Uint8Array, start: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }

@@ -13,7 +13,8 @@ export interface XmlElement {
   /** Namespace URI, '' when none. */
   readonly ns: string;
   readonly attributes: readonly XmlAttribute[];
-  readonly children: XmlElement[];
+  /** Child elements in document order (a shared empty array for leaves, replaced on the first child). */
+  children: readonly XmlElement[];
   /** Direct character data (text, CDATA, references resolved), comments removed, untrimmed. */
   text: string;
   /**
