@@ -46,7 +46,9 @@ function checkPackageHeader(m: EdxmlPackage, c: ValueChecks): void {
   c.maxLength(h.subject, 500, `${H}/Subject`);
   c.maxLength(h.content, 500, `${H}/Content`);
   c.date(h.dueDate, `${H}/DueDate`);
-  h.toPlaces?.forEach((place, i) => c.maxLength(place, 150, `${H}/ToPlaces/Place[${i + 1}]`));
+  h.toPlaces?.forEach((place, i) => {
+    c.maxLength(place, 150, `${H}/ToPlaces/Place[${i + 1}]`);
+  });
   const priority = h.otherInfo?.priority;
   if (priority !== undefined && ![0, 1, 2, 3, 4].includes(priority)) {
     c.sink.error('EDXML_BAD_PRIORITY', `${H}/OtherInfo/Priority`, `Priority ${String(priority)} is not 0–4`);
@@ -94,7 +96,9 @@ function checkBusiness(b: Business, c: ValueChecks): void {
   b.replacements?.forEach((r, i) => {
     const path = `${B}/ReplacementInfoList/ReplacementInfo[${i + 1}]`;
     c.required(r.documentId, `${path}/DocumentId`);
-    r.organIds?.forEach((id, j) => c.organId(id, `${path}/OrganIdList/OrganId[${j + 1}]`));
+    r.organIds?.forEach((id, j) => {
+      c.organId(id, `${path}/OrganIdList/OrganId[${j + 1}]`);
+    });
   });
 }
 
