@@ -24,6 +24,13 @@ export {
   type SchedulerEnvironment,
 } from './create-scheduler.ts';
 export {
+  type AttemptDelivery,
+  createDeliveryHandler,
+  type DeliveryHandlerDeps,
+  type DeliveryWork,
+  type DeliveryWorkStore,
+} from './delivery-handler.ts';
+export {
   type AttemptRecord,
   countsAgainstNode,
   type DecideNextInput,
@@ -37,6 +44,7 @@ export {
 export { createInProcessScheduler, type InProcessSchedulerOptions } from './in-process-scheduler.ts';
 export { NodeBreakers, type NodeBreakerView } from './node-breakers.ts';
 export { dispatchRank, LOWEST_RANK } from './priority.ts';
+export { type ReconcileResult, reconcile, type UnfinishedDelivery } from './reconcile.ts';
 export type {
   DeliveryHandler,
   DeliveryScheduler,
