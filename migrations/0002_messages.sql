@@ -33,6 +33,8 @@ CREATE UNIQUE INDEX messages_sha256 ON messages (sha256);
 CREATE UNIQUE INDEX messages_new_document ON messages (sender_organ_id, document_id)
   WHERE kind = 'package' AND business_doc_type = 0;
 CREATE INDEX messages_document ON messages (sender_organ_id, document_id, received_at);
+-- Statuses by the document they are about (ResponseFor/DocumentId).
+CREATE INDEX messages_status_document ON messages (document_id) WHERE kind = 'status';
 
 -- The exact bytes, apart from the row the queries read, so that they can move to a blob store.
 CREATE TABLE message_bodies (

@@ -471,6 +471,17 @@ function checkConsistency(file: DirectoryFile, findings: Finding[]): void {
     }
     organIds.add(o.organId);
   });
+  const parents = file.nodes.filter((n) => n.kind === 'parent_hub');
+  if (parents.length > 1) {
+    findings.push(
+      finding(
+        'DIRECTORY_DUPLICATE',
+        'error',
+        'nodes',
+        `a hub has one parent hub; the file names ${parents.map((n) => n.id).join(', ')}`,
+      ),
+    );
+  }
   const nodeIds = new Set<string>();
   const servedBy = new Map<string, string>();
   file.nodes.forEach((n, i) => {

@@ -1,5 +1,108 @@
+// The store's public surface. Repository functions take a Db (or the tx of db.tx) first.
+export {
+  type AcceptedMessageInput,
+  type DeliveryInput,
+  type InsertAcceptedResult,
+  insertAcceptedMessage,
+} from './accepted-message.ts';
+export {
+  BUSINESS_STATUS_CODES,
+  type BusinessStatusCode,
+  type BusinessStatusInput,
+  type BusinessStatusRecord,
+  listBusinessStatuses,
+  recordBusinessStatus,
+} from './business-status.repository.ts';
 export { type StoreCode, storeCodes } from './codes.ts';
 export type { Database, DatabaseMode, Db, OpenDatabaseOptions, QueryResult } from './db.ts';
+export {
+  type AckResult,
+  ackDelivery,
+  type DeliveryRecord,
+  getDelivery,
+  type InboxEntry,
+  listDeliveriesForMessage,
+  listInbox,
+  type RevokeTarget,
+  revokeUndelivered,
+  type TransitionInput,
+  transitionDelivery,
+} from './delivery.repository.ts';
+export {
+  type AttemptOutcome,
+  type DeliveryAttemptInput,
+  type DeliveryAttemptRecord,
+  listDeliveryAttempts,
+  recordDeliveryAttempt,
+} from './delivery-attempt.repository.ts';
+export {
+  canTransition,
+  DELIVERY_STATES,
+  DELIVERY_TRANSITIONS,
+  type DeliveryState,
+  REVOCABLE_STATES,
+  statesLeadingTo,
+  UNDELIVERED_STATES,
+} from './delivery-state.ts';
+export { type DirectoryImportReport, importDirectory } from './directory-import.ts';
+export { loadDirectorySnapshot } from './directory-snapshot.repository.ts';
+export {
+  appendEvent,
+  appendEvents,
+  type EventFilter,
+  type EventInput,
+  type EventRecord,
+  listEvents,
+} from './event.repository.ts';
+export {
+  findMessageBySha256,
+  findNewDocument,
+  findPackagesByDocument,
+  findStatusesAboutDocument,
+  getMessage,
+  getMessageRaw,
+  type MessageKind,
+  type MessageRecord,
+} from './message.repository.ts';
 export { applyMigrations, MIGRATIONS_DIR, MIGRATIONS_TABLE, type MigrationTarget } from './migrate.ts';
+export {
+  addClientCertificate,
+  assignOrganizations,
+  type CreatedNode,
+  type CreateNodeInput,
+  createNode,
+  findNodeByClientCertificate,
+  findNodeByToken,
+  getNode,
+  getNodeWebhook,
+  issueMissingTokens,
+  listNodes,
+  type NodeRecord,
+  rotateNodeToken,
+  setNodeWebhook,
+  setSignaturePolicy,
+} from './node.repository.ts';
+export { generateToken, hashToken, TOKEN_PREFIX } from './node-token.ts';
 export { databaseOptionsFromEnv, openDatabase } from './open-database.ts';
+export {
+  type Audit,
+  ensureOrganizations,
+  getOrganization,
+  listOrganizations,
+  type OrganizationRecord,
+  type OrganizationUpsertResult,
+  upsertOrganizations,
+} from './organization.repository.ts';
+export { countPendingOutbox, type OutboxItem, relayOutbox, requeueUnfinished } from './outbox.repository.ts';
+export {
+  bindSignerCertificates,
+  listSignerBindings,
+  type SignerCertificateInput,
+} from './signer-binding.repository.ts';
 export { SQLSTATE, sqlConstraint, sqlState } from './sql-error.ts';
+export {
+  type DeliveryTraceRecord,
+  type MessageTraceRecord,
+  traceDocument,
+  traceMessage,
+} from './trace.repository.ts';

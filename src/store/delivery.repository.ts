@@ -1,0 +1,334 @@
+import { LienthongError } from '../core/index.ts';
+import type { RouteKind } from '../routing/index.ts';
+import type { Db } from './db.ts';
+import { canTransition, type DeliveryState, REVOCABLE_STATES, UNDELIVERED_STATES } from './delivery-state.ts';
+import { appendEvent } from './event.repository.ts';
+import type { MessageKind } from './message.repository.ts';
+import type { Audit } from './organization.repository.ts';
+import { date, dateOrNull, str, strOrNull } from './sql-values.ts';
+
+/** One message on its way to one recipient organization. */
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly messageId: string;
+  /** The organization that receives (after successors). */
+  readonly recipientOrganId: string;
+  /** The organ id as addressed in the package. */
+  readonly addressedOrganId: string;
+  /** The node it goes to (a system, or a peer hub). */
+  readonly nodeId: string;
+  readonly route: RouteKind;
+  readonly state: DeliveryState;
+  readonly priority: number;
+  /** Times it entered `sending`. */
+  readonly attempts: number;
+  readonly nextAttemptAt: Date | null;
+  readonly lastError: string | null;
+  /** How it reached `delivered`: `ack`, `webhook`, `peer`, or null. */
+  readonly deliveredBy: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deliveredAt: Date | null;
+  readonly forwardedAt: Date | null;
+}
+
+export function toDeliveryRecord(row: Record<string, unknown>): DeliveryRecord {
+  return {
+    id: str(row, 'id'),
+    messageId: str(row, 'message_id'),
+    recipientOrganId: str(row, 'recipient_organ_id'),
+    addressedOrganId: str(row, 'addressed_organ_id'),
+    nodeId: str(row, 'node_id'),
+    route: str(row, 'route') as RouteKind,
+    state: str(row, 'state') as DeliveryState,
+    priority: row['priority'] as number,
+    attempts: row['attempts'] as number,
+    nextAttemptAt: dateOrNull(row, 'next_attempt_at'),
+    lastError: strOrNull(row, 'last_error'),
+    deliveredBy: strOrNull(row, 'delivered_by'),
+    createdAt: date(row, 'created_at'),
+    updatedAt: date(row, 'updated_at'),
+    deliveredAt: dateOrNull(row, 'delivered_at'),
+    forwardedAt: dateOrNull(row, 'forwarded_at'),
+  };
+}
+
+/** The delivery with this id, or null. */
+export async function getDelivery(db: Db, id: string): Promise<DeliveryRecord | null> {
+  const { rows } = await db.query('SELECT * FROM deliveries WHERE id = $1', [id]);
+  return rows[0] ? toDeliveryRecord(rows[0]) : null;
+}
+
+/** The deliveries of a message, by recipient organ id. */
+export async function listDeliveriesForMessage(db: Db, messageId: string): Promise<DeliveryRecord[]> {
+  const { rows } = await db.query(
+    'SELECT * FROM deliveries WHERE message_id = $1 ORDER BY recipient_organ_id',
+    [messageId],
+  );
+  return rows.map(toDeliveryRecord);
+}
+
+/** A state change and the facts that go with it. */
+export interface TransitionInput extends Audit {
+  readonly deliveryId: string;
+  readonly to: DeliveryState;
+  /** Refuse (STORE_ILLEGAL_TRANSITION) unless the current state is one of these (optimistic check for workers). */
+  readonly from?: readonly DeliveryState[] | undefined;
+  /** Why, in a few words (kept in the event). */
+  readonly reason?: string | undefined;
+  /** For retrying/failed: the error that caused it (no secrets, no package bytes). */
+  readonly error?: string | undefined;
+  /** For retrying: when to try again. */
+  readonly nextAttemptAt?: Date | undefined;
+  /** For delivered: `ack`, `webhook` or `peer`. */
+  readonly deliveredBy?: string | undefined;
+}
+
+type Locked = DeliveryRecord & { readonly documentId: string };
+
+async function lockDeliveries(db: Db, where: string, params: readonly unknown[]): Promise<Locked[]> {
+  const { rows } = await db.query(
+    `SELECT d.*, m.document_id FROM deliveries d JOIN messages m ON m.id = d.message_id
+     WHERE ${where} ORDER BY d.recipient_organ_id FOR UPDATE OF d`,
+    params,
+  );
+  return rows.map((row) => ({ ...toDeliveryRecord(row), documentId: str(row, 'document_id') }));
+}
+
+/** Performs an allowed transition on a locked delivery and records its event. */
+async function apply(
+  db: Db,
+  current: Locked,
+  input: Omit<TransitionInput, 'deliveryId' | 'from'>,
+): Promise<DeliveryRecord> {
+  const { to, at } = input;
+  if (!canTransition(current.state, to)) {
+    throw new LienthongError(
+      'STORE_ILLEGAL_TRANSITION',
+      `A delivery cannot go from ${current.state} to ${to}.`,
+      {
+        where: 'store/delivery',
+        details: { deliveryId: current.id, from: current.state, to },
+      },
+    );
+  }
+  const { rows } = await db.query(
+    `UPDATE deliveries SET
+       state = $2::text,
+       updated_at = $3,
+       attempts = attempts + CASE WHEN $2::text = 'sending' THEN 1 ELSE 0 END,
+       next_attempt_at = CASE WHEN $2::text = 'retrying' THEN $4::timestamptz
+                              WHEN $2::text IN ('queued', 'sending') THEN next_attempt_at ELSE NULL END,
+       last_error = CASE WHEN $2::text IN ('retrying', 'failed') THEN $5::text ELSE last_error END,
+       delivered_at = CASE WHEN $2::text = 'delivered' THEN $3 ELSE delivered_at END,
+       delivered_by = CASE WHEN $2::text = 'delivered' THEN $6::text ELSE delivered_by END,
+       forwarded_at = CASE WHEN $2::text = 'forwarded' THEN $3 ELSE forwarded_at END
+     WHERE id = $1 RETURNING *`,
+    [current.id, to, at, input.nextAttemptAt ?? null, input.error ?? null, input.deliveredBy ?? null],
+  );
+  const updated = toDeliveryRecord(rows[0]!);
+  if (to === 'queued') {
+    // Back in the queue (operator retry, reconciler): the delivery engine picks it up from the outbox.
+    await db.query(
+      `INSERT INTO outbox (delivery_id, priority, available_at, created_at) VALUES ($1, $2, $3, $3)`,
+      [current.id, current.priority, at],
+    );
+  }
+  await appendEvent(db, {
+    type: `delivery.${to}`,
+    at,
+    actor: input.actor,
+    messageId: current.messageId,
+    deliveryId: current.id,
+    nodeId: current.nodeId,
+    organId: current.recipientOrganId,
+    documentId: current.documentId,
+    data: {
+      from: current.state,
+      to,
+      attempts: updated.attempts,
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
+      ...(input.error === undefined ? {} : { error: input.error }),
+      ...(input.nextAttemptAt === undefined ? {} : { nextAttemptAt: input.nextAttemptAt.toISOString() }),
+      ...(input.deliveredBy === undefined ? {} : { deliveredBy: input.deliveredBy }),
+    },
+  });
+  return updated;
+}
+
+/**
+ * Moves a delivery to another state if the transition table allows it, and writes the event.
+ * Throws STORE_NOT_FOUND or STORE_ILLEGAL_TRANSITION (also when `from` is given and not matched).
+ */
+export async function transitionDelivery(db: Db, input: TransitionInput): Promise<DeliveryRecord> {
+  return db.tx(async (tx) => {
+    const [current] = await lockDeliveries(tx, 'd.id = $1', [input.deliveryId]);
+    if (!current) {
+      throw new LienthongError('STORE_NOT_FOUND', `No delivery ${input.deliveryId}.`, {
+        where: 'store/delivery',
+        details: { deliveryId: input.deliveryId },
+      });
+    }
+    if (input.from !== undefined && !input.from.includes(current.state)) {
+      throw new LienthongError(
+        'STORE_ILLEGAL_TRANSITION',
+        `The delivery is ${current.state}, expected ${input.from.join('|')}.`,
+        {
+          where: 'store/delivery',
+          details: { deliveryId: current.id, from: current.state, to: input.to, expected: [...input.from] },
+        },
+      );
+    }
+    return apply(tx, current, input);
+  });
+}
+
+/** One waiting message in a node's inbox. */
+export interface InboxEntry {
+  readonly deliveryId: string;
+  readonly messageId: string;
+  readonly kind: MessageKind;
+  readonly senderOrganId: string;
+  readonly recipientOrganId: string;
+  readonly addressedOrganId: string;
+  readonly documentId: string;
+  readonly businessDocType: number | null;
+  readonly statusCode: string | null;
+  readonly priority: number;
+  readonly state: DeliveryState;
+  readonly receivedAt: Date;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
+/**
+ * The node's undelivered deliveries (queued, retrying, sending), packages and statuses alike:
+ * most urgent first, then oldest (invariant 6).
+ */
+export async function listInbox(
+  db: Db,
+  options: { readonly nodeId: string; readonly limit: number; readonly kind?: MessageKind | undefined },
+): Promise<InboxEntry[]> {
+  const { rows } = await db.query(
+    `SELECT d.id AS delivery_id, d.message_id, d.recipient_organ_id, d.addressed_organ_id, d.priority, d.state,
+            m.kind, m.sender_organ_id, m.document_id, m.business_doc_type, m.status_code, m.received_at,
+            m.sha256, m.size_bytes
+     FROM deliveries d JOIN messages m ON m.id = d.message_id
+     WHERE d.node_id = $1 AND d.state = ANY($2::text[]) AND ($4::text IS NULL OR m.kind = $4::text)
+     ORDER BY d.priority DESC, d.created_at ASC, d.id ASC
+     LIMIT $3`,
+    [options.nodeId, [...UNDELIVERED_STATES], options.limit, options.kind ?? null],
+  );
+  return rows.map((row) => ({
+    deliveryId: str(row, 'delivery_id'),
+    messageId: str(row, 'message_id'),
+    kind: str(row, 'kind') as MessageKind,
+    senderOrganId: str(row, 'sender_organ_id'),
+    recipientOrganId: str(row, 'recipient_organ_id'),
+    addressedOrganId: str(row, 'addressed_organ_id'),
+    documentId: str(row, 'document_id'),
+    businessDocType: (row['business_doc_type'] as number | null) ?? null,
+    statusCode: strOrNull(row, 'status_code'),
+    priority: row['priority'] as number,
+    state: str(row, 'state') as DeliveryState,
+    receivedAt: date(row, 'received_at'),
+    sha256: str(row, 'sha256'),
+    sizeBytes: row['size_bytes'] as number,
+  }));
+}
+
+/** What an acknowledgement did to each of the node's deliveries of the message. */
+export interface AckResult {
+  /** True when at least one delivery became delivered now. */
+  readonly changed: boolean;
+  readonly deliveries: ReadonlyArray<{
+    readonly delivery: DeliveryRecord;
+    /** delivered: now; already-delivered: nothing to do; revoked: the sender took it back, left as is. */
+    readonly outcome: 'delivered' | 'already-delivered' | 'revoked';
+  }>;
+}
+
+/**
+ * The node acknowledges a message: each of its deliveries of it becomes delivered (by `ack`).
+ * Idempotent: acknowledging again changes nothing and writes no event. Null when the node has no
+ * delivery of this message (it is not a recipient: the caller answers 404).
+ */
+export async function ackDelivery(
+  db: Db,
+  input: Audit & {
+    readonly nodeId: string;
+    readonly messageId: string;
+    readonly recipientOrganId?: string | undefined;
+  },
+): Promise<AckResult | null> {
+  return db.tx(async (tx) => {
+    const locked = await lockDeliveries(
+      tx,
+      'd.message_id = $1 AND d.node_id = $2 AND ($3::text IS NULL OR d.recipient_organ_id = $3::text)',
+      [input.messageId, input.nodeId, input.recipientOrganId ?? null],
+    );
+    if (locked.length === 0) return null;
+    const deliveries: Array<AckResult['deliveries'][number]> = [];
+    for (const current of locked) {
+      if (current.state === 'delivered') deliveries.push({ delivery: current, outcome: 'already-delivered' });
+      else if (current.state === 'revoked') deliveries.push({ delivery: current, outcome: 'revoked' });
+      else {
+        const delivery = await apply(tx, current, {
+          to: 'delivered',
+          at: input.at,
+          actor: input.actor,
+          deliveredBy: 'ack',
+        });
+        deliveries.push({ delivery, outcome: 'delivered' });
+      }
+    }
+    return {
+      changed: deliveries.some((d) => d.outcome === 'delivered'),
+      deliveries: stripDocument(deliveries),
+    };
+  });
+}
+
+function stripDocument(list: AckResult['deliveries'][number][]): AckResult['deliveries'] {
+  return list.map(({ delivery, outcome }) => {
+    const { documentId: _documentId, ...record } = delivery as Locked;
+    return { delivery: record, outcome };
+  });
+}
+
+/** Which original's deliveries to revoke: a message, or the package(s) of a sender organization with a DocumentId. */
+export type RevokeTarget =
+  | { readonly messageId: string }
+  | { readonly senderOrganId: string; readonly documentId: string };
+
+/**
+ * Marks every not-yet-delivered delivery (queued, retrying, sending, failed) of the original
+ * `revoked`, with one event each. Delivered and forwarded ones are left: the revoke package itself
+ * tells those recipients. Returns the deliveries revoked.
+ */
+export async function revokeUndelivered(
+  db: Db,
+  target: RevokeTarget,
+  audit: Audit & { readonly reason?: string | undefined },
+): Promise<{ count: number; deliveries: DeliveryRecord[] }> {
+  return db.tx(async (tx) => {
+    const locked =
+      'messageId' in target
+        ? await lockDeliveries(tx, 'd.message_id = $1 AND d.state = ANY($2::text[])', [
+            target.messageId,
+            [...REVOCABLE_STATES],
+          ])
+        : await lockDeliveries(
+            tx,
+            `m.kind = 'package' AND m.sender_organ_id = $1 AND m.document_id = $2 AND d.state = ANY($3::text[])`,
+            [target.senderOrganId, target.documentId, [...REVOCABLE_STATES]],
+          );
+    const deliveries: DeliveryRecord[] = [];
+    for (const current of locked) {
+      deliveries.push(
+        await apply(tx, current, { to: 'revoked', at: audit.at, actor: audit.actor, reason: audit.reason }),
+      );
+    }
+    return { count: deliveries.length, deliveries };
+  });
+}
