@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import http from 'node:http';
+import net from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 
 /*
@@ -149,7 +149,8 @@ export interface SdkRequest {
 
 export interface SdkResponse {
   readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
+  /** Response headers, names lower-cased, repeated values joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
   /** The body as received (before any decompression). */
   readonly raw: Buffer;
   /** The body after gzip/deflate decoding (HttpClient decodes; HttpURLConnection does not). */
@@ -315,69 +316,26 @@ export class VxpSdkClient {
     return Buffer.from(value, 'utf8').toString('latin1');
   }
 
-  /** Sends a prepared request over a fresh connection (the SDK never reuses one across calls). */
+  /**
+   * Sends a prepared request over a fresh connection (the SDK never reuses one across calls). The
+   * request head is written as raw bytes from a socket: node:http's client writes the head of an
+   * `Expect: 100-continue` request as UTF-8 instead of latin1, which would garble non-ASCII values.
+   */
   send(request: SdkRequest): Promise<SdkResponse> {
     const url = this.#url;
-    const continueTimeoutMs = this.options.continueTimeoutMs ?? 3000;
-    return new Promise((resolve, reject) => {
-      const started = Date.now();
-      let bodySentAt = started;
-      let gotContinue = false;
-      let bodySent = false;
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port === '' ? 80 : Number(url.port),
-          method: request.method,
-          path: request.path,
-          headers: request.headers.flat(),
-          setHost: false,
-          agent: false,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            clearTimeout(timer);
-            const raw = Buffer.concat(chunks);
-            const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
-            const decode = request.op !== 'sendEdoc';
-            let body = raw;
-            if (decode && encoding === 'gzip') body = gunzipSync(raw);
-            else if (decode && encoding === 'deflate') body = inflateSync(raw);
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              raw,
-              body,
-              gotContinue,
-              bodyDelayMs: bodySentAt - started,
-            });
-          });
-        },
-      );
-      req.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      const sendBody = () => {
-        if (bodySent) return;
-        bodySent = true;
-        bodySentAt = Date.now();
-        req.end(request.body ?? undefined);
-      };
-      let timer: NodeJS.Timeout | undefined;
-      if (request.expectContinue) {
-        req.on('continue', () => {
-          gotContinue = true;
-          sendBody();
-        });
-        req.flushHeaders();
-        timer = setTimeout(sendBody, continueTimeoutMs);
-      } else {
-        sendBody();
-      }
+    const head = Buffer.from(
+      `${request.method} ${request.path} HTTP/1.1\r\n${request.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`,
+      'latin1',
+    );
+    return exchange({
+      host: url.hostname,
+      port: url.port === '' ? 80 : Number(url.port),
+      head,
+      body: request.body,
+      expectContinue: request.expectContinue,
+      continueTimeoutMs: this.options.continueTimeoutMs ?? 3000,
+      // HttpClient decodes gzip/deflate; HttpURLConnection (sendEdoc) does not.
+      decode: request.op !== 'sendEdoc',
     });
   }
 
@@ -531,4 +489,149 @@ export function findNulls(value: unknown, path = '$'): string[] {
     return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => findNulls(v, `${path}.${k}`));
   }
   return [];
+}
+
+// ---------------------------------------------------------------- a minimal HTTP/1.1 exchange
+
+interface ExchangeInput {
+  readonly host: string;
+  readonly port: number;
+  readonly head: Buffer;
+  readonly body: Buffer | null;
+  readonly expectContinue: boolean;
+  readonly continueTimeoutMs: number;
+  readonly decode: boolean;
+}
+
+interface ParsedHead {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly bodyStart: number;
+}
+
+function parseHead(buffer: Buffer): ParsedHead | undefined {
+  const end = buffer.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const lines = buffer.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return { status, headers, bodyStart: end + 4 };
+}
+
+/** The body once complete (Content-Length, chunked, or up to the close), else undefined. */
+function completeBody(head: ParsedHead, data: Buffer, closed: boolean): Buffer | undefined {
+  const rest = data.subarray(head.bodyStart);
+  if ((head.headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) {
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (;;) {
+      const lineEnd = rest.indexOf('\r\n', at);
+      if (lineEnd < 0) return undefined;
+      const size = Number.parseInt(rest.subarray(at, lineEnd).toString('latin1'), 16);
+      if (Number.isNaN(size)) throw new Error('bad chunk size');
+      if (size === 0) return Buffer.concat(parts);
+      if (rest.length < lineEnd + 2 + size + 2) return undefined;
+      parts.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
+      at = lineEnd + 2 + size + 2;
+    }
+  }
+  const length = head.headers['content-length'];
+  if (length !== undefined)
+    return rest.length >= Number(length) ? rest.subarray(0, Number(length)) : undefined;
+  return closed ? rest : undefined;
+}
+
+function exchange(input: ExchangeInput): Promise<SdkResponse> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let bodySentAt = started;
+    let bodySent = false;
+    let gotContinue = false;
+    let data = Buffer.alloc(0);
+    let settled = false;
+    const socket = net.connect({ host: input.host, port: input.port });
+    const sendBody = () => {
+      if (bodySent || settled) return;
+      bodySent = true;
+      bodySentAt = Date.now();
+      if (input.body !== null && input.body.length > 0) socket.write(input.body);
+    };
+    const timer = input.expectContinue ? setTimeout(sendBody, input.continueTimeoutMs) : undefined;
+    const finish = (closed: boolean) => {
+      if (settled) return;
+      for (;;) {
+        const head = parseHead(data);
+        if (head === undefined) return;
+        if (head.status >= 100 && head.status < 200) {
+          // An interim answer: `100 Continue` releases the body.
+          data = data.subarray(head.bodyStart);
+          gotContinue ||= head.status === 100;
+          sendBody();
+          continue;
+        }
+        let raw: Buffer | undefined;
+        try {
+          raw = completeBody(head, data, closed);
+        } catch (e) {
+          settled = true;
+          reject(e);
+          return;
+        }
+        if (raw === undefined) {
+          if (closed) {
+            settled = true;
+            reject(new Error('connection closed before the response was complete'));
+          }
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        socket.destroy();
+        const encoding = (head.headers['content-encoding'] ?? '').toLowerCase();
+        let body = raw;
+        if (input.decode && encoding === 'gzip') body = gunzipSync(raw);
+        else if (input.decode && encoding === 'deflate') body = inflateSync(raw);
+        resolve({
+          status: head.status,
+          headers: head.headers,
+          raw,
+          body,
+          gotContinue,
+          bodyDelayMs: bodySent ? bodySentAt - started : 0,
+        });
+        return;
+      }
+    };
+    socket.on('connect', () => {
+      socket.write(input.head);
+      if (!input.expectContinue) sendBody();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      finish(false);
+    });
+    socket.on('end', () => finish(true));
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      if (!settled) {
+        settled = true;
+        reject(e);
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      finish(true);
+      if (!settled) {
+        settled = true;
+        reject(new Error('connection closed without a response'));
+      }
+    });
+  });
 }

@@ -56,14 +56,23 @@ const EXACT: Readonly<Record<string, VxpErrorFamily>> = {
   VXP_AGENCY_POLICY_REFUSED: F.forbidden,
   VXP_INTERNAL: F.internal,
   PAYLOAD_TOO_LARGE: F.tooLarge,
+  EDXML_PAYLOAD_TOO_LARGE: F.tooLarge,
   SENDER_NOT_SERVED: F.forbidden,
   SIGNER_NOT_SENDER: F.packageSignature,
+  KEY_MISMATCH: F.packageSignature,
+  DIGEST_MISMATCH: F.packageSignature,
+  STATUS_UNKNOWN_DOCUMENT: F.invalidPackage,
+  NO_ROUTABLE_RECIPIENT: F.routing,
+  BAD_REQUEST: F.badRequest,
+  UNSUPPORTED_MEDIA_TYPE: F.badRequest,
+  ORG_SERVED_BY_OTHER_NODE: F.conflict,
+  NODE_EXISTS: F.conflict,
 };
 
 /** Then by prefix or suffix, for the families of hub codes (`EDXML_MISSING_ELEMENT`, `ROUTE_UNKNOWN_ORGAN`, ...). */
 const PATTERNS: readonly (readonly [RegExp, VxpErrorFamily])[] = [
   [/^(XML|EDXML)_/, F.invalidPackage],
-  [/^(SIGNATURE|CERT|SIG)_/, F.packageSignature],
+  [/^(SIGNATURE|CERT|SIG|CRL|TRUST|REVOCATION|ALGORITHM)_/, F.packageSignature],
   [/^ROUTE_/, F.routing],
   [/^AUTH_|_UNAUTHENTICATED$/, F.authentication],
   [/_NOT_SERVED$|_FORBIDDEN$|_NOT_ALLOWED$|_REFUSED$/, F.forbidden],

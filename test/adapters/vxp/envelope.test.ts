@@ -110,6 +110,15 @@ describe('error-code map', () => {
     ['ROUTE_UNKNOWN_ORGAN', VXP_ERROR_FAMILIES.routing],
     ['DOCUMENT_CONFLICT', VXP_ERROR_FAMILIES.conflict],
     ['SOMETHING_ELSE', VXP_ERROR_FAMILIES.internal],
+    ['EDXML_PAYLOAD_TOO_LARGE', VXP_ERROR_FAMILIES.tooLarge],
+    ['EDXML_UNKNOWN_ELEMENT', VXP_ERROR_FAMILIES.invalidPackage],
+    ['ROUTE_UNKNOWN_ORGAN', VXP_ERROR_FAMILIES.routing],
+    ['NO_ROUTABLE_RECIPIENT', VXP_ERROR_FAMILIES.routing],
+    ['MESSAGE_NOT_FOUND', VXP_ERROR_FAMILIES.notFound],
+    ['DIGEST_MISMATCH', VXP_ERROR_FAMILIES.packageSignature],
+    ['REVOCATION_UNKNOWN', VXP_ERROR_FAMILIES.packageSignature],
+    ['STATUS_NOT_ALLOWED', VXP_ERROR_FAMILIES.forbidden],
+    ['AUTH_REQUIRED', VXP_ERROR_FAMILIES.authentication],
   ])('%s → ErrorCode %s', (code, family) => {
     expect(vxpErrorCode(code)).toBe(family);
   });
