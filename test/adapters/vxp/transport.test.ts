@@ -1,7 +1,10 @@
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { vxpPlugin } from '../../../src/adapters/vxp/index.ts';
 import { readLikeSdk } from '../../support/vxp-sdk-client.ts';
 import { readSdkFixture } from './fixtures.ts';
 import { envelopeOf, expectFail, expectOk, type Harness, RECEIVER, SENDER, startHarness } from './harness.ts';
+import { InMemoryVxpPort } from './in-memory-vxp-port.ts';
 
 const EDOC = readSdkFixture('edoc.edxml');
 const SEND_HEADERS = { from: '002.00.20.H13', servicetype: 'eDoc', messagetype: 'edoc' } as const;
@@ -45,6 +48,23 @@ describe('routing on the last path segment', () => {
     const get = { ...sdk.prepare('getEdoc', { docId: 'x' }), method: 'GET' as const };
     const json = expectFail(await sdk.send(get), 'VXP_METHOD_NOT_ALLOWED');
     expect(json['data']).toBe('');
+  });
+});
+
+describe('encapsulation', () => {
+  it("leaves the host app's own JSON parsing and routes alone", async () => {
+    const app = Fastify();
+    app.post('/v1/echo', async (request) => ({ got: request.body }));
+    await app.register(vxpPlugin({ port: new InMemoryVxpPort() }));
+    const echo = await app.inject({ method: 'POST', url: '/v1/echo', payload: { a: 1 } });
+    expect(echo.json()).toEqual({ got: { a: 1 } });
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/v1/echo',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.statusCode).toBe(400);
+    await app.close();
   });
 });
 
