@@ -1,4 +1,5 @@
 export { type AttachmentMeta, EdxmlAttachment } from './attachment.ts';
+export { buildEdxml } from './build-edxml.ts';
 export { type EdxmlCode, edxmlCodes } from './codes.ts';
 export {
   type Business,
@@ -29,6 +30,7 @@ export {
   type TraceHeader,
   XMLDSIG_NAMESPACE,
 } from './model.ts';
+export { type AttachmentJson, type JsonModelResult, messageFromJson, messageToJson } from './model-json.ts';
 export {
   DEFAULT_LIMITS,
   type Inspection,
