@@ -12,6 +12,11 @@ export {
   type RevocationStatus,
 } from './revocation.ts';
 export { type SignOptions, signEdxml } from './sign-edxml.ts';
+export {
+  createSignatureVerifier,
+  type SignatureVerifier,
+  type SignatureVerifierConfig,
+} from './signature-verifier.ts';
 export { type BindingPolicy, checkSignerBinding, type SignerBinding } from './signer-binding.ts';
 export {
   createTrustStore,

@@ -56,8 +56,8 @@ export interface LoadTrustOptions {
 
 /**
  * Reads certificates and CRLs from files or directories (recursively). Self-signed CA certificates
- * become anchors, other certificates intermediates; `*.crl`, `*.crl.pem` and PEM "X509 CRL" blocks are
- * CRLs; PEM private-key blocks are skipped. A directory holding a `profile.json` is a trust profile:
+ * become anchors, other certificates intermediates; `*.crl`, `*.crl.pem` and PEM "X509 CRL"/"CRL"
+ * blocks are CRLs; PEM private-key blocks are skipped. A directory holding a `profile.json` is a trust profile:
  * it loads only when enabled, and every certificate in it must match the fingerprint listed there.
  */
 export async function loadTrustStore(
@@ -110,7 +110,7 @@ export function readTrustFile(file: string): { certs: CertInfo[]; crls: x509.X50
   const bytes = readFileSync(file);
   const text = bytes.toString('latin1');
   try {
-    if (text.includes('-----BEGIN ')) return fromPem(text);
+    if (text.includes('-----BEGIN ')) return fromPem(text, /\.crl(\.pem)?$/i.test(file));
     if (/\.crl$/i.test(file)) return { certs: [], crls: [new x509.X509Crl(toArrayBuffer(bytes))] };
     try {
       return { certs: [parseCertificate(new Uint8Array(bytes))], crls: [] };
@@ -125,13 +125,18 @@ export function readTrustFile(file: string): { certs: CertInfo[]; crls: x509.X50
   }
 }
 
-function fromPem(text: string): { certs: CertInfo[]; crls: x509.X509Crl[] } {
+// PEM labels: RFC 7468 says "X509 CRL"; @peculiar/x509 and some CAs write "CRL". In a *.crl(.pem)
+// file every block is read as a CRL.
+const CRL_LABELS = new Set(['X509 CRL', 'CRL']);
+
+function fromPem(text: string, crlFile: boolean): { certs: CertInfo[]; crls: x509.X509Crl[] } {
   const certs: CertInfo[] = [];
   const crls: x509.X509Crl[] = [];
   for (const block of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)) {
     const der = new Uint8Array(Buffer.from((block[2] ?? '').replace(/\s+/g, ''), 'base64'));
-    if (block[1] === 'CERTIFICATE' || block[1] === 'TRUSTED CERTIFICATE') certs.push(parseCertificate(der));
-    else if (block[1] === 'X509 CRL') crls.push(new x509.X509Crl(toArrayBuffer(der)));
+    const label = block[1] ?? '';
+    if (crlFile || CRL_LABELS.has(label)) crls.push(new x509.X509Crl(toArrayBuffer(der)));
+    else if (label === 'CERTIFICATE' || label === 'TRUSTED CERTIFICATE') certs.push(parseCertificate(der));
   }
   return { certs, crls };
 }

@@ -260,12 +260,13 @@ describe('loadTrustStore', () => {
       revoked: [],
     });
     writeFileSync(join(dir, 'ca.crl'), new Uint8Array(crl.rawData));
+    writeFileSync(join(dir, 'again.crl.pem'), crl.toString('pem'));
     writeFileSync(join(dir, 'ca.key.pem'), await privateKeyToPem(pki.ca.keys.privateKey));
     writeFileSync(join(dir, 'README.md'), 'not a certificate');
     const store = await loadTrustStore([dir]);
     expect(store.anchors.map((a) => a.cert.subject)).toEqual([pki.root.cert.subject]);
     expect(store.intermediates.map((a) => a.cert.subject)).toEqual([pki.ca.cert.subject]);
-    expect(store.crls.length).toBe(1);
+    expect(store.crls.length).toBe(2);
     // A single file path works too; a missing path is an error with a stable code.
     expect((await loadTrustStore([join(dir, 'root.pem')])).anchors.length).toBe(1);
     await expect(loadTrustStore([join(dir, 'nope')])).rejects.toMatchObject({ code: 'TRUST_STORE_INVALID' });
