@@ -83,7 +83,7 @@ export {
   setSignaturePolicy,
 } from './node.repository.ts';
 export { generateToken, hashToken, TOKEN_PREFIX } from './node-token.ts';
-export { databaseOptionsFromEnv, openDatabase } from './open-database.ts';
+export { databaseOptionsFromEnv, openDatabase, withDatabase } from './open-database.ts';
 export {
   type Audit,
   ensureOrganizations,

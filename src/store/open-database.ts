@@ -48,3 +48,16 @@ export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Op
     schema: env['LIENTHONG_DB_SCHEMA'] || undefined,
   };
 }
+
+/** Opens the database, runs `fn`, and closes it whatever happens (one-shot commands). */
+export async function withDatabase<T>(
+  options: OpenDatabaseOptions,
+  fn: (database: Database) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(options);
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
