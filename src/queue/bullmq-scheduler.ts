@@ -156,7 +156,9 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
     },
 
     async heldIds() {
-      const ids = await queue.getRanges(HELD, 0, -1);
+      const ids = await queue.getRanges(HELD, 0, -1).catch((cause: unknown) => {
+        throw unavailable(cause);
+      });
       return new Set(
         ids.filter((id) => id.startsWith(JOB_ID_PREFIX)).map((id) => id.slice(JOB_ID_PREFIX.length)),
       );
@@ -201,8 +203,13 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
     },
 
     async stats(): Promise<QueueStats> {
-      const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
-      const [workers, oldestReadyAt] = await Promise.all([queue.getWorkersCount(), oldestReady(queue)]);
+      const [counts, workers, oldestReadyAt] = await Promise.all([
+        queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
+        queue.getWorkersCount(),
+        oldestReady(queue),
+      ]).catch((cause: unknown) => {
+        throw unavailable(cause);
+      });
       return {
         waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0),
         active: counts['active'] ?? 0,
@@ -218,9 +225,10 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
     },
 
     close() {
+      // A backend that is already gone makes BullMQ's close throw; closing must still finish.
       closing ??= (async () => {
-        await worker?.close();
-        await queue.close();
+        await worker?.close().catch((error: unknown) => onError(error));
+        await queue.close().catch((error: unknown) => onError(error));
       })();
       return closing;
     },

@@ -192,11 +192,12 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       await scheduler.schedule(backlog);
       await waitFor(() => order.length >= 5, 5_000 + slack, 'backlog started');
       const urgent = item('node-a', { priority: 3 });
-      const handledWhenScheduled = order.length;
       await scheduler.schedule([urgent]);
+      const handledWhenScheduled = order.length;
       await waitFor(() => order.includes(urgent.deliveryId), 5_000 + slack, 'urgent handled');
       const position = order.indexOf(urgent.deliveryId);
-      expect(position).toBeLessThanOrEqual(handledWhenScheduled + 3);
+      // At most the item in hand and one fetched ahead of it run before the urgent one.
+      expect(position).toBeLessThanOrEqual(handledWhenScheduled + 2);
       expect(order.length).toBeLessThan(backlog.length);
     });
 
@@ -212,7 +213,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
           const n = (running.get(got.nodeId) ?? 0) + 1;
           running.set(got.nodeId, n);
           peak.set(got.nodeId, Math.max(peak.get(got.nodeId) ?? 0, n));
-          await sleep(got.nodeId === 'slow-node' ? 300 : 5);
+          await sleep(got.nodeId === 'slow-node' ? 500 : 5);
           running.set(got.nodeId, (running.get(got.nodeId) ?? 1) - 1);
           doneAt.set(got.deliveryId, Date.now());
           return { kind: 'done' };
@@ -225,8 +226,8 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       await waitFor(() => fast.every((f) => doneAt.has(f.deliveryId)), 5_000 + slack, 'fast node done');
       const fastDone = Math.max(...fast.map((f) => doneAt.get(f.deliveryId)!));
       const slowDoneSoFar = slow.filter((s) => doneAt.has(s.deliveryId)).length;
-      // Unlimited, the 10 slow items would fill all 4 slots for 3 rounds (~900 ms) before any fast one.
-      expect(fastDone - t0).toBeLessThan(700 + slack);
+      // Unlimited, the 10 slow items would fill all 4 slots for 3 rounds (~1.5 s) before any fast one.
+      expect(fastDone - t0).toBeLessThan(1_000 + slack);
       expect(slowDoneSoFar).toBeLessThan(slow.length);
       await waitFor(
         () => slow.filter((s) => doneAt.has(s.deliveryId)).length >= 4,
@@ -261,7 +262,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
           }
           if (got.nodeId === 'sick-node') {
             sickAttempts += 1;
-            await sleep(400); // a receiver that times out
+            await sleep(1_000); // a receiver that times out
             breakers.failure(got.nodeId, Date.now());
             return { kind: 'retry', delayMs: 100 };
           }
@@ -277,8 +278,9 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       await scheduler.schedule(healthy);
       await waitFor(() => healthy.every((h) => doneAt.has(h.deliveryId)), 5_000 + slack, 'healthy node done');
       const healthyDone = Math.max(...healthy.map((h) => doneAt.get(h.deliveryId)!));
-      // Without the breaker the 8 sick items ahead would hold both slots for 4 × 400 ms first.
-      expect(healthyDone - t0).toBeLessThan(1_000 + slack);
+      // Without the breaker the 8 sick items ahead would hold both slots for 4 × 1 s first; with it,
+      // the healthy node waits for the two attempts that open the breaker, and little more.
+      expect(healthyDone - t0).toBeLessThan(2_500 + slack);
       expect(breakers.state('sick-node').kind).not.toBe('closed');
       expect(pausedAnswers).toBeGreaterThan(0);
       // Opened after 2 failures: only those and the odd half-open probe reached the sick node.
