@@ -112,3 +112,18 @@ export function decideNext(input: DecideNextInput): NextStep {
 export function countsAgainstNode(outcome: DeliveryOutcome): boolean {
   return outcome.kind === 'retry';
 }
+
+/**
+ * The stable code to store as a failed delivery's last error: the receiver's refusal code for a
+ * permanent failure, otherwise why the hub gave up (`QUEUE_GAVE_UP_*`).
+ */
+export function failureCode(reason: FailReason, lastAttempt: AttemptRecord): string {
+  switch (reason) {
+    case 'permanent':
+      return lastAttempt.errorCode ?? 'QUEUE_GAVE_UP_MAX_ATTEMPTS';
+    case 'max-attempts':
+      return 'QUEUE_GAVE_UP_MAX_ATTEMPTS';
+    case 'max-age':
+      return 'QUEUE_GAVE_UP_MAX_AGE';
+  }
+}

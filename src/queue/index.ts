@@ -38,6 +38,7 @@ export {
   decideNext,
   defaultRetryPolicy,
   type FailReason,
+  failureCode,
   type NextStep,
   type RetryPolicy,
 } from './delivery-outcome.ts';

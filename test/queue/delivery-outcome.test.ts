@@ -5,6 +5,7 @@ import {
   type DeliveryOutcome,
   decideNext,
   defaultRetryPolicy,
+  failureCode,
   type RetryPolicy,
 } from '../../src/queue/delivery-outcome.ts';
 
@@ -117,5 +118,14 @@ describe('countsAgainstNode', () => {
     expect(countsAgainstNode({ kind: 'retry', attempt })).toBe(true);
     expect(countsAgainstNode({ kind: 'permanent', attempt })).toBe(false);
     expect(countsAgainstNode({ kind: 'delivered', attempt })).toBe(false);
+  });
+});
+
+describe('failureCode', () => {
+  it('keeps the receiver’s refusal code, and names the limit otherwise', () => {
+    const refused = { ...attempt, httpStatus: 404, errorCode: 'WEBHOOK_HTTP_REJECTED' };
+    expect(failureCode('permanent', refused)).toBe('WEBHOOK_HTTP_REJECTED');
+    expect(failureCode('max-attempts', attempt)).toBe('QUEUE_GAVE_UP_MAX_ATTEMPTS');
+    expect(failureCode('max-age', attempt)).toBe('QUEUE_GAVE_UP_MAX_AGE');
   });
 });
