@@ -1,4 +1,8 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The example directory shipped with lienthong (found next to the sources, whatever the cwd). */
+const SHIPPED_DIRECTORY = fileURLToPath(new URL('../config/directory.example.yaml', import.meta.url));
 
 /** Everything the hub reads from its environment, validated once and frozen. */
 export interface HubConfig {
@@ -22,7 +26,7 @@ export interface HubConfig {
   readonly allowSha1: boolean;
   /** Strict codec mode: length limits are errors (LIENTHONG_STRICT=1). */
   readonly strict: boolean;
-  /** Directory file loaded into an empty directory on first start (LIENTHONG_DIRECTORY, default config/directory.example.yaml). */
+  /** Directory file loaded into an empty directory on first start (LIENTHONG_DIRECTORY, default the shipped config/directory.example.yaml). */
   readonly exampleDirectory: string;
   /** pino level (LOG_LEVEL, default info). */
   readonly logLevel: string;
@@ -77,7 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ),
     allowSha1: flag(env, 'LIENTHONG_ALLOW_SHA1'),
     strict: flag(env, 'LIENTHONG_STRICT'),
-    exampleDirectory: path.resolve(cwd, env['LIENTHONG_DIRECTORY'] || 'config/directory.example.yaml'),
+    exampleDirectory: env['LIENTHONG_DIRECTORY']
+      ? path.resolve(cwd, env['LIENTHONG_DIRECTORY'])
+      : SHIPPED_DIRECTORY,
     logLevel: env['LOG_LEVEL'] || 'info',
     verifyThreads: integer(env, 'LIENTHONG_VERIFY_THREADS', 2, 1, 64),
   });

@@ -1,6 +1,19 @@
 import type { CommandRegistrar } from '../cli-context.ts';
 import { registerDirectory } from './directory.ts';
+import { registerEdxml } from './edxml.ts';
 import { registerNode } from './node.ts';
+import { registerPki } from './pki.ts';
+import { registerSign } from './sign.ts';
+import { registerVerify } from './verify.ts';
+import { registerServe } from './serve.ts';
 
 /** Every command group of the `lienthong` program, in the order `--help` lists them. */
-export const commandRegistrars: readonly CommandRegistrar[] = [registerDirectory, registerNode];
+export const commandRegistrars: readonly CommandRegistrar[] = [
+  registerDirectory,
+  registerEdxml,
+  registerNode,
+  registerServe,
+  registerVerify,
+  registerSign,
+  registerPki,
+];

@@ -1,0 +1,321 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Finding } from '../core/index.ts';
+import type { MessageSummary, ParseResult } from '../edxml/index.ts';
+import { summarize } from '../edxml/index.ts';
+import type { SignatureVerdict, VerifyOptions } from '../signature/index.ts';
+import { checkSignerBinding } from '../signature/index.ts';
+import type { HubFailure, HubResult, HubService, InboxQuery } from './hub-service.ts';
+import type { AcceptedMessage, HubStore, RecipientRoute } from './hub-store.ts';
+import type { InboxItem, NodeIdentity, Receipt } from './hub-types.ts';
+import type { InboxNotifier } from './inbox-notifier.ts';
+import { statusInconsistency } from './status-consistency.ts';
+
+/** What the hub service is built from; all I/O comes in through these. */
+export interface HubServiceDeps {
+  readonly store: HubStore;
+  /** The codec with the hub's options (strictness, size) applied. */
+  readonly parse: (bytes: Uint8Array) => ParseResult;
+  /** Signature verification (worker threads in production). */
+  readonly verify: (bytes: Uint8Array, options: VerifyOptions) => Promise<SignatureVerdict>;
+  readonly notifier: InboxNotifier;
+  /** Current time; tests pass a fixed clock. */
+  readonly now: () => Date;
+  readonly maxPackageBytes: number;
+  /** Subject attributes that may carry the signer's organ id (e.g. OU, UID). */
+  readonly bindingAttributes: readonly string[];
+  readonly allowSha1: boolean;
+}
+
+type Verified = { verdict: Readonly<Record<string, unknown>>; findings: Finding[] };
+
+const refuse = (
+  code: string,
+  message: string,
+  findings: readonly Finding[] = [],
+  details?: Record<string, unknown>,
+) => ({ ok: false, error: { code, message, findings, ...(details ? { details } : {}) } }) as const;
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The hub's pipeline (architecture page, "The flow") over a store port. */
+export function createHubService(deps: HubServiceDeps): HubService {
+  const { store } = deps;
+
+  async function checkSignature(
+    node: NodeIdentity,
+    bytes: Uint8Array,
+    summary: MessageSummary,
+    at: Date,
+  ): Promise<HubResult<Verified>> {
+    if (node.signaturePolicy === 'legacy-unsigned') {
+      return {
+        ok: true,
+        value: {
+          verdict: { policy: 'legacy-unsigned', verified: false },
+          findings: [
+            {
+              code: 'SIGNATURE_NOT_REQUIRED_UNSIGNED',
+              severity: 'warning',
+              path: 'edXMLEnvelope/edXMLHeader/Signature',
+              message: 'Not verified: the sending node has the legacy-unsigned signature policy.',
+            },
+          ],
+        },
+      };
+    }
+    const verdict = await deps.verify(bytes, { at, allowSha1: deps.allowSha1 });
+    if (!verdict.valid || !verdict.signer) {
+      return refuse(verdict.code, `The signature was refused: ${verdict.code}.`, verdict.findings);
+    }
+    if (!node.organIds.includes(summary.fromOrganId)) return senderNotServed(summary);
+    const binding = checkSignerBinding(verdict.signer, summary.fromOrganId, {
+      bindings: await store.signerBindings(summary.fromOrganId),
+      subjectAttributes: deps.bindingAttributes,
+    });
+    if (binding) return refuse('SIGNER_NOT_SENDER', binding.message, [binding]);
+    return {
+      ok: true,
+      value: {
+        verdict: {
+          policy: 'require',
+          verified: true,
+          code: verdict.code,
+          algorithm: verdict.algorithm,
+          signer: verdict.signer,
+        },
+        findings: verdict.findings.filter((f) => f.severity === 'warning'),
+      },
+    };
+  }
+
+  function senderNotServed(summary: MessageSummary) {
+    return refuse(
+      'SENDER_NOT_SERVED',
+      `This node does not serve the sending organization ${summary.fromOrganId}.`,
+      [],
+      {
+        fromOrganId: summary.fromOrganId,
+      },
+    );
+  }
+
+  /** Works out recipients and the status/revoke side effects for one message. */
+  async function plan(
+    summary: MessageSummary,
+    sha256: string,
+    at: Date,
+  ): Promise<
+    HubResult<
+      Pick<AcceptedMessage, 'routes' | 'businessStatus' | 'revokeOriginalId'> & { findings: Finding[] }
+    >
+  > {
+    const findings: Finding[] = [];
+    if (summary.kind === 'package') {
+      let revokeOriginalId: string | undefined;
+      if (summary.businessType === 0) {
+        const existing = await store.findNewDocument(summary.fromOrganId, summary.documentId);
+        if (existing && existing.sha256 !== sha256) {
+          return refuse(
+            'DOCUMENT_CONFLICT',
+            `DocumentId ${summary.documentId} was already accepted from ${summary.fromOrganId} with different bytes.`,
+            [],
+            { documentId: summary.documentId, existingMessageId: existing.id },
+          );
+        }
+      } else {
+        const aboutId = summary.businessDocumentId ?? summary.documentId;
+        const original = await store.findOriginal(summary.fromOrganId, aboutId);
+        if (!original) {
+          findings.push({
+            code: 'ORIGINAL_UNKNOWN',
+            severity: 'warning',
+            path: 'edXMLEnvelope/edXMLHeader/TraceHeaderList/Bussiness/DocumentId',
+            message: `The document ${aboutId} this operation is about was not carried by this hub.`,
+          });
+        } else if (summary.businessType === 1) {
+          revokeOriginalId = original.messageId;
+        }
+      }
+      const routes = await store.route(summary.toOrganIds, at);
+      return { ok: true, value: { routes, findings, ...(revokeOriginalId ? { revokeOriginalId } : {}) } };
+    }
+
+    const responseFor = summary.responseFor;
+    const code = summary.statusCode ?? '';
+    const original = responseFor
+      ? await store.findOriginal(responseFor.organId, responseFor.documentId)
+      : null;
+    if (!responseFor || !original) {
+      return refuse(
+        'STATUS_UNKNOWN_DOCUMENT',
+        `The status answers document ${responseFor?.documentId ?? '(none)'} of ${responseFor?.organId ?? '(none)'}, which this hub did not carry.`,
+      );
+    }
+    if (code === '13') {
+      if (summary.fromOrganId !== original.senderOrganId) {
+        return refuse('STATUS_NOT_ALLOWED', 'Only the original sender may ask for a document back (13).');
+      }
+      const routes = await store.route(original.recipientOrganIds, at);
+      return { ok: true, value: { routes, findings } };
+    }
+    if (!original.recipientOrganIds.includes(summary.fromOrganId)) {
+      return refuse(
+        'STATUS_NOT_ALLOWED',
+        `${summary.fromOrganId} was not a recipient of ${responseFor.documentId} and cannot report its status.`,
+      );
+    }
+    const history = await store.statusHistory(original.messageId, summary.fromOrganId);
+    const inconsistency = statusInconsistency(code, { ...history, businessType: original.businessType });
+    if (inconsistency) {
+      findings.push({
+        code: 'STATUS_INCONSISTENT',
+        severity: 'warning',
+        path: 'edXMLEnvelope/edXMLHeader/MessageHeader/StatusCode',
+        message: `Accepted and flagged: ${inconsistency}.`,
+      });
+    }
+    const routes = await store.route([original.senderOrganId], at);
+    return {
+      ok: true,
+      value: {
+        routes,
+        findings,
+        businessStatus: {
+          originalMessageId: original.messageId,
+          recipientOrganId: summary.fromOrganId,
+          code,
+          description: null,
+          inconsistency,
+        },
+      },
+    };
+  }
+
+  function receiptOf(
+    id: string,
+    summary: MessageSummary,
+    routes: readonly RecipientRoute[],
+    findings: Finding[],
+  ): Receipt {
+    return {
+      id,
+      kind: summary.kind,
+      documentId: summary.documentId,
+      duplicate: false,
+      findings,
+      recipients: routes.map((r) =>
+        r.kind === 'local'
+          ? {
+              organId: r.organId,
+              state: 'queued',
+              ...(r.recipientOrganId !== r.organId ? { deliveredTo: r.recipientOrganId } : {}),
+              ...(r.reason ? { reason: r.reason } : {}),
+            }
+          : { organId: r.organId, state: 'unroutable', reason: r.reason },
+      ),
+    };
+  }
+
+  async function duplicateFor(node: NodeIdentity, sha256: string): Promise<Receipt | null> {
+    const existing = await store.findDuplicate(sha256);
+    if (!existing || !node.organIds.includes(existing.fromOrganId)) return null;
+    return { ...existing.receipt, duplicate: true };
+  }
+
+  async function submit(node: NodeIdentity, bytes: Uint8Array): Promise<HubResult<Receipt>> {
+    if (bytes.byteLength > deps.maxPackageBytes) {
+      return refuse('PAYLOAD_TOO_LARGE', `The package is larger than ${deps.maxPackageBytes} bytes.`);
+    }
+    const sha256 = sha256Hex(bytes);
+    const duplicate = await duplicateFor(node, sha256);
+    if (duplicate) return { ok: true, value: duplicate };
+
+    const parsed = deps.parse(bytes);
+    if (!parsed.ok)
+      return refuse(parsed.code, 'The package was refused by the edXML codec.', parsed.findings);
+    const summary = summarize(parsed.message);
+    const at = deps.now();
+
+    const signature = await checkSignature(node, bytes, summary, at);
+    if (!signature.ok) return signature;
+    if (!node.organIds.includes(summary.fromOrganId)) return senderNotServed(summary);
+
+    const planned = await plan(summary, sha256, at);
+    if (!planned.ok) return planned;
+    const { routes, findings: planFindings, ...effects } = planned.value;
+    const findings = [...parsed.findings, ...signature.value.findings, ...planFindings];
+    const id = randomUUID();
+    const receipt = receiptOf(id, summary, routes, findings);
+    if (!routes.some((r) => r.kind === 'local')) {
+      return refuse(
+        'NO_ROUTABLE_RECIPIENT',
+        'None of the recipients can be reached through this hub.',
+        findings,
+        {
+          recipients: receipt.recipients,
+        },
+      );
+    }
+
+    const stored = await store.insertAccepted({
+      id,
+      node,
+      bytes,
+      sha256,
+      summary,
+      verdict: signature.value.verdict,
+      routes,
+      receivedAt: at,
+      receipt,
+      ...effects,
+    });
+    if (!stored.inserted) {
+      if (stored.reason === 'duplicate') {
+        const again = await duplicateFor(node, sha256);
+        if (again) return { ok: true, value: again };
+      }
+      return refuse(
+        'DOCUMENT_CONFLICT',
+        `DocumentId ${summary.documentId} was accepted concurrently with different bytes.`,
+      );
+    }
+    deps.notifier.notify(routes.flatMap((r) => (r.kind === 'local' ? [r.nodeId] : [])));
+    return { ok: true, value: receipt };
+  }
+
+  async function inbox(node: NodeIdentity, query: InboxQuery): Promise<InboxItem[]> {
+    const deadline = Date.now() + query.waitMs;
+    for (;;) {
+      const items = await store.inbox(node.id, query.limit, query.kind);
+      const remaining = deadline - Date.now();
+      if (items.length > 0 || remaining <= 0) return items;
+      await deps.notifier.waitOnce(node.id, remaining);
+    }
+  }
+
+  const notFound = (messageId: string): { ok: false; error: HubFailure } =>
+    refuse('MESSAGE_NOT_FOUND', `No message ${messageId} for this node.`);
+
+  return {
+    authenticate: (token) => store.findNodeByToken(token),
+    submit,
+    inbox,
+    async fetch(node, messageId) {
+      const found = await store.messageFor(node, messageId);
+      return found ? { ok: true, value: found } : notFound(messageId);
+    },
+    async ack(node, messageId) {
+      const result = await store.ack(node.id, messageId, deps.now());
+      return result ? { ok: true, value: result } : notFound(messageId);
+    },
+    async trace(node, messageId) {
+      const trace = await store.trace(node, messageId);
+      return trace ? { ok: true, value: trace } : notFound(messageId);
+    },
+    async traceByDocument(node, documentId) {
+      return { ok: true, value: await store.traceByDocument(node, documentId) };
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { MessageSummary } from '../edxml/index.ts';
+import type { SignerBinding } from '../signature/index.ts';
+import type { InboxItem, MessageTrace, NodeIdentity, Receipt, RecipientReceipt } from './hub-types.ts';
+
+/** Where one recipient organ id goes, decided from the directory at the time of acceptance. */
+export type RecipientRoute =
+  | {
+      readonly kind: 'local';
+      /** The organ id as addressed. */
+      readonly organId: string;
+      /** The organization that receives (differs from organId when it was merged into a successor). */
+      readonly recipientOrganId: string;
+      readonly nodeId: string;
+      readonly reason?: string;
+    }
+  | { readonly kind: 'unroutable'; readonly organId: string; readonly reason: string; readonly code: string };
+
+/** The message a status or a revoke/update refers to. */
+export interface OriginalDocument {
+  readonly messageId: string;
+  readonly senderOrganId: string;
+  readonly senderNodeId: string;
+  readonly businessType: number | null;
+  /** Organizations it was delivered to (after successor redirection). */
+  readonly recipientOrganIds: readonly string[];
+}
+
+/** Everything written in the accepting transaction. */
+export interface AcceptedMessage {
+  readonly id: string;
+  readonly node: NodeIdentity;
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+  readonly summary: MessageSummary;
+  /** The signature verdict or the legacy-unsigned marker, stored as JSON. */
+  readonly verdict: Readonly<Record<string, unknown>>;
+  readonly routes: readonly RecipientRoute[];
+  readonly receivedAt: Date;
+  /** A status package about an original document: recorded on its trace for the status's sender. */
+  readonly businessStatus?: {
+    readonly originalMessageId: string;
+    readonly recipientOrganId: string;
+    readonly code: string;
+    readonly description: string | null;
+    readonly inconsistency: string | null;
+  };
+  /** A revoke (BussinessDocType 1): the original's deliveries not yet delivered become `revoked`. */
+  readonly revokeOriginalId?: string;
+  /** The receipt to keep with the message, so that a duplicate send gets it back. */
+  readonly receipt: Receipt;
+}
+
+/**
+ * What the hub service needs from storage. The consumer owns this port; `src/store` provides the
+ * Postgres implementation (server or embedded). Every write happens in one transaction.
+ */
+export interface HubStore {
+  /** The node a presented bearer token belongs to. */
+  findNodeByToken(token: string): Promise<NodeIdentity | null>;
+  /** Routes for the recipients at time `at` (directory snapshot + pure routing). */
+  route(organIds: readonly string[], at: Date): Promise<RecipientRoute[]>;
+  /** Pinned signer bindings registered for an organization. */
+  signerBindings(organId: string): Promise<SignerBinding[]>;
+  /** The receipt of the same bytes already accepted (whoever sent them) and the From organ id they carry. */
+  findDuplicate(sha256: string): Promise<{ receipt: Receipt; fromOrganId: string } | null>;
+  /** A new-document package (type 0) from this sender organization with this DocumentId. */
+  findNewDocument(senderOrganId: string, documentId: string): Promise<{ id: string; sha256: string } | null>;
+  /** The package with this DocumentId sent by this organization. */
+  findOriginal(senderOrganId: string, documentId: string): Promise<OriginalDocument | null>;
+  /** Codes a recipient already sent about a document, and whether a 13 was sent for it. */
+  statusHistory(
+    originalMessageId: string,
+    recipientOrganId: string,
+  ): Promise<{ previousCodes: string[]; takeBackRequested: boolean }>;
+  /**
+   * Message, deliveries, events, outbox, status record and revocations: one transaction.
+   * When a concurrent request stored the same bytes (or the same new DocumentId) first, nothing is
+   * written and the reason is returned instead.
+   */
+  insertAccepted(
+    message: AcceptedMessage,
+  ): Promise<{ inserted: true } | { inserted: false; reason: 'duplicate' | 'conflict' }>;
+  /** Undelivered messages for a node, most urgent first, then oldest. */
+  inbox(nodeId: string, limit: number, kind?: 'package' | 'status'): Promise<InboxItem[]>;
+  /** The exact bytes, when the node is the sender or a recipient. */
+  messageFor(
+    node: NodeIdentity,
+    messageId: string,
+  ): Promise<{ id: string; kind: 'package' | 'status'; bytes: Uint8Array; sha256: string } | null>;
+  /** Marks the node's delivery of the message delivered; null when the node has no delivery of it. */
+  ack(nodeId: string, messageId: string, at: Date): Promise<{ changed: boolean } | null>;
+  /** Trace as the node may see it (sender: all recipients; recipient: its own part); null = not visible. */
+  trace(node: NodeIdentity, messageId: string): Promise<MessageTrace | null>;
+  /** Traces of messages sent by the node's organizations with this DocumentId. */
+  traceByDocument(node: NodeIdentity, documentId: string): Promise<MessageTrace[]>;
+}
+
+export type { RecipientReceipt };

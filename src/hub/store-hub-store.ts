@@ -1,0 +1,270 @@
+import type { DirectorySnapshot } from '../routing/index.ts';
+import { planRoutes } from '../routing/index.ts';
+import type { SignerBinding } from '../signature/index.ts';
+import {
+  ackDelivery,
+  type BusinessStatusCode,
+  type Db,
+  findMessageBySha256,
+  findNewDocument,
+  findNodeByToken,
+  findPackagesByDocument,
+  findStatusesAboutDocument,
+  getMessage,
+  getMessageRaw,
+  insertAcceptedMessage,
+  listBusinessStatuses,
+  listDeliveriesForMessage,
+  listInbox,
+  loadDirectorySnapshot,
+  type MessageRecord,
+  type MessageTraceRecord,
+  type NodeRecord,
+  traceDocument,
+  traceMessage,
+} from '../store/index.ts';
+import type { AcceptedMessage, HubStore, OriginalDocument, RecipientRoute } from './hub-store.ts';
+import type { MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
+
+/** Options of the Postgres-backed hub store. */
+export interface StoreHubStoreOptions {
+  /** How long a loaded directory snapshot is reused, in ms (operator changes show up after this). */
+  readonly snapshotTtlMs?: number;
+  /** Current time, for the snapshot cache. */
+  readonly now?: () => number;
+}
+
+const identityOf = (node: NodeRecord): NodeIdentity => ({
+  id: node.id,
+  organIds: node.organizations,
+  signaturePolicy: node.signaturePolicy,
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The HubStore port over the store's repositories (Postgres server or embedded). */
+export function createStoreHubStore(
+  db: Db,
+  options: StoreHubStoreOptions = {},
+): HubStore & { invalidate(): void } {
+  const ttl = options.snapshotTtlMs ?? 1000;
+  const now = options.now ?? Date.now;
+  let cached: { at: number; snapshot: Promise<DirectorySnapshot> } | null = null;
+
+  function snapshot(): Promise<DirectorySnapshot> {
+    if (!cached || now() - cached.at > ttl) {
+      const loading = loadDirectorySnapshot(db);
+      cached = { at: now(), snapshot: loading };
+      loading.catch(() => {
+        cached = null;
+      });
+    }
+    return cached.snapshot;
+  }
+
+  const isSender = (node: NodeIdentity, message: MessageRecord) =>
+    message.senderNodeId === node.id || node.organIds.includes(message.senderOrganId);
+
+  function toTrace(record: MessageTraceRecord): MessageTrace {
+    const m = record.message;
+    return {
+      id: m.id,
+      kind: m.kind,
+      documentId: m.documentId,
+      fromOrganId: m.senderOrganId,
+      businessType: m.businessDocType,
+      statusCode: m.statusCode,
+      receivedAt: m.receivedAt.toISOString(),
+      sha256: m.sha256,
+      deliveries: record.deliveries.map(({ delivery: d, statuses, events }) => ({
+        recipientOrganId: d.recipientOrganId,
+        addressedOrganId: d.addressedOrganId,
+        nodeId: d.nodeId,
+        state: d.state,
+        createdAt: d.createdAt.toISOString(),
+        deliveredAt: iso(d.deliveredAt),
+        updatedAt: d.updatedAt.toISOString(),
+        deliveredBy: d.deliveredBy,
+        statuses: statuses.map((s) => ({
+          code: s.code,
+          at: s.at.toISOString(),
+          statusMessageId: s.statusMessageId ?? '',
+          inconsistent: s.inconsistent,
+          description: s.note,
+        })),
+        events: events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor, data: e.data })),
+      })),
+    };
+  }
+
+  return {
+    invalidate() {
+      cached = null;
+    },
+
+    async findNodeByToken(token) {
+      const node = await findNodeByToken(db, token);
+      return node ? identityOf(node) : null;
+    },
+
+    async route(organIds, at): Promise<RecipientRoute[]> {
+      const plan = planRoutes(await snapshot(), organIds, { at });
+      return plan.decisions.map((d) =>
+        d.kind === 'unroutable'
+          ? { kind: 'unroutable', organId: d.addressedOrganId, reason: d.reason, code: d.code }
+          : {
+              kind: 'local',
+              organId: d.addressedOrganId,
+              recipientOrganId: d.recipientOrganId,
+              nodeId: d.nodeId,
+              ...(d.reason ? { reason: d.reason } : {}),
+            },
+      );
+    },
+
+    async signerBindings(organId): Promise<SignerBinding[]> {
+      const pins = (await snapshot()).signerPins.get(organId) ?? [];
+      return pins.map((p) => ({ kind: 'thumbprint', organId: p.organId, sha256: p.certSha256 }));
+    },
+
+    async findDuplicate(sha256) {
+      const message = await findMessageBySha256(db, sha256);
+      if (!message || message.receipt === null) return null;
+      return { receipt: message.receipt as Receipt, fromOrganId: message.senderOrganId };
+    },
+
+    async findNewDocument(senderOrganId, documentId) {
+      const message = await findNewDocument(db, senderOrganId, documentId);
+      return message ? { id: message.id, sha256: message.sha256 } : null;
+    },
+
+    async findOriginal(senderOrganId, documentId): Promise<OriginalDocument | null> {
+      const packages = await findPackagesByDocument(db, senderOrganId, documentId);
+      const original = packages.find((p) => p.businessDocType === 0) ?? packages[0];
+      if (!original) return null;
+      const deliveries = await listDeliveriesForMessage(db, original.id);
+      return {
+        messageId: original.id,
+        senderOrganId: original.senderOrganId,
+        senderNodeId: original.senderNodeId,
+        businessType: original.businessDocType,
+        recipientOrganIds: [...new Set(deliveries.map((d) => d.recipientOrganId))],
+      };
+    },
+
+    async statusHistory(originalMessageId, recipientOrganId) {
+      const statuses = await listBusinessStatuses(db, {
+        documentMessageId: originalMessageId,
+        recipientOrganId,
+      });
+      const original = await getMessage(db, originalMessageId);
+      const asked = original
+        ? (await findStatusesAboutDocument(db, original.documentId)).some(
+            (s) => s.statusCode === '13' && s.senderOrganId === original.senderOrganId,
+          )
+        : false;
+      return { previousCodes: statuses.map((s) => s.code), takeBackRequested: asked };
+    },
+
+    async insertAccepted(message: AcceptedMessage) {
+      const seen = new Set<string>();
+      const deliveries = message.routes.flatMap((r) => {
+        if (r.kind !== 'local' || seen.has(r.recipientOrganId)) return [];
+        seen.add(r.recipientOrganId);
+        return [
+          {
+            recipientOrganId: r.recipientOrganId,
+            addressedOrganId: r.organId,
+            nodeId: r.nodeId,
+            route: 'local' as const,
+          },
+        ];
+      });
+      const s = message.summary;
+      const result = await insertAcceptedMessage(db, {
+        id: message.id,
+        kind: s.kind,
+        senderNodeId: message.node.id,
+        senderOrganId: s.fromOrganId,
+        documentId: s.documentId,
+        businessDocType: s.kind === 'package' ? (s.businessType ?? 0) : null,
+        statusCode: s.statusCode,
+        priority: s.priority,
+        raw: message.bytes,
+        summary: s,
+        verdict: message.verdict,
+        receipt: message.receipt,
+        receivedAt: message.receivedAt,
+        actor: `node:${message.node.id}`,
+        deliveries,
+        ...(message.businessStatus
+          ? {
+              businessStatus: {
+                documentMessageId: message.businessStatus.originalMessageId,
+                recipientOrganId: message.businessStatus.recipientOrganId,
+                code: message.businessStatus.code as BusinessStatusCode,
+                inconsistent: message.businessStatus.inconsistency !== null,
+                note: message.businessStatus.inconsistency ?? message.businessStatus.description,
+              },
+            }
+          : {}),
+        ...(message.revokeOriginalId ? { revokeOriginalMessageId: message.revokeOriginalId } : {}),
+      });
+      if (result.kind === 'accepted') return { inserted: true };
+      return { inserted: false, reason: result.kind };
+    },
+
+    async inbox(nodeId, limit, kind) {
+      const entries = await listInbox(db, { nodeId, limit, kind });
+      return entries.map((e) => ({
+        id: e.messageId,
+        kind: e.kind,
+        documentId: e.documentId,
+        fromOrganId: e.senderOrganId,
+        toOrganId: e.recipientOrganId,
+        priority: e.priority,
+        statusCode: e.statusCode,
+        receivedAt: e.receivedAt.toISOString(),
+        sha256: e.sha256,
+        size: e.sizeBytes,
+      }));
+    },
+
+    async messageFor(node, messageId) {
+      const message = await getMessage(db, messageId);
+      if (!message) return null;
+      if (!isSender(node, message)) {
+        const deliveries = await listDeliveriesForMessage(db, messageId);
+        if (!deliveries.some((d) => d.nodeId === node.id)) return null;
+      }
+      const raw = await getMessageRaw(db, messageId);
+      return raw ? { id: message.id, kind: message.kind, bytes: raw, sha256: message.sha256 } : null;
+    },
+
+    async ack(nodeId, messageId, at) {
+      const result = await ackDelivery(db, { nodeId, messageId, at, actor: `node:${nodeId}` });
+      return result ? { changed: result.changed } : null;
+    },
+
+    async trace(node, messageId) {
+      const message = await getMessage(db, messageId);
+      if (!message) return null;
+      if (isSender(node, message)) {
+        const record = await traceMessage(db, messageId);
+        return record ? toTrace(record) : null;
+      }
+      const record = await traceMessage(db, messageId, { recipientNodeId: node.id });
+      return record && record.deliveries.length > 0 ? toTrace(record) : null;
+    },
+
+    async traceByDocument(node, documentId) {
+      const traces: MessageTrace[] = [];
+      for (const organId of node.organIds) {
+        for (const record of await traceDocument(db, { senderOrganId: organId, documentId })) {
+          traces.push(toTrace(record));
+        }
+      }
+      return traces;
+    },
+  };
+}
