@@ -37,11 +37,12 @@ const SOCKET_HOST = '127.0.0.1';
  * serves it, connects to that as a pg client (`embedded-client`); otherwise takes the lock and
  * opens PGlite itself (`embedded`).
  *
- * When serving, this process reaches its own PGlite through the socket as well. Measured and
- * decided: a direct PGlite handle next to the socket server is unsafe, because pglite-socket
- * interleaves its clients' statements into an open transaction of the direct handle (and the
+ * When serving, this process reaches its own PGlite through the socket as well. A direct PGlite
+ * handle next to the socket server is unsafe: pglite-socket takes only PGlite's per-query lock, so
+ * its clients' statements would run inside an open transaction of the direct handle (and the
  * other way round) — PGlite has one session. Through the socket every connection's transaction is
- * kept whole. It costs about 1.6–2x per statement (docs/directory.md, "Embedded mode").
+ * kept whole. Measured (docs/benchmarks/store.md): single INSERTs cost about 1.6x through the
+ * socket, the store's real operations (insertAcceptedMessage, inbox, snapshot) about the same.
  */
 export async function openEmbedded(options: EmbeddedOptions): Promise<Database> {
   if (options.dataDir === ':memory:') return own(null, options);
