@@ -1,5 +1,12 @@
+import { vxpCodes } from './adapters/vxp/codes.ts';
+import { webhookCodes } from './adapters/webhook/codes.ts';
 import type { CodeInfo, CodeTable } from './core/index.ts';
+import { edxmlCodes } from './edxml/codes.ts';
 import { hubCodes } from './hub/codes.ts';
+import { queueCodes } from './queue/codes.ts';
+import { routingCodes } from './routing/codes.ts';
+import { signatureCodes } from './signature/codes.ts';
+import { storeCodes } from './store/codes.ts';
 
 /**
  * The one registry of stable error codes: every area's table, merged. A code listed by two areas
@@ -7,7 +14,14 @@ import { hubCodes } from './hub/codes.ts';
  * docs/errors.md is generated from this (scripts/gen-errors-doc.ts) and checked by a test.
  */
 export const codeSections: ReadonlyArray<{ readonly area: string; readonly table: CodeTable }> = [
-  { area: 'hub', table: hubCodes },
+  { area: 'edxml (the codec)', table: edxmlCodes },
+  { area: 'signature (XMLDSig, certificates, binding)', table: signatureCodes },
+  { area: 'hub (accepting, reading, tracing)', table: hubCodes },
+  { area: 'routing (directory and route decisions)', table: routingCodes },
+  { area: 'store (database and directory records)', table: storeCodes },
+  { area: 'queue (delivery scheduling)', table: queueCodes },
+  { area: 'webhook (push delivery)', table: webhookCodes },
+  { area: 'vxp (national-axis compatible API)', table: vxpCodes },
 ];
 
 function merge(): Readonly<Record<string, CodeInfo & { area: string }>> {
