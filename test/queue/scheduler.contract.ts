@@ -78,7 +78,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
         { concurrency: 2, perNodeConcurrency: 1 },
       );
       await waitFor(() => calls.length >= 2, 5_000 + slack, 'two calls');
-      await sleep(200 + slack);
+      await sleep(150 + slack);
       expect(calls).toHaveLength(2);
       const byId = new Map(calls.map(([got, attempt]) => [got.deliveryId, { got, attempt }]));
       expect(byId.get(a.deliveryId)).toEqual({ got: a, attempt: 1 });
@@ -90,7 +90,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       const scheduler = await create();
       const a = item('node-a');
       const t0 = Date.now();
-      await scheduler.schedule([a], { delayMs: 500 });
+      await scheduler.schedule([a], { delayMs: 300 });
       await scheduler.schedule([a]); // held (delayed): no-op, so it must not run early
       expect([...(await scheduler.heldIds())]).toEqual([a.deliveryId]);
       const calls: Call[] = [];
@@ -102,7 +102,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
         { concurrency: 2, perNodeConcurrency: 2 },
       );
       await waitFor(() => calls.length === 1, 5_000 + slack, 'first run');
-      expect(calls[0]!.at - t0).toBeGreaterThanOrEqual(480);
+      expect(calls[0]!.at - t0).toBeGreaterThanOrEqual(285);
       await waitFor(async () => !(await scheduler.heldIds()).has(a.deliveryId), 2_000 + slack, 'released');
       await scheduler.schedule([a]);
       await waitFor(() => calls.length === 2, 5_000 + slack, 'second run');
@@ -113,8 +113,8 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       const scheduler = await create();
       const a = item('node-a');
       const script: HandlerResult[] = [
-        { kind: 'retry', delayMs: 250 },
-        { kind: 'node-paused', delayMs: 250 },
+        { kind: 'retry', delayMs: 150 },
+        { kind: 'node-paused', delayMs: 150 },
         { kind: 'done' },
       ];
       const calls: Call[] = [];
@@ -128,8 +128,8 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       );
       await waitFor(() => calls.length === 3, 8_000 + slack, 'three calls');
       expect(calls.map((c) => c.attempt)).toEqual([1, 2, 2]);
-      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(230);
-      expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(230);
+      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(140);
+      expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(140);
       await waitFor(async () => (await scheduler.heldIds()).size === 0, 2_000 + slack, 'empty');
     });
 
@@ -229,11 +229,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       // Unlimited, the 10 slow items would fill all 4 slots for 3 rounds (~1.5 s) before any fast one.
       expect(fastDone - t0).toBeLessThan(1_000 + slack);
       expect(slowDoneSoFar).toBeLessThan(slow.length);
-      await waitFor(
-        () => slow.filter((s) => doneAt.has(s.deliveryId)).length >= 4,
-        5_000 + slack,
-        'slow node',
-      );
+      // The slow node had its two slots busy the whole time, and never more.
       expect(peak.get('slow-node')).toBe(2);
       expect(peak.get('fast-node')).toBeLessThanOrEqual(2);
     });
@@ -262,7 +258,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
           }
           if (got.nodeId === 'sick-node') {
             sickAttempts += 1;
-            await sleep(1_000); // a receiver that times out
+            await sleep(600); // a receiver that times out
             breakers.failure(got.nodeId, Date.now());
             return { kind: 'retry', delayMs: 100 };
           }
@@ -278,9 +274,9 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       await scheduler.schedule(healthy);
       await waitFor(() => healthy.every((h) => doneAt.has(h.deliveryId)), 5_000 + slack, 'healthy node done');
       const healthyDone = Math.max(...healthy.map((h) => doneAt.get(h.deliveryId)!));
-      // Without the breaker the 8 sick items ahead would hold both slots for 4 × 1 s first; with it,
-      // the healthy node waits for the two attempts that open the breaker, and little more.
-      expect(healthyDone - t0).toBeLessThan(2_500 + slack);
+      // Without the breaker the 8 sick items ahead would hold both slots for 4 × 600 ms first; with
+      // it, the healthy node waits for the two attempts that open the breaker, and little more.
+      expect(healthyDone - t0).toBeLessThan(1_500 + slack);
       expect(breakers.state('sick-node').kind).not.toBe('closed');
       expect(pausedAnswers).toBeGreaterThan(0);
       // Opened after 2 failures: only those and the odd half-open probe reached the sick node.
@@ -364,7 +360,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       await scheduler.start(
         async () => {
           calls += 1;
-          await sleep(200);
+          await sleep(150);
           finished += 1;
           return { kind: 'done' };
         },
@@ -374,7 +370,7 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       await scheduler.close();
       expect(finished).toBe(calls);
       const callsAtClose = calls;
-      await sleep(300);
+      await sleep(200);
       expect(calls).toBe(callsAtClose);
       expect(calls).toBeLessThan(items.length);
     });
