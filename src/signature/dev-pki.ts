@@ -27,6 +27,7 @@ export interface DevPki {
   dir: string;
   rootCertPem: string;
   caCertPem: string;
+  /** CRLs of the issuing CA and of the root, as one PEM bundle. */
   crlPem: string;
   organizations: DevOrganization[];
   /** Private key of the root (development only: lets an operator issue more demo CAs). */
@@ -70,16 +71,19 @@ export async function createDevPki(options: CreateDevPkiOptions): Promise<Omit<D
       sha256Thumbprint: await thumbprintHex(leaf.cert),
     });
   }
+  const nextUpdate = new Date(at.getTime() + 7 * DAY);
   const crl = await createCrl({
     issuer: ca,
     thisUpdate: at,
-    nextUpdate: new Date(at.getTime() + 7 * DAY),
+    nextUpdate,
     revoked: revoked.map((serialNumber) => ({ serialNumber, revocationDate: at })),
   });
+  // The root's CRL (listing no CA) too, so that the whole chain has revocation information.
+  const rootCrl = await createCrl({ issuer: root, thisUpdate: at, nextUpdate, revoked: [] });
   return {
     rootCertPem: root.cert.toString('pem'),
     caCertPem: ca.cert.toString('pem'),
-    crlPem: crl.toString('pem'),
+    crlPem: `${crl.toString('pem')}\n${rootCrl.toString('pem')}`,
     organizations,
     rootKeyPem: await privateKeyToPem(root.keys.privateKey),
     caKeyPem: await privateKeyToPem(ca.keys.privateKey),

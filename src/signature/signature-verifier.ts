@@ -25,7 +25,7 @@ export interface SignatureVerifierConfig {
   trustPaths: readonly string[];
   /** Worker threads. Default: 1. 0 verifies in the calling thread (tests, one-shot CLI use). */
   threads?: number;
-  loadOptions?: Pick<LoadTrustOptions, 'allowDisabledProfiles'>;
+  loadOptions?: Pick<LoadTrustOptions, 'allowDisabledProfiles' | 'crlPaths'>;
 }
 
 /** Loads the trust store once here (so bad paths fail now, not in a worker), then starts the pool. */

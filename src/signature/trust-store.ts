@@ -51,6 +51,8 @@ export function createTrustStore(material: TrustMaterial): TrustStore {
 export interface LoadTrustOptions {
   /** Load trust profiles whose profile.json is not enabled (tests and fingerprint inspection only). */
   allowDisabledProfiles?: boolean;
+  /** Files that must hold only CRLs (a certificate here is refused: it must not become an anchor by accident). */
+  crlPaths?: readonly string[];
   revocationSources?: readonly RevocationSource[];
 }
 
@@ -93,6 +95,14 @@ export async function loadTrustStore(
     } else {
       certs.push(...loaded.map((l) => l.info));
     }
+  }
+  for (const file of options.crlPaths ?? []) {
+    statOrThrow(file);
+    const parsed = readTrustFile(file);
+    if (parsed.certs.length > 0 || parsed.crls.length === 0) {
+      throw new LienthongError('TRUST_STORE_INVALID', `${file} is not a CRL file.`, { where: file });
+    }
+    crls.push(...parsed.crls);
   }
   const anchors = [...anchorsByProfile];
   const intermediates: CertInfo[] = [];

@@ -12,7 +12,7 @@ export interface VerifyTask {
 
 export interface VerifyWorkerData {
   trustPaths: readonly string[];
-  loadOptions?: Pick<LoadTrustOptions, 'allowDisabledProfiles'>;
+  loadOptions?: Pick<LoadTrustOptions, 'allowDisabledProfiles' | 'crlPaths'>;
 }
 
 let store: Promise<TrustStore> | null = null;

@@ -3,9 +3,9 @@ import { registerDirectory } from './directory.ts';
 import { registerEdxml } from './edxml.ts';
 import { registerNode } from './node.ts';
 import { registerPki } from './pki.ts';
+import { registerServe } from './serve.ts';
 import { registerSign } from './sign.ts';
 import { registerVerify } from './verify.ts';
-import { registerServe } from './serve.ts';
 
 /** Every command group of the `lienthong` program, in the order `--help` lists them. */
 export const commandRegistrars: readonly CommandRegistrar[] = [

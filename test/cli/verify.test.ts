@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { type TestPki, testPki } from '../support/pki.ts';
+import { makePackage, repoRoot } from '../support/signature-docs.ts';
+import { ALG, xmlsecSign } from '../support/signature-xmlsec.ts';
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'lienthong', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+let pki: TestPki;
+let dir: string;
+let good: string;
+
+beforeAll(async () => {
+  pki = await testPki();
+  dir = mkdtempSync(join(tmpdir(), 'lienthong-cli-verify-'));
+  good = join(dir, 'good.edxml');
+  writeFileSync(
+    good,
+    xmlsecSign(makePackage({ attachmentBytes: 1000 }), pki.ids.rsa.keyPath, pki.ids.rsa.certPath),
+  );
+});
+
+function write(name: string, xml: string): string {
+  writeFileSync(join(dir, name), xml);
+  return join(dir, name);
+}
+
+describe('lienthong verify', () => {
+  it('prints the verdict as one JSON object and exits 0 when valid', async () => {
+    const r = await run('verify', good, '--trust', pki.trustDir);
+    expect(r.code).toBe(0);
+    const verdict = JSON.parse(r.out) as {
+      valid: boolean;
+      code: string;
+      signer: { sha256Thumbprint: string };
+    };
+    expect(verdict).toMatchObject({
+      valid: true,
+      code: 'OK',
+      signer: { sha256Thumbprint: pki.ids.rsa.sha256 },
+    });
+  });
+
+  it('exits 1 with the verdict code when not valid', async () => {
+    const tampered = write(
+      'tampered.edxml',
+      xmlsecSign(makePackage(), pki.ids.rsa.keyPath, pki.ids.rsa.certPath).replace(
+        '000.00.00.H29',
+        '000.00.00.H30',
+      ),
+    );
+    const r = await run('verify', tampered, '--trust', pki.trustDir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toMatchObject({ valid: false, code: 'SIGNATURE_INVALID' });
+  });
+
+  it('--trust takes files as well as directories; --crl adds CRL files', async () => {
+    const revoked = write(
+      'revoked.edxml',
+      xmlsecSign(makePackage(), pki.ids.revoked.keyPath, pki.ids.revoked.certPath),
+    );
+    const noCrl = await run('verify', revoked, '--trust', pki.rootPath, '--trust', pki.caPath);
+    expect(JSON.parse(noCrl.out).code).toBe('OK');
+    const withCrl = await run(
+      'verify',
+      revoked,
+      '--trust',
+      pki.rootPath,
+      '--trust',
+      pki.caPath,
+      '--crl',
+      pki.crlPath,
+    );
+    expect(withCrl.code).toBe(1);
+    expect(JSON.parse(withCrl.out).code).toBe('CERT_REVOKED');
+  });
+
+  it('--at judges validity at another time; --allow-sha1 admits legacy SHA-1', async () => {
+    const future = await run('verify', good, '--trust', pki.trustDir, '--at', '2099-01-01T00:00:00Z');
+    expect(JSON.parse(future.out).code).toBe('CERT_EXPIRED');
+    const sha1 = write(
+      'sha1.edxml',
+      xmlsecSign(makePackage(), pki.ids.rsa.keyPath, pki.ids.rsa.certPath, {
+        signatureMethod: ALG.rsaSha1,
+        digestMethod: ALG.sha1,
+      }),
+    );
+    expect(JSON.parse((await run('verify', sha1, '--trust', pki.trustDir)).out).code).toBe(
+      'ALGORITHM_REJECTED',
+    );
+    expect((await run('verify', sha1, '--trust', pki.trustDir, '--allow-sha1')).code).toBe(0);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await run('verify', good)).code).toBe(2);
+    expect((await run('verify', good, '--trust', pki.trustDir, '--at', 'yesterday')).code).toBe(2);
+    expect((await run('verify', join(dir, 'missing.edxml'), '--trust', pki.trustDir)).code).toBe(2);
+    expect((await run('verify', good, '--trust', join(dir, 'missing-dir'))).code).toBe(2);
+    expect((await run('verify', good, '--trust', pki.trustDir, '--crl', pki.caPath)).code).toBe(2);
+    const disabled = await run('verify', good, '--trust', join(repoRoot, 'config', 'trust', 'vn'));
+    expect(disabled.code).toBe(2);
+    expect(disabled.err).toContain('TRUST_PROFILE_DISABLED');
+  });
+
+  it('works as `npx lienthong` (bin/lienthong.js), with verification in a worker thread', () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bin', 'lienthong.js'), 'verify', good, '--trust', pki.trustDir, '--threads', '1'],
+      {
+        encoding: 'utf8',
+        cwd: tmpdir(),
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).code).toBe('OK');
+  });
+});
