@@ -109,7 +109,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   const now = options.now ?? (() => new Date());
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
-    ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.schema || config.dbSchema ? { schema: options.schema ?? config.dbSchema ?? undefined } : {}),
     serveSocket: !config.databaseUrl,
   });
   let verifier: SignatureVerifier | null = null;

@@ -12,6 +12,8 @@ export interface HubConfig {
   readonly host: string;
   /** Postgres server (DATABASE_URL); null = embedded Postgres (PGlite) under dataDir. */
   readonly databaseUrl: string | null;
+  /** Schema of the hub's tables on a Postgres server (LIENTHONG_DB_SCHEMA, default public). */
+  readonly dbSchema: string | null;
   /** Where embedded data lives (LIENTHONG_DATA_DIR, default ./data). */
   readonly dataDir: string;
   /** Redis for the delivery queues (REDIS_URL); null = scheduled from Postgres in-process. */
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
     databaseUrl: env['DATABASE_URL'] || null,
+    dbSchema: env['LIENTHONG_DB_SCHEMA'] || null,
     dataDir,
     redisUrl: env['REDIS_URL'] || null,
     trustDir: path.resolve(cwd, env['LIENTHONG_TRUST_DIR'] || path.join(dataDir, 'pki', 'trust')),
