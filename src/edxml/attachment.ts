@@ -18,6 +18,8 @@ type Source =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'decoded'; readonly bytes: Uint8Array };
 
+const CHUNK = 3 * 64 * 1024;
+
 function view(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -95,6 +97,34 @@ export class EdxmlAttachment implements AttachmentMeta {
     for (let r = 0; r + 1 < s.ranges.length; r += 2)
       n += (s.ranges[r + 1] as number) - (s.ranges[r] as number);
     return n;
+  }
+
+  /** Characters of `base64()` (line breaks excluded). */
+  get base64Length(): number {
+    return this.#scan.dataChars + this.#scan.padding;
+  }
+
+  /** Writes `base64()` as ASCII bytes into `target` at `offset` without building the string when it can. */
+  writeBase64(target: Buffer, offset: number): number {
+    const s = this.#source;
+    if (s.kind === 'slice' && this.#scan.whitespace === 0) {
+      let at = offset;
+      for (let r = 0; r + 1 < s.ranges.length; r += 2) {
+        target.set(s.bytes.subarray(s.ranges[r] as number, s.ranges[r + 1] as number), at);
+        at += (s.ranges[r + 1] as number) - (s.ranges[r] as number);
+      }
+      return at - offset;
+    }
+    if (s.kind === 'decoded') {
+      // In slices of a multiple of 3 bytes, so that no intermediate string is megabytes long.
+      const bytes = view(s.bytes);
+      let at = offset;
+      for (let i = 0; i < bytes.byteLength; i += CHUNK) {
+        at += target.write(bytes.toString('base64', i, Math.min(i + CHUNK, bytes.byteLength)), at, 'latin1');
+      }
+      return at - offset;
+    }
+    return target.write(this.base64(), offset, 'latin1');
   }
 
   /** The body as base64 text without line breaks (what the builder writes). */

@@ -181,7 +181,7 @@ function attachments(w: XmlWriter, m: EdxmlPackage): void {
     w.usePrefix('edXML');
     const declaration = ` xmlns:edXML="${NS}"`;
     // Valid base64 has nothing to escape: skip scanning megabytes for special characters.
-    if (a.base64Problem === null) w.trustedLeaf('ContentTransferEncoded', a.base64(), declaration);
+    if (a.base64Problem === null) w.bodyLeaf('ContentTransferEncoded', a, declaration);
     else w.leaf('ContentTransferEncoded', a.base64(), declaration);
     w.usePrefix('');
     w.close('Attachment');
@@ -195,6 +195,15 @@ function attachments(w: XmlWriter, m: EdxmlPackage): void {
  * are read back trimmed, so leading/trailing whitespace in the model does not survive a round trip.
  */
 export function buildEdxml(message: EdxmlMessage): string {
+  return write(message).toString();
+}
+
+/** Like `buildEdxml`, as UTF-8 bytes: what the hub sends; large bodies are copied once. */
+export function buildEdxmlBytes(message: EdxmlMessage): Uint8Array {
+  return write(message).toBytes();
+}
+
+function write(message: EdxmlMessage): XmlWriter {
   const w = new XmlWriter('');
   w.open('edXML', ` xmlns="${NS}"`);
   w.usePrefix('edXML');
@@ -213,5 +222,5 @@ export function buildEdxml(message: EdxmlMessage): string {
   if (message.kind === 'package') attachments(w, message);
   w.usePrefix('');
   w.close('edXML');
-  return w.toString();
+  return w;
 }

@@ -1,5 +1,5 @@
 export { type AttachmentMeta, EdxmlAttachment } from './attachment.ts';
-export { buildEdxml } from './build-edxml.ts';
+export { buildEdxml, buildEdxmlBytes } from './build-edxml.ts';
 export { type EdxmlCode, edxmlCodes } from './codes.ts';
 export {
   type Business,

@@ -251,7 +251,6 @@ class Reader {
     if (this.#bytes[gt] !== GT) this.fail('">" expected after the end tag name');
     this.#stack.pop();
     this.#scopes.pop();
-    this.#textBytes.length = this.#stack.length;
     this.#pos = gt + 1;
   }
 
@@ -344,6 +343,7 @@ class Reader {
     const element = this.#makeElement(prefix, local, raw, declared);
     this.#opened = open;
     if (open) {
+      this.#textBytes[this.#stack.length] = 0;
       this.#stack.push(element);
       this.#scopes.push(declared);
     }

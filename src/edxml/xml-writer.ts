@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { LienthongError } from '../core/index.ts';
 
 /**
@@ -53,9 +54,18 @@ export function escapeAttribute(text: string, where: string): string {
   return text.replace(/[&<>"\r\n\t]/g, (c) => map[c] as string);
 }
 
-/** Writes indented XML into an array of parts (joined once at the end). */
+/** An attachment body as the writer sees it: base64 it can copy without escaping. */
+export interface Base64Body {
+  /** Characters of base64 written (no line breaks). */
+  readonly base64Length: number;
+  base64(): string;
+  /** Writes the base64 as ASCII bytes at `offset`; returns the count written. */
+  writeBase64(target: Buffer, offset: number): number;
+}
+
+/** Writes indented XML into a list of parts; bodies stay out of strings until the end. */
 export class XmlWriter {
-  readonly #parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  readonly #parts: Array<string | Base64Body> = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
   #depth = 0;
   #prefix: string;
 
@@ -90,10 +100,10 @@ export class XmlWriter {
     this.#parts.push(`${'  '.repeat(this.#depth)}<${name}${attributes}>${text}</${name}>\n`);
   }
 
-  /** A text element whose text needs no escaping (valid base64). */
-  trustedLeaf(local: string, text: string, attributes = ''): void {
+  /** An element holding valid base64 (nothing to escape), copied only when the output is made. */
+  bodyLeaf(local: string, body: Base64Body, attributes = ''): void {
     const name = this.#name(local);
-    this.#parts.push(`${'  '.repeat(this.#depth)}<${name}${attributes}>`, text, `</${name}>\n`);
+    this.#parts.push(`${'  '.repeat(this.#depth)}<${name}${attributes}>`, body, `</${name}>\n`);
   }
 
   /** A container written only when `value` is defined; `body` writes its children. */
@@ -104,7 +114,31 @@ export class XmlWriter {
     this.close(local);
   }
 
+  /** The document as a string (concatenated, so a large body is not copied until the string is used). */
   toString(): string {
-    return this.#parts.join('');
+    let text = '';
+    for (const part of this.#parts) text += typeof part === 'string' ? part : part.base64();
+    return text;
+  }
+
+  /** The document as UTF-8 bytes in one buffer: bodies are written straight in, never widened to UTF-16. */
+  toBytes(): Uint8Array {
+    const chunks: Array<{ text: Buffer } | { body: Base64Body }> = [];
+    let run = '';
+    for (const part of this.#parts) {
+      if (typeof part === 'string') run += part;
+      else {
+        chunks.push({ text: Buffer.from(run, 'utf8') }, { body: part });
+        run = '';
+      }
+    }
+    chunks.push({ text: Buffer.from(run, 'utf8') });
+    let size = 0;
+    for (const c of chunks) size += 'text' in c ? c.text.byteLength : c.body.base64Length;
+    const out = Buffer.allocUnsafe(size);
+    let offset = 0;
+    for (const c of chunks)
+      offset += 'text' in c ? c.text.copy(out, offset) : c.body.writeBase64(out, offset);
+    return new Uint8Array(out.buffer, out.byteOffset, offset);
   }
 }

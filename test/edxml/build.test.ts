@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildEdxml,
+  buildEdxmlBytes,
   EDXML_NAMESPACE,
   type EdxmlMessage,
   inspectEdxml,
@@ -45,6 +46,17 @@ describe('buildEdxml', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('writes the same document as bytes (bodies copied straight in) and as a string', () => {
+    fc.assert(
+      fc.property(edxmlMessage, (m) => {
+        expect(Buffer.from(buildEdxmlBytes(m)).equals(Buffer.from(buildEdxml(m), 'utf8'))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+    const parsed = read(readSdk('received-9e272474-0603-48a2-b525-9cd1af689612.edxml'));
+    expect(Buffer.from(buildEdxmlBytes(parsed)).toString('utf8')).toBe(buildEdxml(parsed));
   });
 
   it('writes what a namespace-aware DOM reads without complaint', () => {
