@@ -41,3 +41,4 @@ export {
 } from './parse-edxml.ts';
 export { type AttachmentSummary, type MessageSummary, summarize } from './summarize.ts';
 export { validateEdxml } from './validate-message.ts';
+export { edxmlTimestampToDate, isEdxmlDate, isEdxmlTimestamp } from './value-checks.ts';

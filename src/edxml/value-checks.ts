@@ -31,6 +31,18 @@ export function isEdxmlTimestamp(text: string): boolean {
   return m[8] === undefined || (Number(m[8]) <= 14 && Number(m[9]) <= 59);
 }
 
+/**
+ * The instant an edXML timestamp names: Vietnam time (UTC+7) unless it ends in `Z` or `±HH:mm`.
+ * null when the text is not a valid timestamp. Pure: no clock is read.
+ */
+export function edxmlTimestampToDate(text: string): Date | null {
+  if (!isEdxmlTimestamp(text)) return null;
+  const [date = '', time = ''] = text.split(' ');
+  const clock = time.slice(0, 8);
+  const zone = time.length > 8 ? time.slice(8) : '+07:00';
+  return new Date(`${date.replaceAll('/', '-')}T${clock}${zone}`);
+}
+
 // QĐ 20/2020: up to 35 characters of 0-9 A-Z in dot-separated groups (e.g. 000.00.00.H29).
 const ORGAN_ID = /^[0-9A-Z]+(\.[0-9A-Z]+)*$/;
 

@@ -245,6 +245,24 @@ describe('namespaces and prefixes', () => {
   });
 });
 
+describe('vendor variants', () => {
+  it('reads a status whose header is named Status', () => {
+    const xml = sampleStatus().replaceAll('edXML:MessageHeader', 'edXML:Status');
+    const m = message(xml) as EdxmlStatus;
+    expect([m.kind, m.statusCode, m.from.organId]).toEqual(['status', '03', '000.00.00.H29']);
+  });
+
+  it('reads Business (single s) like Bussiness', () => {
+    const business =
+      '<edXML:Business><edXML:BusinessDocType>1</edXML:BusinessDocType><edXML:Paper>1</edXML:Paper></edXML:Business>';
+    const m = asPackage(
+      edit(samplePackage(), '</edXML:TraceHeaderList>', `${business}</edXML:TraceHeaderList>`),
+    );
+    expect(m.business).toEqual({ docType: 1, paper: '1' });
+    expect(summarize(m).businessType).toBe(1);
+  });
+});
+
 describe('text', () => {
   it('reads text split by comments and CDATA whole, and resolves references', () => {
     const xml = edit(

@@ -3,11 +3,13 @@ import type { Finding } from '../../src/core/index.ts';
 import {
   EdxmlAttachment,
   type EdxmlPackage,
+  edxmlTimestampToDate,
   inspectEdxml,
+  isEdxmlDate,
+  isEdxmlTimestamp,
   parseEdxml,
   validateEdxml,
 } from '../../src/edxml/index.ts';
-import { isEdxmlDate, isEdxmlTimestamp } from '../../src/edxml/value-checks.ts';
 import { edit, samplePackage, sampleStatus } from './sample-xml.ts';
 import { readSdk } from './sdk-fixtures.ts';
 
@@ -216,5 +218,14 @@ describe('validateEdxml on models built in memory', () => {
       ['EDXML_BAD_PRIORITY', 'edXML/edXMLEnvelope/edXMLHeader/MessageHeader/OtherInfo/Priority'],
       ['EDXML_ATTACHMENT_MISMATCH', 'edXML/AttachmentEncoded/Attachment[2]'],
     ]);
+  });
+});
+
+describe('edxmlTimestampToDate', () => {
+  it('reads Vietnam time unless an offset is given', () => {
+    expect(edxmlTimestampToDate('2025/07/01 08:30:00')?.toISOString()).toBe('2025-07-01T01:30:00.000Z');
+    expect(edxmlTimestampToDate('2025/07/01 08:30:00Z')?.toISOString()).toBe('2025-07-01T08:30:00.000Z');
+    expect(edxmlTimestampToDate('2025/07/01 08:30:00+09:00')?.toISOString()).toBe('2025-06-30T23:30:00.000Z');
+    expect(edxmlTimestampToDate('2025/02/30 08:30:00')).toBeNull();
   });
 });
