@@ -106,3 +106,37 @@ export {
   traceDocument,
   traceMessage,
 } from './trace.repository.ts';
+export {
+  decideVxpAgencyRequest,
+  listVxpAgencyRequests,
+  listVxpDirectory,
+  requestVxpAgency,
+  type VxpAgencyRequestInput,
+  type VxpAgencyRequestOutcome,
+  type VxpAgencyRequestRecord,
+  type VxpDirectoryEntry,
+} from './vxp-agency.repository.ts';
+export {
+  countVxpPending,
+  FAIL_REPORTED_EVENT,
+  type FailReportResult,
+  isMessageId,
+  listVxpPending,
+  REMARK_EVENT,
+  recordVxpRemark,
+  reportVxpFailure,
+  type VxpPendingEntry,
+} from './vxp-inbox.repository.ts';
+export { listVxpSent, type VxpSentEntry } from './vxp-sent.repository.ts';
+export {
+  checkIpAllowList,
+  type EnableVxpInput,
+  enableVxpSystem,
+  generateVxpSecret,
+  getVxpSystem,
+  listVxpSystems,
+  rotateVxpSecret,
+  updateVxpSystem,
+  type VxpAgencyPolicyValue,
+  type VxpSystemRecord,
+} from './vxp-system.repository.ts';

@@ -88,6 +88,12 @@ export const vxpCodes = defineCodes({
     meaning: 'The registerAgency body is not a JSON object with the expected members.',
     action: 'Send {"id","pcode","code","name","mail","mobile","fax"} as valid JSON.',
   },
+  VXP_MESSAGETYPE_MISMATCH: {
+    http: 422,
+    meaning:
+      'The signed messagetype says edoc but the package is a status package, or says status but the package is a document.',
+    action: 'Send documents with messagetype edoc and status packages with messagetype status.',
+  },
   VXP_NOT_FOUND: {
     http: 404,
     meaning: "The docId is not in the calling system's inbox (or not one of its sent documents).",
@@ -97,6 +103,13 @@ export const vxpCodes = defineCodes({
     http: 403,
     meaning: 'This system may not register or delete agencies through VXP.',
     action: 'Ask the hub operator to register the agency, or to allow agency requests for this system.',
+  },
+  VXP_AGENCY_NOT_SERVED: {
+    http: 403,
+    meaning:
+      'deleteAgency names an agency that this system does not serve (or that the directory does not hold).',
+    action:
+      'Ask only for agencies of your own system; other agencies are changed by their own system or the operator.',
   },
   VXP_INTERNAL: {
     http: 500,
