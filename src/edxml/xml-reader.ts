@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
-import { decodeText, NameTable, sameBytes, scanName } from './xml-text.ts';
+import { Namespaces, NO_CHILDREN } from './xml-namespaces.ts';
+import { decodeText, NameTable, scanName } from './xml-text.ts';
 import {
-  type XmlAttribute,
   type XmlElement,
   type XmlIssue,
   type XmlReadOptions,
@@ -14,8 +14,6 @@ const GT = 0x3e;
 const SLASH = 0x2f;
 const BANG = 0x21;
 const QUESTION = 0x3f;
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const MAX_ATTRIBUTES = 64;
 const MAX_LEADING_GARBAGE = 1024;
 const ascii = (s: string) => Buffer.from(s, 'latin1');
@@ -26,26 +24,20 @@ const CDATA_CLOSE = ascii(']]>');
 const PI_CLOSE = ascii('?>');
 const FORBIDDEN_DECLS = ['<!DOCTYPE', '<!ENTITY', '<!ELEMENT', '<!ATTLIST', '<!NOTATION'].map(ascii);
 
-type Scope = ReadonlyMap<string, string> | null;
-const NO_ATTRIBUTES: readonly XmlAttribute[] = Object.freeze([]);
-const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);
-
 /** A namespace-aware, well-formedness-checking reader for UTF-8 edXML, bounded by `options`. */
 class Reader {
   readonly #bytes: Uint8Array;
   readonly #buf: Buffer;
   readonly #o: XmlReadOptions;
   readonly #stack: XmlElement[] = [];
-  readonly #scopes: Scope[] = [];
   readonly #textBytes: number[] = [];
   readonly warnings: XmlIssue[] = [];
   readonly #warned = new Set<string>();
   readonly #names: NameTable;
+  readonly #ns: Namespaces;
   #pos = 0;
   #nodes = 0;
-  // Results of #qname and #startTag, kept in fields to spare an allocation per tag.
-  #prefix = '';
-  #local = '';
+  // Whether the last start tag was not self-closing (a field spares an allocation per tag).
   #opened = false;
 
   constructor(bytes: Uint8Array, options: XmlReadOptions) {
@@ -53,6 +45,7 @@ class Reader {
     this.#buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#o = options;
     this.#names = new NameTable(bytes, this.#buf, this.fail);
+    this.#ns = new Namespaces(options, this.fail, (code, key, message) => this.#warn(code, key, message));
   }
 
   readonly fail: (message: string, code?: string) => never = (message, code = 'XML_MALFORMED') => {
@@ -243,50 +236,22 @@ class Reader {
   #endTag(top: XmlElement): void {
     const nameStart = this.#pos + 2;
     const nameEnd = scanName(this.#bytes, nameStart, this.fail);
-    if (!this.#isName(top, nameStart, nameEnd)) {
+    if (!this.#names.spells(top.prefix, top.local, nameStart, nameEnd)) {
       const qname = this.#names.text(nameStart, nameEnd);
       this.fail(`end tag </${qname}> does not match <${top.prefix ? `${top.prefix}:` : ''}${top.local}>`);
     }
     const gt = this.#skipSpace(nameEnd);
     if (this.#bytes[gt] !== GT) this.fail('">" expected after the end tag name');
     this.#stack.pop();
-    this.#scopes.pop();
+    this.#ns.pop();
     this.#pos = gt + 1;
-  }
-
-  /** Whether bytes [start, end) spell the element's qualified name as written. */
-  #isName(element: XmlElement, start: number, end: number): boolean {
-    const { prefix, local } = element;
-    const length = prefix === '' ? local.length : prefix.length + 1 + local.length;
-    if (end - start !== length) return false;
-    if (prefix === '') return sameBytes(local, this.#bytes, start);
-    return (
-      sameBytes(prefix, this.#bytes, start) &&
-      this.#bytes[start + prefix.length] === 0x3a &&
-      sameBytes(local, this.#bytes, start + prefix.length + 1)
-    );
-  }
-
-  /** A qualified name at [start, end) into #prefix and #local, interned. */
-  #qname(start: number, end: number): void {
-    let colon = -1;
-    for (let i = start; i < end; i++) {
-      if (this.#bytes[i] !== 0x3a) continue;
-      if (colon !== -1 || i === start || i === end - 1)
-        this.fail(`"${this.#names.text(start, end)}" is not a namespace-qualified name`);
-      colon = i;
-    }
-    this.#prefix = colon === -1 ? '' : this.#names.text(start, colon);
-    this.#local = this.#names.text(colon === -1 ? start : colon + 1, end);
   }
 
   /** Reads a start tag at #pos; sets #opened when it is not self-closing. */
   #startTag(): XmlElement {
     const b = this.#bytes;
     const nameEnd = scanName(b, this.#pos + 1, this.fail);
-    this.#qname(this.#pos + 1, nameEnd);
-    const prefix = this.#prefix;
-    const local = this.#local;
+    const { prefix, local } = this.#names.qname(this.#pos + 1, nameEnd);
     let raw: Array<[string, string]> | null = null;
     let declared: Map<string, string> | null = null;
     let i = nameEnd;
@@ -315,23 +280,13 @@ class Reader {
       if (quote !== 0x22 && quote !== 0x27) this.fail('attribute value must be quoted');
       const close = this.#buf.indexOf(quote, q + 1);
       if (close === -1) this.fail('unterminated attribute value');
+      if (close - q > this.#o.maxTextBytes) this.fail('attribute value too large', 'XML_TEXT_TOO_LARGE');
       const value = decodeText(b, this.#buf, q + 1, close, 'attribute', this.fail);
       raw ??= [];
       if (raw.some(([n]) => n === name)) this.fail(`duplicate attribute ${name}`);
       if (raw.length >= MAX_ATTRIBUTES)
         this.fail(`more than ${MAX_ATTRIBUTES} attributes`, 'XML_TOO_MANY_NODES');
-      if (name === 'xmlns' || name.startsWith('xmlns:')) {
-        const prefix = name === 'xmlns' ? '' : name.slice(6);
-        if (
-          prefix === 'xmlns' ||
-          (prefix === 'xml') !== (value === XML_NS) ||
-          (prefix !== '' && value === '')
-        ) {
-          this.fail(`illegal namespace declaration ${name}="${value.slice(0, 60)}"`);
-        }
-        declared ??= new Map();
-        declared.set(prefix, value);
-      }
+      if (name === 'xmlns' || name.startsWith('xmlns:')) declared = this.#ns.declare(declared, name, value);
       raw.push([name, value]);
       i = close + 1;
     }
@@ -340,78 +295,14 @@ class Reader {
     if (open && this.#stack.length >= this.#o.maxDepth) {
       this.fail(`elements nested deeper than ${this.#o.maxDepth}`, 'XML_TOO_DEEP');
     }
-    const element = this.#makeElement(prefix, local, raw, declared);
+    const element = this.#ns.element(prefix, local, raw, declared);
     this.#opened = open;
     if (open) {
       this.#textBytes[this.#stack.length] = 0;
       this.#stack.push(element);
-      this.#scopes.push(declared);
+      this.#ns.push(declared);
     }
     return element;
-  }
-
-  #makeElement(
-    prefix: string,
-    local: string,
-    raw: ReadonlyArray<[string, string]> | null,
-    declared: Scope,
-  ): XmlElement {
-    const ns = this.#resolve(prefix, declared, true);
-    if (raw === null)
-      return {
-        prefix,
-        local,
-        ns,
-        attributes: NO_ATTRIBUTES,
-        children: NO_CHILDREN,
-        text: '',
-        raw: this.#o.rawElement(ns, local) ? [] : null,
-      };
-    const attributes: XmlAttribute[] = [];
-    for (let k = 0; k < raw.length; k++) {
-      const [name, value] = raw[k] as [string, string];
-      if (name === 'xmlns' || name.startsWith('xmlns:')) {
-        attributes.push({ prefix: 'xmlns', local: name.slice(6), ns: XMLNS_NS, value });
-        continue;
-      }
-      const [p, l] = this.#split(name);
-      const attrNs = p === '' ? '' : this.#resolve(p, declared, false);
-      if (p !== '' && attributes.some((a) => a.ns === attrNs && a.local === l))
-        this.fail(`duplicate attribute ${l}`);
-      attributes.push({ prefix: p, local: l, ns: attrNs, value });
-    }
-    const rawRanges = this.#o.rawElement(ns, local) ? [] : null;
-    return { prefix, local, ns, attributes, children: NO_CHILDREN, text: '', raw: rawRanges };
-  }
-
-  #split(qname: string): [string, string] {
-    const colon = qname.indexOf(':');
-    if (colon === -1) return ['', qname];
-    if (colon === 0 || colon === qname.length - 1 || qname.indexOf(':', colon + 1) !== -1) {
-      this.fail(`"${qname.slice(0, 60)}" is not a namespace-qualified name`);
-    }
-    return [qname.slice(0, colon), qname.slice(colon + 1)];
-  }
-
-  #resolve(prefix: string, own: Scope, forElement: boolean): string {
-    if (prefix === 'xml') return XML_NS;
-    const mine = own?.get(prefix);
-    if (mine !== undefined) return mine;
-    for (let s = this.#scopes.length - 1; s >= 0; s--) {
-      const found = this.#scopes[s]?.get(prefix);
-      if (found !== undefined) return found;
-    }
-    if (prefix === '') return '';
-    const fallback = this.#o.fallbackPrefixes[prefix];
-    if (forElement && fallback === undefined) this.fail(`element prefix "${prefix}" is not declared`);
-    this.#warn(
-      'XML_UNBOUND_PREFIX',
-      `prefix:${prefix}:${forElement}`,
-      forElement
-        ? `prefix "${prefix}" is used without a declaration; read as ${fallback}`
-        : `attribute prefix "${prefix}" is not declared; the attribute is ignored`,
-    );
-    return forElement ? (fallback as string) : '';
   }
 }
 

@@ -141,6 +141,36 @@ export class NameTable {
     this.fail = fail;
   }
 
+  // The last qualified name read: one object reused, so a start tag allocates nothing for it.
+  readonly #qname = { prefix: '', local: '' };
+
+  /** Reads the qualified name at [start, end) into prefix and local (interned); reused object. */
+  qname(start: number, end: number): { readonly prefix: string; readonly local: string } {
+    let colon = -1;
+    for (let i = start; i < end; i++) {
+      if (this.bytes[i] !== 0x3a) continue;
+      if (colon !== -1 || i === start || i === end - 1) {
+        this.fail(`"${this.text(start, end)}" is not a namespace-qualified name`);
+      }
+      colon = i;
+    }
+    this.#qname.prefix = colon === -1 ? '' : this.text(start, colon);
+    this.#qname.local = this.text(colon === -1 ? start : colon + 1, end);
+    return this.#qname;
+  }
+
+  /** Whether bytes [start, end) spell prefix:local (or local) as written, e.g. for an end tag. */
+  spells(prefix: string, local: string, start: number, end: number): boolean {
+    const length = prefix === '' ? local.length : prefix.length + 1 + local.length;
+    if (end - start !== length) return false;
+    if (prefix === '') return sameBytes(local, this.bytes, start);
+    return (
+      sameBytes(prefix, this.bytes, start) &&
+      this.bytes[start + prefix.length] === 0x3a &&
+      sameBytes(local, this.bytes, start + prefix.length + 1)
+    );
+  }
+
   text(start: number, end: number): string {
     const bytes = this.bytes;
     let hash = 0x811c9dc5;
