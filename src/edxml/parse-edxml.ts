@@ -77,7 +77,8 @@ export function inspectEdxml(input: Uint8Array | string, options: ParseOptions =
 
 /**
  * Parses and validates an edXML package or status package. Refuses hostile XML (DOCTYPE, entities,
- * depth, size) before reading anything; never fetches anything.
+ * depth, size) before reading anything; never fetches anything. Attachment bodies stay views of
+ * `input` (no copy): do not reuse or overwrite that buffer while the message is in use.
  */
 export function parseEdxml(input: Uint8Array | string, options: ParseOptions = {}): ParseResult {
   const { message, findings } = inspectEdxml(input, options);
