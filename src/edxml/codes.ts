@@ -2,8 +2,8 @@ import { defineCodes } from '../core/index.ts';
 
 /**
  * Every stable code the edXML codec produces. XML_* codes are about the XML itself (the signature
- * module defines XML_FORBIDDEN / XML_MALFORMED with the same meaning); EDXML_* codes are about the
- * edXML structure and values.
+ * module defines XML_FORBIDDEN / XML_MALFORMED with the same meaning and HTTP status, 422, which
+ * every XML_* code shares); EDXML_* codes are about the edXML structure and values.
  */
 export const edxmlCodes = defineCodes({
   EDXML_PAYLOAD_TOO_LARGE: {
@@ -12,44 +12,44 @@ export const edxmlCodes = defineCodes({
     action: 'Send fewer or smaller attachments per package, or ask the operator for a larger limit.',
   },
   XML_FORBIDDEN: {
-    http: 400,
+    http: 422,
     meaning: 'The XML contains a DOCTYPE, an entity declaration or a processing instruction.',
     action: 'Remove the DOCTYPE and any <!ENTITY>/<?pi?>; edXML needs none of them.',
   },
   XML_MALFORMED: {
-    http: 400,
+    http: 422,
     meaning:
       'The input is not well-formed (namespace-aware) XML: truncated, mismatched tags, bad characters.',
     action:
       'Fix the producer so that it writes well-formed UTF-8 XML; check that the upload was not cut off.',
   },
   XML_UNSUPPORTED_ENCODING: {
-    http: 400,
+    http: 422,
     meaning: 'The XML is not UTF-8 (UTF-16 byte-order mark, or another declared encoding).',
     action: 'Encode the package as UTF-8, as QCVN 102 requires.',
   },
   XML_TOO_DEEP: {
-    http: 400,
+    http: 422,
     meaning: 'Elements are nested deeper than the configured bound (32 unless configured).',
     action: 'edXML is at most about a dozen levels deep; fix the producer.',
   },
   XML_TOO_MANY_NODES: {
-    http: 400,
+    http: 422,
     meaning: 'The document has more elements, comments or attributes than the configured bound.',
     action: 'Split the recipients or attachments over several packages, or fix the producer.',
   },
   XML_TEXT_TOO_LARGE: {
-    http: 400,
+    http: 422,
     meaning: 'A run of text outside an attachment body is larger than the configured bound (1 MiB).',
     action: 'Only attachment bodies may be large; remove the padding or misplaced data.',
   },
   XML_LEADING_GARBAGE: {
-    http: 400,
+    http: 422,
     meaning: 'Text precedes the XML declaration or root element (a warning; an error in strict mode).',
     action: 'Make the producer write the XML declaration as the very first bytes.',
   },
   XML_UNBOUND_PREFIX: {
-    http: 400,
+    http: 422,
     meaning:
       'A namespace prefix is used without a declaration in scope; `edXML:` is read as the edXML namespace (a warning; an error in strict mode).',
     action: 'Declare xmlns:edXML on the root element (or on each element that uses the prefix).',
