@@ -1,11 +1,21 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { NODE_KINDS, type NodeKind, SIGNATURE_POLICIES, type SignaturePolicy } from '../../routing/index.ts';
-import { createNode, listNodes, rotateNodeToken, type SignerCertificateInput } from '../../store/index.ts';
+import {
+  checkIpAllowList,
+  createNode,
+  enableVxpSystem,
+  listNodes,
+  rotateNodeToken,
+  type SignerCertificateInput,
+  type VxpAgencyPolicyValue,
+} from '../../store/index.ts';
 import { type CommandRegistrar, EXIT } from '../cli-context.ts';
 import { operatorActor, runStoreCommand, table } from './directory.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const VXP_AGENCY_POLICIES: readonly VxpAgencyPolicyValue[] = ['refuse', 'pending-approval'];
 
 /** SHA-256 of the DER certificate in a PEM file (node:crypto X509Certificate), with its subject and expiry. */
 export async function readSignerCertificate(file: string): Promise<SignerCertificateInput> {
@@ -40,7 +50,14 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
     .option('--signature-policy <policy>', `${SIGNATURE_POLICIES.join(' | ')} (default require)`)
     .option('--kind <kind>', `${NODE_KINDS.join(' | ')} (default system)`)
     .option('--name <name>', 'display name (default: the id)')
-    .option('--json', 'print one JSON object: { "id", "token" }')
+    .option('--vxp', 'also a VXP system (national-axis SDK): prints its shared secret once')
+    .option(
+      '--vxp-allow-ip <address>',
+      'with --vxp: an address or CIDR block it may call from (repeatable)',
+      collect,
+    )
+    .option('--vxp-agency-policy <policy>', `with --vxp: ${VXP_AGENCY_POLICIES.join(' | ')} (default refuse)`)
+    .option('--json', 'print one JSON object: { "id", "token" } (+ "vxpSecret" with --vxp)')
     .action(
       async (options: {
         id: string;
@@ -49,8 +66,17 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
         signaturePolicy?: string;
         kind?: string;
         name?: string;
+        vxp?: boolean;
+        vxpAllowIp?: string[];
+        vxpAgencyPolicy?: string;
         json?: boolean;
       }) => {
+        const vxpUsage = vxpOptionsProblem(options);
+        if (vxpUsage !== null) {
+          ctx.err(`error: ${vxpUsage}\n`);
+          ctx.exitCode = EXIT.usage;
+          return;
+        }
         if (
           options.signaturePolicy !== undefined &&
           !(SIGNATURE_POLICIES as readonly string[]).includes(options.signaturePolicy)
@@ -75,18 +101,33 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           }
         }
         await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-          const created = await createNode(db, {
-            id: options.id,
-            name: options.name,
-            kind: options.kind as NodeKind | undefined,
-            signaturePolicy: options.signaturePolicy as SignaturePolicy | undefined,
-            organizations: options.org,
-            signerCertificates: certificates,
-            at: new Date(),
-            actor: operatorActor(),
+          const at = new Date();
+          // The node and its VXP credentials in one transaction: no half-registered system.
+          const { created, vxpSecret } = await db.tx(async (tx) => {
+            const created = await createNode(tx, {
+              id: options.id,
+              name: options.name,
+              kind: options.kind as NodeKind | undefined,
+              signaturePolicy: options.signaturePolicy as SignaturePolicy | undefined,
+              organizations: options.org,
+              signerCertificates: certificates,
+              at,
+              actor: operatorActor(),
+            });
+            if (!options.vxp) return { created, vxpSecret: undefined };
+            const { secret } = await enableVxpSystem(tx, {
+              nodeId: options.id,
+              ipAllowList: options.vxpAllowIp,
+              agencyPolicy: options.vxpAgencyPolicy as VxpAgencyPolicyValue | undefined,
+              at,
+              actor: operatorActor(),
+            });
+            return { created, vxpSecret: secret };
           });
           if (options.json) {
-            ctx.out(`${JSON.stringify({ id: created.node.id, token: created.token })}\n`);
+            ctx.out(
+              `${JSON.stringify({ id: created.node.id, token: created.token, ...(vxpSecret === undefined ? {} : { vxpSecret }) })}\n`,
+            );
             return;
           }
           ctx.out(`Node ${created.node.id} serves ${created.node.organizations.join(', ')}.\n`);
@@ -97,6 +138,11 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           }
           if (certificates.length > 0) ctx.out(`Pinned ${certificates.length} signing certificate(s).\n`);
           ctx.out(`Token (shown once; the hub keeps only its SHA-256):\n${created.token}\n`);
+          if (vxpSecret !== undefined) {
+            ctx.out(
+              `VXP system id: ${created.node.id}\nVXP secret (shown once; give it to the vendor with the system id):\n${vxpSecret}\n`,
+            );
+          }
         });
       },
     );
@@ -143,3 +189,26 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
       });
     });
 };
+
+/** Why the VXP options of `node add` do not go together, or null. */
+function vxpOptionsProblem(options: {
+  vxp?: boolean;
+  vxpAllowIp?: string[];
+  vxpAgencyPolicy?: string;
+}): string | null {
+  if (!options.vxp && (options.vxpAllowIp !== undefined || options.vxpAgencyPolicy !== undefined)) {
+    return '--vxp-allow-ip and --vxp-agency-policy need --vxp';
+  }
+  if (
+    options.vxpAgencyPolicy !== undefined &&
+    !(VXP_AGENCY_POLICIES as readonly string[]).includes(options.vxpAgencyPolicy)
+  ) {
+    return `--vxp-agency-policy is one of ${VXP_AGENCY_POLICIES.join(', ')}`;
+  }
+  try {
+    checkIpAllowList(options.vxpAllowIp ?? []);
+  } catch {
+    return '--vxp-allow-ip takes an IP address or CIDR block (10.1.2.3, 10.1.2.0/24, 2001:db8::/32)';
+  }
+  return null;
+}
