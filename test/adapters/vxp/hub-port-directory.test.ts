@@ -4,6 +4,7 @@
 // the per-system IP allow-list, disabled systems, and the secret never showing in events.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrganizationEntry, OrganizationLevel } from '../../../src/routing/index.ts';
 import {
   decideVxpAgencyRequest,
   listVxpAgencyRequests,
@@ -49,14 +50,17 @@ beforeAll(async () => {
         validTo: '2025-06-30',
         successorId: Z08,
       },
-    ].map((o) => ({
-      parentId: null,
-      validFrom: null,
-      validTo: null,
-      successorId: null,
-      synthetic: false,
-      ...o,
-    })),
+    ].map(
+      (o): OrganizationEntry => ({
+        parentId: null,
+        validFrom: null,
+        validTo: null,
+        successorId: null,
+        synthetic: false,
+        ...o,
+        level: o.level as OrganizationLevel,
+      }),
+    ),
     audit,
   );
   A = await h.addSystem({ id: 'sys-a', organizations: [G22] });
