@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../../src/store/index.ts';
 import { samplePackage, sampleStatus } from '../../support/edxml-samples.ts';
-import { readLikeSdk } from '../../support/vxp-sdk-client.ts';
+import { readLikeSdk, VxpSdkClient } from '../../support/vxp-sdk-client.ts';
 import { readSdkFixture } from './fixtures.ts';
 import { expectFail, expectOk } from './harness.ts';
 import { type HubPortHarness, startHubPort, type TestSystem } from './hub-port-harness.ts';
@@ -248,5 +248,26 @@ describe('getSentEdocList and statuses on the real hub', () => {
     expectFail(await h.sdk(B).getSentEdocList({ docId }), 'VXP_NOT_FOUND', '8');
     const recent = expectOk(await h.sdk(A).getSentEdocList({ messagetype: 'edoc', pageSize: 3 }));
     expect((recent['data'] as Record<string, unknown>[]).map((r) => r['senderDocId'])).toContain(docId);
+  });
+});
+
+describe('the mount', () => {
+  it('serves a configured base path, and the SDK endpoint with a trailing slash (sendEdoc arrives as //sendEdoc)', async () => {
+    const other = await startHubPort({ mount: { basePath: 'axis/v2/' } });
+    try {
+      const S = await other.addSystem({ id: 'sys-mount', organizations: [G22, H41] });
+      const trailing = new VxpSdkClient({
+        endpoint: `${other.origin}/axis/v2/`,
+        systemId: S.systemId,
+        secret: S.secret,
+      });
+      const docId = String(expectOk(await trailing.sendEdoc({ from: G22, ...EDOC }, newDoc([H41])))['DocId']);
+      expect(docId).toMatch(UUID);
+      expect(expectOk(await trailing.countReceiveEdoc())['count']).toBe(1);
+      const atDefault = await fetch(`${other.origin}/vxp/countReceiveEdoc`, { method: 'POST' });
+      expect(atDefault.status).toBe(404);
+    } finally {
+      await other.close();
+    }
   });
 });
