@@ -7,19 +7,15 @@
 // the text itself, so almost all of the cost is overhead.
 //
 // This file changes exactly those two steps and keeps everything else (tree walk, namespace and
-// attribute rules, ordering) in xmldsigjs's own canonicalizer:
+// attribute rules, ordering) in xmldsigjs's own canonicalizer (with the namespace-declaration
+// fix of conformant-canonicalizer.ts, which is a correctness fix, not part of the fast path):
 //  1. `NormalizeString` with the same escaping table, done by one regular-expression replace.
 //  2. UTF-8 via TextEncoder, after the same refusal of lone surrogates that encodeURIComponent makes.
 // Equivalence is differential-tested (test/signature/fast-c14n.test.ts) against the unmodified
 // canonicalizer on generated documents and against xmlsec1 on a signed corpus.
 import { XmlNodeType } from 'xml-core';
-import {
-  XmlCanonicalizer,
-  XmlDsigC14NTransform,
-  XmlDsigC14NWithCommentsTransform,
-  XmlDsigExcC14NTransform,
-  XmlDsigExcC14NWithCommentsTransform,
-} from 'xmldsigjs';
+import { type XmlCanonicalizer, XmlDsigC14NTransform, XmlDsigExcC14NTransform } from 'xmldsigjs';
+import { ConformantXmlCanonicalizer } from './conformant-canonicalizer.ts';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '<': '&lt;',
@@ -38,7 +34,7 @@ const ATTRIBUTE = /[<&"\t\n\r]/g;
 const TEXT = /[<>&\r]/g;
 const OTHER = /\r/g;
 
-export class FastXmlCanonicalizer extends XmlCanonicalizer {
+export class FastXmlCanonicalizer extends ConformantXmlCanonicalizer {
   protected override NormalizeString(input: string | null, type: XmlNodeType): string {
     if (!input) return '';
     const re = type === XmlNodeType.Attribute ? ATTRIBUTE : isTextLike(type) ? TEXT : OTHER;
@@ -74,27 +70,16 @@ function bytesAsOutput(canonical: string): string {
 
 type Canonicalizing = { xmlCanonicalizer: XmlCanonicalizer };
 
-function useFast(transform: object, withComments: boolean, exclusive: boolean): void {
-  (transform as unknown as Canonicalizing).xmlCanonicalizer = new FastXmlCanonicalizer(
-    withComments,
-    exclusive,
-  );
+// Comments are never output for the same-document references the profile admits (xmldsig-verify.ts),
+// so only the without-comments variants exist.
+function useFast(transform: object, exclusive: boolean): void {
+  (transform as unknown as Canonicalizing).xmlCanonicalizer = new FastXmlCanonicalizer(false, exclusive);
 }
 
 export class FastC14NTransform extends XmlDsigC14NTransform {
   constructor() {
     super();
-    useFast(this, false, false);
-  }
-  override GetOutput(): string {
-    return bytesAsOutput(super.GetOutput());
-  }
-}
-
-export class FastC14NWithCommentsTransform extends XmlDsigC14NWithCommentsTransform {
-  constructor() {
-    super();
-    useFast(this, true, false);
+    useFast(this, false);
   }
   override GetOutput(): string {
     return bytesAsOutput(super.GetOutput());
@@ -104,17 +89,7 @@ export class FastC14NWithCommentsTransform extends XmlDsigC14NWithCommentsTransf
 export class FastExcC14NTransform extends XmlDsigExcC14NTransform {
   constructor() {
     super();
-    useFast(this, false, true);
-  }
-  override GetOutput(): string {
-    return bytesAsOutput(super.GetOutput());
-  }
-}
-
-export class FastExcC14NWithCommentsTransform extends XmlDsigExcC14NWithCommentsTransform {
-  constructor() {
-    super();
-    useFast(this, true, true);
+    useFast(this, true);
   }
   override GetOutput(): string {
     return bytesAsOutput(super.GetOutput());

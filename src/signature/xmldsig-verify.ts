@@ -9,14 +9,16 @@
 import { XmlError } from 'xml-core';
 import * as xmldsig from 'xmldsigjs';
 import type { Finding } from '../core/index.ts';
-import type { SignatureAlgorithmInfo } from './algorithms.ts';
-import { ENVELOPED_SIGNATURE_URI, SpecEnvelopedSignatureTransform } from './enveloped-signature-transform.ts';
 import {
-  FastC14NTransform,
-  FastC14NWithCommentsTransform,
-  FastExcC14NTransform,
-  FastExcC14NWithCommentsTransform,
-} from './fast-c14n.ts';
+  C14N,
+  C14N_WITH_COMMENTS,
+  EXC_C14N,
+  EXC_C14N_WITH_COMMENTS,
+  type SignatureAlgorithmInfo,
+} from './algorithms.ts';
+import { ConformantC14NTransform, ConformantExcC14NTransform } from './conformant-canonicalizer.ts';
+import { ENVELOPED_SIGNATURE_URI, SpecEnvelopedSignatureTransform } from './enveloped-signature-transform.ts';
+import { FastC14NTransform, FastExcC14NTransform } from './fast-c14n.ts';
 import { finding } from './verdict.ts';
 import { ensureXmlCrypto, nodeWebCrypto } from './xml-setup.ts';
 
@@ -24,15 +26,27 @@ export type Canonicalizer = 'fast' | 'xmldsigjs';
 
 type TransformClass = new () => { Algorithm: string; LoadXml(element: Element): void };
 
+// XMLDSig §4.3.3.3: a same-document reference (URI="" or "#id") selects the node-set *minus comment
+// nodes*, so a "#WithComments" canonicalization of it outputs no comments either (xmlsec1 and other
+// conformant signers do exactly that). xmldsigjs keeps the comments and so fails on every such
+// package that contains one; its `replaceCanonicalization` switch would fix it but builds fresh
+// transforms that drop an InclusiveNamespaces PrefixList, so the classes are mapped here instead.
+// The profile only admits same-document references, so the mapping always applies.
 const FAST: Readonly<Record<string, TransformClass>> = {
   [ENVELOPED_SIGNATURE_URI]: SpecEnvelopedSignatureTransform,
-  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315': FastC14NTransform,
-  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments': FastC14NWithCommentsTransform,
-  'http://www.w3.org/2001/10/xml-exc-c14n#': FastExcC14NTransform,
-  'http://www.w3.org/2001/10/xml-exc-c14n#WithComments': FastExcC14NWithCommentsTransform,
+  [C14N]: FastC14NTransform,
+  [C14N_WITH_COMMENTS]: FastC14NTransform,
+  [EXC_C14N]: FastExcC14NTransform,
+  [EXC_C14N_WITH_COMMENTS]: FastExcC14NTransform,
 };
+// Without the fast path: xmldsigjs's canonicalizer with the two conformance fixes (comments of a
+// same-document reference, namespace declarations; see conformant-canonicalizer.ts).
 const STOCK: Readonly<Record<string, TransformClass>> = {
   [ENVELOPED_SIGNATURE_URI]: SpecEnvelopedSignatureTransform,
+  [C14N]: ConformantC14NTransform,
+  [C14N_WITH_COMMENTS]: ConformantC14NTransform,
+  [EXC_C14N]: ConformantExcC14NTransform,
+  [EXC_C14N_WITH_COMMENTS]: ConformantExcC14NTransform,
 };
 
 /** Replaces the loaded Reference transforms of a SignedXml in place (see the file comment). */

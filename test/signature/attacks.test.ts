@@ -9,7 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type SignatureVerdict, type TrustStore, verifyEdxmlSignature } from '../../src/signature/index.ts';
 import { type TestPki, testPki } from '../support/pki.ts';
 import { EDXML_NS, insertIntoHeader, makePackage, readSdkFixture } from '../support/signature-docs.ts';
-import { ALG, xmlsecSign, xmlsecSignTemplate, xmlsecTemplate } from '../support/signature-xmlsec.ts';
+import {
+  ALG,
+  xmlsecSign,
+  xmlsecSignTemplate,
+  xmlsecTemplate,
+  xmlsecVerify,
+} from '../support/signature-xmlsec.ts';
 
 let pki: TestPki;
 let signed: string;
@@ -333,8 +339,8 @@ describe('a comment splitting a signed organ id', () => {
   // Decision: accepted. Exclusive C14N without comments drops comments from the signed content, so
   // the digest is unchanged and the signature is valid; the document still means the same organ id
   // as long as readers take the text whole (DOM textContent, fast-xml-parser do). Refusing would
-  // need a rule no XMLDSig verifier implements, and comments are legal in signed edXML. Under a
-  // WithComments canonicalization the comment is signed content, so the same edit breaks the digest.
+  // need a rule no XMLDSig verifier implements, and comments are legal in signed edXML. A reference
+  // URI="" never covers comments, even with a WithComments canonicalization (XMLDSig §4.3.3.3).
   it('exclusive C14N without comments: OK, and the OrganId read whole is the signed id', async () => {
     const tampered = replaceOnce(
       signed,
@@ -348,7 +354,7 @@ describe('a comment splitting a signed organ id', () => {
     expect(organId?.childNodes.length).toBe(3);
     expect(organId?.textContent).toBe('000.00.00.G22');
   });
-  it('C14N with comments: the comment is signed content → SIGNATURE_INVALID', async () => {
+  it('a WithComments canonicalization does not change this: URI="" never signs comments (XMLDSig §4.3.3.3), xmlsec1 agrees', async () => {
     const withComments = xmlsecSign(makePackage(), pki.ids.rsa.keyPath, pki.ids.rsa.certPath, {
       c14n: ALG.excC14nComments,
       transformC14n: ALG.excC14nComments,
@@ -358,6 +364,12 @@ describe('a comment splitting a signed organ id', () => {
       '<edXML:OrganId>000.00.00.G22<',
       '<edXML:OrganId>000.00<!-- -->.00.G22<',
     );
-    await expectCode(tampered, 'SIGNATURE_INVALID');
+    await expectCode(tampered, 'OK');
+    expect(xmlsecVerify(tampered, [pki.rootPath], [pki.caPath]).ok).toBe(true);
+    // Text, unlike a comment, is signed content.
+    await expectCode(
+      replaceOnce(withComments, '<edXML:OrganId>000.00.00.G22<', '<edXML:OrganId>000.00.00.G23<'),
+      'SIGNATURE_INVALID',
+    );
   });
 });

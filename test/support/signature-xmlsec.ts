@@ -120,3 +120,28 @@ export function xmlsecVerify(
   const r = spawnSync('xmlsec1', args, { encoding: 'utf8' });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
+
+/**
+ * The canonical bytes xmlsec1 digests for the (single) Reference of the template in `xmlWithTemplate`
+ * (its "PreDigest data", printed by --store-references --print-debug while signing).
+ */
+export function xmlsecPreDigest(xmlWithTemplate: string, keyPath: string): Buffer {
+  const dir = work();
+  writeFileSync(join(dir, 'in.xml'), xmlWithTemplate);
+  const r = spawnSync('xmlsec1', [
+    '--sign',
+    '--privkey-pem',
+    keyPath,
+    '--store-references',
+    '--print-debug',
+    join(dir, 'in.xml'),
+  ]);
+  const out = r.stdout;
+  const start = Buffer.from('== PreDigest data - start buffer:\n');
+  const end = Buffer.from('\n== PreDigest data - end buffer');
+  const i = out.indexOf(start);
+  const j = out.indexOf(end, i);
+  if (r.status !== 0 || i < 0 || j < 0)
+    throw new Error(`xmlsec1 did not sign: ${r.stderr.toString().slice(0, 300)}`);
+  return out.subarray(i + start.length, j);
+}
