@@ -93,7 +93,9 @@ function parse(xml: string): Document | null {
   let failed = false;
   try {
     const doc = new DOMParser({
-      onError: (level: string) => void (level !== 'warning' && (failed = true)),
+      onError: (level: string) => {
+        if (level !== 'warning') failed = true;
+      },
     }).parseFromString(xml, 'text/xml');
     return failed ? null : (doc as unknown as Document);
   } catch {
