@@ -34,6 +34,13 @@ export const queueCodes = defineCodes({
     meaning: 'The delivery handler threw instead of returning an outcome; the item is offered again later.',
     action: 'Look at the logged cause; the delivery itself is retried, nothing is lost.',
   },
+  QUEUE_SEND_INTERRUPTED: {
+    http: 503,
+    meaning:
+      'A push was interrupted: the worker that started it stopped (killed, crashed) before it could record the answer. Recorded as a retryable attempt when another worker takes the delivery over after its send lease ran out.',
+    action:
+      'Nothing: the delivery is pushed again with the same message id (receivers deduplicate on it). Look for the worker that died.',
+  },
   QUEUE_GAVE_UP_MAX_ATTEMPTS: {
     http: 502,
     meaning: 'The delivery failed: it used up the maximum number of attempts for its node.',

@@ -24,36 +24,52 @@ export interface DeliveryWork {
 }
 
 /**
- * The store side of the worker (the lead implements it over src/store). Postgres is the truth:
- * the worker reads the delivery there and writes every outcome there, never in the queue.
+ * The store side of the worker (implemented over src/store by `createStoreWorkStore`). Postgres is
+ * the truth: the worker reads the delivery there and writes every outcome there, never in the queue.
+ * `W` is what the store's `load` returns: DeliveryWork plus whatever the attempt needs (the bytes,
+ * the node's URL and secret).
  */
-export interface DeliveryWorkStore {
+export interface DeliveryWorkStore<W extends DeliveryWork = DeliveryWork> {
   /** Reads the delivery; null when it does not exist (any more). */
-  load(deliveryId: string): Promise<DeliveryWork | null>;
+  load(deliveryId: string): Promise<W | null>;
+  /**
+   * Optional: claims the delivery for attempt number `attempt` just before it is made (e.g. state
+   * `sending` with a lease, in one statement). No attempt is made unless it says `begun`: `gone`
+   * when the delivery changed since `load` (acknowledged, revoked, settled: done for the scheduler),
+   * `held` while another worker holds it (offered again after `retryInMs`, when that hold ends).
+   */
+  begin?(work: W, attempt: number, at: Date): Promise<BeginResult>;
   /**
    * Records one attempt and the state it leads to, in one transaction: the attempt row, the
    * delivery's new state (`retrying` with next_attempt_at, `delivered` or `failed`), its event,
    * and, for a settled delivery, the receipt event's outbox entry.
    */
-  recordAttempt(
-    work: DeliveryWork,
-    attempt: AttemptRecord,
-    outcome: DeliveryOutcome,
-    next: NextStep,
-  ): Promise<void>;
+  recordAttempt(work: W, attempt: AttemptRecord, outcome: DeliveryOutcome, next: NextStep): Promise<void>;
 }
 
-/** Makes one attempt (webhook push, peer hub hand-over); classifies, never throws for the receiver. */
-export type AttemptDelivery = (work: DeliveryWork, attempt: number, now: Date) => Promise<DeliveryOutcome>;
+/** What {@link DeliveryWorkStore.begin} decided. */
+export type BeginResult =
+  | { readonly kind: 'begun' }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'held'; readonly retryInMs: number };
 
-export interface DeliveryHandlerDeps {
-  readonly store: DeliveryWorkStore;
-  readonly attempt: AttemptDelivery;
+/** Makes one attempt (webhook push, peer hub hand-over); classifies, never throws for the receiver. */
+export type AttemptDelivery<W extends DeliveryWork = DeliveryWork> = (
+  work: W,
+  attempt: number,
+  now: Date,
+) => Promise<DeliveryOutcome>;
+
+export interface DeliveryHandlerDeps<W extends DeliveryWork = DeliveryWork> {
+  readonly store: DeliveryWorkStore<W>;
+  readonly attempt: AttemptDelivery<W>;
   readonly breakers: NodeBreakers;
   /** Epoch ms. */
   readonly now?: () => number;
   /** In [0, 1), for backoff jitter. */
   readonly random?: () => number;
+  /** Told about every attempt made and the step decided (metrics, logs). */
+  readonly onAttempt?: (work: W, outcome: DeliveryOutcome, next: NextStep) => void;
 }
 
 /**
@@ -62,7 +78,7 @@ export interface DeliveryHandlerDeps {
  * breaker, decide the next step with the node's policy, record it, and tell the scheduler when
  * to come back. Driver-free: it sees the store and the sender only through the ports above.
  */
-export function createDeliveryHandler(deps: DeliveryHandlerDeps): DeliveryHandler {
+export function createDeliveryHandler<W extends DeliveryWork>(deps: DeliveryHandlerDeps<W>): DeliveryHandler {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   return async function handleDelivery(item: ScheduledDelivery) {
@@ -77,7 +93,16 @@ export function createDeliveryHandler(deps: DeliveryHandlerDeps): DeliveryHandle
     }
 
     const attemptNo = work.attemptsSoFar + 1;
-    const startedAt = now();
+    let startedAt = now();
+    if (deps.store.begin !== undefined) {
+      // Someone else settled or holds it: no attempt. A probe slot taken by `admit` frees itself
+      // after the breaker's probeTimeoutMs; this is rare enough not to need more.
+      const claim = await deps.store.begin(work, attemptNo, new Date(startedAt));
+      if (claim.kind === 'gone') return { kind: 'done' };
+      // Same attempt, later: `node-paused` is the scheduler's "no attempt was made" result.
+      if (claim.kind === 'held') return { kind: 'node-paused', delayMs: Math.max(1, claim.retryInMs) };
+      startedAt = now();
+    }
     const outcome = await deps.attempt(work, attemptNo, new Date(startedAt));
     const finishedAt = now();
     if (countsAgainstNode(outcome)) deps.breakers.failure(work.nodeId, finishedAt);
@@ -92,6 +117,7 @@ export function createDeliveryHandler(deps: DeliveryHandlerDeps): DeliveryHandle
       random: random(),
     });
     await deps.store.recordAttempt(work, outcome.attempt, outcome, next);
+    deps.onAttempt?.(work, outcome, next);
     return next.next === 'retry' ? { kind: 'retry', delayMs: next.delayMs } : { kind: 'done' };
   };
 }

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { LienthongError } from '../core/index.ts';
 import { MinHeap } from './min-heap.ts';
 import { dispatchRank } from './priority.ts';
@@ -128,7 +129,12 @@ export function createInProcessScheduler(options: InProcessSchedulerOptions = {}
     return best;
   };
 
-  const pump = () => {
+  // Handlers run in the scheduler's own async context, not in the caller's: a relay schedules from
+  // inside its database transaction, and a handler that inherited that context would be taken for
+  // code running inside the transaction (the store refuses that: STORE_TX_MISUSE).
+  const context = new AsyncResource('LienthongInProcessScheduler');
+  const pump = () => context.runInAsyncScope(pumpNow);
+  const pumpNow = () => {
     if (closed) return;
     promoteDue();
     if (handler !== undefined && limits !== undefined) {

@@ -24,7 +24,13 @@ export {
   type SchedulerEnvironment,
 } from './create-scheduler.ts';
 export {
+  createDeliveryEngine,
+  type DeliveryEngine,
+  type DeliveryEngineOptions,
+} from './delivery-engine.ts';
+export {
   type AttemptDelivery,
+  type BeginResult,
   createDeliveryHandler,
   type DeliveryHandlerDeps,
   type DeliveryWork,
@@ -44,8 +50,24 @@ export {
 } from './delivery-outcome.ts';
 export { createInProcessScheduler, type InProcessSchedulerOptions } from './in-process-scheduler.ts';
 export { NodeBreakers, type NodeBreakerView } from './node-breakers.ts';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
 export { dispatchRank, LOWEST_RANK } from './priority.ts';
+export {
+  breakerConfigOf,
+  createDeliveryWorkStore,
+  createReceiptWorkStore,
+  type DeliveryPushWork,
+  defaultPushDefaults,
+  NodeSettingsCache,
+  type PushDefaults,
+  type PushTarget,
+  type PushWork,
+  type PushWorkStoreOptions,
+  type ReceiptPushWork,
+  retryPolicyOf,
+} from './push-work-store.ts';
 export { type ReconcileResult, reconcile, type UnfinishedDelivery } from './reconcile.ts';
+export { createReconciler, type Reconciler, type ReconcilerOptions } from './reconciler.ts';
 export type {
   DeliveryHandler,
   DeliveryScheduler,

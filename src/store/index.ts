@@ -36,6 +36,24 @@ export {
   recordDeliveryAttempt,
 } from './delivery-attempt.repository.ts';
 export {
+  type DeliveryListEntry,
+  type DeliveryListFilter,
+  listDeliveries,
+  type RetryTarget,
+  retryFailedDeliveries,
+} from './delivery-operator.repository.ts';
+export {
+  type BeginPushInput,
+  type BeginPushResult,
+  beginDeliveryPush,
+  type DeliveryPushRecord,
+  loadDeliveryPush,
+  PUSHABLE_STATES,
+  type PushAttemptInput,
+  type PushNextState,
+  recordDeliveryPush,
+} from './delivery-push.repository.ts';
+export {
   canTransition,
   DELIVERY_STATES,
   DELIVERY_TRANSITIONS,
@@ -82,6 +100,14 @@ export {
   setNodeWebhook,
   setSignaturePolicy,
 } from './node.repository.ts';
+export {
+  checkWebhookUrl,
+  generateWebhookSecret,
+  getNodePushSettings,
+  type NodeDeliverySettingsInput,
+  type NodePushSettings,
+  setNodeDeliverySettings,
+} from './node-delivery.repository.ts';
 export { generateToken, hashToken, TOKEN_PREFIX } from './node-token.ts';
 export { databaseOptionsFromEnv, openDatabase, withDatabase } from './open-database.ts';
 export {
@@ -94,6 +120,22 @@ export {
   upsertOrganizations,
 } from './organization.repository.ts';
 export { countPendingOutbox, type OutboxItem, relayOutbox, requeueUnfinished } from './outbox.repository.ts';
+export {
+  listUnfinishedPush,
+  type PushKind,
+  type PushOutboxItem,
+  relayPushOutbox,
+  type UnfinishedPush,
+  unfinishedPushPages,
+} from './push-outbox.repository.ts';
+export {
+  beginReceiptPush,
+  listReceiptsForMessage,
+  loadReceiptPush,
+  type ReceiptRecord,
+  type ReceiptState,
+  recordReceiptPush,
+} from './receipt.repository.ts';
 export {
   bindSignerCertificates,
   listSignerBindings,

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLienthongError } from '../../src/core/index.ts';
 import type { Database, Db } from '../../src/store/index.ts';
-import { SQLSTATE, sqlState } from '../../src/store/index.ts';
+import { MIGRATIONS_DIR, SQLSTATE, sqlState } from '../../src/store/index.ts';
 
 /** What a backend provides to the contract. */
 export interface DbContractOptions {
@@ -47,7 +48,15 @@ export function runDbContract({ name, create }: DbContractOptions): void {
 
     it('has applied every migration', async () => {
       const { rows } = await db.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id');
-      expect(rows.map((r) => r.name)).toEqual(['0001_directory', '0002_messages']);
+      // Every migration file, in order (several areas add their own numbered files).
+      const files = readdirSync(MIGRATIONS_DIR)
+        .filter((f) => f.endsWith('.sql'))
+        .map((f) => f.replace(/\.sql$/, ''))
+        .sort();
+      expect(files).toEqual(
+        expect.arrayContaining(['0001_directory', '0002_messages', '0005_delivery_engine']),
+      );
+      expect(rows.map((r) => r.name)).toEqual(files);
       const tables = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`,
       );

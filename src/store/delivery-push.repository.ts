@@ -1,0 +1,217 @@
+import type { Db } from './db.ts';
+import type { DeliveryState } from './delivery-state.ts';
+import type { MessageKind } from './message.repository.ts';
+import { NODE_PUSH_COLUMNS, type NodePushSettings, toNodePushSettings } from './node-delivery.repository.ts';
+import { dateOrNull, str } from './sql-values.ts';
+
+/**
+ * The delivery engine's three statements on a delivery: load it, claim it for an attempt (state
+ * `sending` with a lease), record the attempt and the state it leads to. Each is ONE SQL statement
+ * (CTEs), so a push costs three round trips, and each writes its events in the same statement.
+ */
+
+/** What a worker needs to push a delivery. */
+export interface DeliveryPushRecord {
+  readonly id: string;
+  readonly messageId: string;
+  readonly messageKind: MessageKind;
+  readonly nodeId: string;
+  readonly state: DeliveryState;
+  /** Times it entered `sending` (= the number of the last attempt started). */
+  readonly attempts: number;
+  /** Attempts made before the last operator retry (the retry budget counts after them). */
+  readonly retryBaseAttempts: number;
+  /** Start of the first attempt of the current budget, or null before it. */
+  readonly budgetStartedAt: Date | null;
+  /** While `sending`: until when the worker that started it holds it. */
+  readonly leaseUntil: Date | null;
+  /** The exact bytes; null once the delivery is settled (not read then). */
+  readonly body: Buffer | null;
+  readonly node: NodePushSettings;
+}
+
+/** States in which a delivery may still be pushed. */
+export const PUSHABLE_STATES: readonly DeliveryState[] = ['queued', 'retrying', 'sending'];
+
+/** Loads a delivery for a push attempt; null when it does not exist. */
+export async function loadDeliveryPush(db: Db, deliveryId: string): Promise<DeliveryPushRecord | null> {
+  const { rows } = await db.query(
+    `SELECT d.id, d.message_id, m.kind, d.node_id, d.state, d.attempts, d.retry_base_attempts,
+            d.send_lease_until,
+            (SELECT a.started_at FROM delivery_attempts a
+              WHERE a.delivery_id = d.id AND a.attempt = d.retry_base_attempts + 1) AS budget_started_at,
+            CASE WHEN d.state IN ('queued', 'retrying', 'sending') THEN b.raw END AS raw,
+            ${NODE_PUSH_COLUMNS}
+     FROM deliveries d
+     JOIN messages m ON m.id = d.message_id
+     JOIN nodes n ON n.id = d.node_id
+     LEFT JOIN message_bodies b ON b.message_id = d.message_id
+     WHERE d.id = $1`,
+    [deliveryId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: str(row, 'id'),
+    messageId: str(row, 'message_id'),
+    messageKind: str(row, 'kind') as MessageKind,
+    nodeId: str(row, 'node_id'),
+    state: str(row, 'state') as DeliveryState,
+    attempts: row['attempts'] as number,
+    retryBaseAttempts: row['retry_base_attempts'] as number,
+    budgetStartedAt: dateOrNull(row, 'budget_started_at'),
+    leaseUntil: dateOrNull(row, 'send_lease_until'),
+    body: (row['raw'] as Buffer | null) ?? null,
+    node: toNodePushSettings(row),
+  };
+}
+
+/** What {@link beginDeliveryPush} needs. */
+export interface BeginPushInput {
+  readonly deliveryId: string;
+  /** The attempt about to be made: the delivery must have made exactly `attempt - 1` so far. */
+  readonly attempt: number;
+  readonly at: Date;
+  /** How long the worker holds the delivery: longer than the whole push can take. */
+  readonly leaseUntil: Date;
+  readonly actor: string;
+  /** Error code recorded on an interrupted attempt that is taken over (the queue's QUEUE_SEND_INTERRUPTED). */
+  readonly interruptedError: string;
+}
+
+/** What a claim did: begun, or not — then why (a live lease of another worker says until when). */
+export type BeginPushResult =
+  | { readonly began: true }
+  | { readonly began: false; readonly state: string | null; readonly leaseUntil: Date | null };
+
+/**
+ * Claims the delivery for attempt `attempt`: queued or retrying → `sending` (attempts + 1, lease),
+ * with its event. A delivery left `sending` by a worker whose lease ran out (it died mid-push) is
+ * taken over: its interrupted attempt is recorded (with `interruptedError`) and two events say
+ * so (`delivery.queued` from sending, then `delivery.sending`). Changes nothing when the delivery
+ * is settled, held by a live lease, or already past this attempt.
+ */
+export async function beginDeliveryPush(db: Db, input: BeginPushInput): Promise<BeginPushResult> {
+  const { rows } = await db.query<{ began: number; state: string | null; lease: Date | null }>(
+    `WITH cur AS (
+       SELECT d.id, d.state, d.attempts, d.updated_at, d.message_id, d.node_id, d.recipient_organ_id
+       FROM deliveries d
+       WHERE d.id = $1 AND d.attempts = $2::int - 1
+         AND (d.state IN ('queued', 'retrying')
+              OR (d.state = 'sending' AND (d.send_lease_until IS NULL OR d.send_lease_until <= $3)))
+       FOR UPDATE
+     ), interrupted AS (
+       INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, error, error_detail)
+       SELECT id, attempts, updated_at, $3, 'retryable', $6::text, 'the worker stopped during the push'
+       FROM cur WHERE state = 'sending' AND attempts >= 1
+       ON CONFLICT (delivery_id, attempt) DO NOTHING
+     ), upd AS (
+       UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, updated_at = $3,
+              send_lease_until = $4, next_attempt_at = NULL
+       FROM cur WHERE d.id = cur.id
+       RETURNING d.id, cur.state AS from_state, d.attempts, d.message_id, d.node_id, d.recipient_organ_id
+     ), ev AS (
+       INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, organ_id, document_id, data)
+       SELECT $3, e.type, $5, upd.message_id, upd.id, upd.node_id, upd.recipient_organ_id, m.document_id, e.data
+       FROM upd JOIN messages m ON m.id = upd.message_id
+       CROSS JOIN LATERAL (VALUES
+         (1, 'delivery.queued', jsonb_build_object('from', 'sending', 'to', 'queued', 'attempts', upd.attempts - 1,
+            'reason', 'the worker stopped during the push; taken over', 'error', $6::text)),
+         (2, 'delivery.sending', jsonb_build_object('from', CASE WHEN upd.from_state = 'sending' THEN 'queued'
+            ELSE upd.from_state END, 'to', 'sending', 'attempts', upd.attempts))
+       ) AS e(n, type, data)
+       WHERE e.n = 2 OR upd.from_state = 'sending'
+       ORDER BY e.n
+     )
+     SELECT (SELECT count(*) FROM upd)::int AS began, d.state, d.send_lease_until AS lease
+     FROM (SELECT 1) one LEFT JOIN deliveries d ON d.id = $1`,
+    [input.deliveryId, input.attempt, input.at, input.leaseUntil, input.actor, input.interruptedError],
+  );
+  const row = rows[0];
+  if ((row?.began ?? 0) > 0) return { began: true };
+  return { began: false, state: row?.state ?? null, leaseUntil: row?.lease ?? null };
+}
+
+/** One attempt as the store records it. */
+export interface PushAttemptInput {
+  readonly attempt: number;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly outcome: 'ok' | 'retryable' | 'permanent';
+  readonly httpStatus: number | null;
+  /** Stable code when it did not deliver. */
+  readonly errorCode: string | null;
+  readonly errorDetail: string | null;
+}
+
+/** Where the attempt leads. */
+export type PushNextState =
+  | { readonly to: 'delivered' }
+  | { readonly to: 'retrying'; readonly nextAttemptAt: Date; readonly error: string }
+  | { readonly to: 'failed'; readonly error: string; readonly reason: string };
+
+/**
+ * Records an attempt and the state it leads to, in one statement: the attempt row, the delivery's
+ * new state (delivered by `webhook`, retrying with its next attempt, or failed with its error), its
+ * event, and — through the `deliveries_receipt` trigger — the sender's receipt and its outbox row.
+ * The state changes only if the delivery is still `sending` this attempt (an ack, a revoke or a
+ * takeover in between wins; the attempt row is kept either way). Returns whether it changed.
+ */
+export async function recordDeliveryPush(
+  db: Db,
+  input: { readonly deliveryId: string; readonly at: Date; readonly actor: string } & {
+    readonly attempt: PushAttemptInput;
+    readonly next: PushNextState;
+  },
+): Promise<boolean> {
+  const { attempt, next } = input;
+  const finishedAt = new Date(attempt.startedAt.getTime() + attempt.durationMs);
+  const nextAt = next.to === 'retrying' ? next.nextAttemptAt : null;
+  const error = next.to === 'delivered' ? null : next.error;
+  const reason = next.to === 'failed' ? next.reason : null;
+  const { rows } = await db.query<{ changed: number }>(
+    `WITH att AS (
+       INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, http_status, error,
+                                      duration_ms, error_detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (delivery_id, attempt) DO NOTHING
+     ), upd AS (
+       UPDATE deliveries d SET
+         state = $10::text, updated_at = $11, send_lease_until = NULL, last_http_status = $6,
+         next_attempt_at = $12::timestamptz,
+         last_error = CASE WHEN $10::text = 'delivered' THEN d.last_error ELSE $13::text END,
+         delivered_at = CASE WHEN $10::text = 'delivered' THEN $11 ELSE d.delivered_at END,
+         delivered_by = CASE WHEN $10::text = 'delivered' THEN 'webhook' ELSE d.delivered_by END
+       WHERE d.id = $1 AND d.state = 'sending' AND d.attempts = $2
+       RETURNING d.id, d.message_id, d.node_id, d.recipient_organ_id, d.attempts
+     ), ev AS (
+       INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, organ_id, document_id, data)
+       SELECT $11, 'delivery.' || $10::text, $14, upd.message_id, upd.id, upd.node_id, upd.recipient_organ_id,
+              m.document_id,
+              jsonb_strip_nulls(jsonb_build_object('from', 'sending', 'to', $10::text, 'attempts', upd.attempts,
+                'httpStatus', $6::int, 'error', $13::text, 'reason', $15::text,
+                'nextAttemptAt', to_char($12::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'deliveredBy', CASE WHEN $10::text = 'delivered' THEN 'webhook' END))
+       FROM upd JOIN messages m ON m.id = upd.message_id
+     )
+     SELECT count(*)::int AS changed FROM upd`,
+    [
+      input.deliveryId,
+      attempt.attempt,
+      attempt.startedAt,
+      finishedAt,
+      attempt.outcome,
+      attempt.httpStatus,
+      attempt.errorCode,
+      attempt.durationMs,
+      attempt.errorDetail,
+      next.to,
+      input.at,
+      nextAt,
+      error,
+      input.actor,
+      reason,
+    ],
+  );
+  return (rows[0]?.changed ?? 0) > 0;
+}

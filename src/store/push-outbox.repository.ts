@@ -1,0 +1,138 @@
+import type { Db } from './db.ts';
+import { dateOrNull, str } from './sql-values.ts';
+
+/** What the delivery engine schedules: a delivery of a package or status, or a receipt event. */
+export type PushKind = 'package' | 'status' | 'receipt';
+
+/** One outbox row claimed by the relay. */
+export interface PushOutboxItem {
+  /** The delivery's id, or the receipt's. */
+  readonly id: string;
+  readonly kind: PushKind;
+  /** The node it is pushed to. */
+  readonly nodeId: string;
+  /** The message's Priority (0..4); 0 for receipts. */
+  readonly priority: number;
+}
+
+/**
+ * The relay's step: claims up to `limit` pending outbox rows (deliveries and receipts, most urgent
+ * first) with FOR UPDATE SKIP LOCKED — several relays never take the same row — hands the ones
+ * worth pushing to `publish`, and marks every claimed row dispatched, all in one transaction: a
+ * `publish` that throws leaves the rows pending for the next pass.
+ *
+ * Not published (but marked dispatched): deliveries to a node without a webhook URL and secret (it
+ * polls its inbox; the delivery stays `queued` there) and deliveries or receipts already settled. If such a
+ * node gets a webhook later, the reconciler schedules its unfinished deliveries.
+ *
+ * On embedded Postgres served over pglite-socket an open transaction holds every other connection,
+ * so `publish` must not use the database through another connection (the in-process scheduler
+ * does not).
+ */
+export async function relayPushOutbox(
+  db: Db,
+  options: { readonly limit: number; readonly at: Date },
+  publish: (items: readonly PushOutboxItem[]) => Promise<void>,
+): Promise<{ readonly claimed: number; readonly published: number }> {
+  return db.tx(async (tx) => {
+    const { rows } = await tx.query(
+      `SELECT o.id AS outbox_id, COALESCE(o.delivery_id, o.receipt_id) AS target_id,
+              CASE WHEN o.receipt_id IS NOT NULL THEN 'receipt' ELSE m.kind END AS kind,
+              COALESCE(d.node_id, r.node_id) AS node_id, o.priority,
+              (n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL AND COALESCE(d.state, r.state) IN ('queued', 'retrying', 'sending')) AS push
+       FROM outbox o
+       LEFT JOIN deliveries d ON d.id = o.delivery_id
+       LEFT JOIN messages m ON m.id = d.message_id
+       LEFT JOIN receipts r ON r.id = o.receipt_id
+       JOIN nodes n ON n.id = COALESCE(d.node_id, r.node_id)
+       WHERE o.dispatched_at IS NULL AND o.available_at <= $1
+       ORDER BY o.priority DESC, o.id
+       LIMIT $2
+       FOR UPDATE OF o SKIP LOCKED`,
+      [options.at, options.limit],
+    );
+    if (rows.length === 0) return { claimed: 0, published: 0 };
+    const items: PushOutboxItem[] = rows
+      .filter((row) => row['push'] === true)
+      .map((row) => ({
+        id: str(row, 'target_id'),
+        kind: str(row, 'kind') as PushKind,
+        nodeId: str(row, 'node_id'),
+        priority: row['priority'] as number,
+      }));
+    if (items.length > 0) await publish(items);
+    await tx.query('UPDATE outbox SET dispatched_at = $1 WHERE id = ANY($2::int8[])', [
+      options.at,
+      rows.map((row) => str(row, 'outbox_id')),
+    ]);
+    return { claimed: rows.length, published: items.length };
+  });
+}
+
+/** An unfinished delivery or receipt of a node with a webhook, for the reconciler. */
+export interface UnfinishedPush extends PushOutboxItem {
+  readonly state: string;
+  /** Not before: the next attempt (retrying) or the end of a live lease (sending); null = now. */
+  readonly notBefore: Date | null;
+}
+
+/**
+ * One page of unfinished pushes (queued, retrying, sending) to nodes that have a webhook, ordered
+ * by id after `afterId` (deliveries first, then receipts: pass `target`). Deliveries to polling
+ * nodes are left out: nobody pushes them, their node fetches them from its inbox.
+ */
+export async function listUnfinishedPush(
+  db: Db,
+  options: {
+    readonly target: 'delivery' | 'receipt';
+    readonly afterId: string | null;
+    readonly limit: number;
+  },
+): Promise<UnfinishedPush[]> {
+  const sql =
+    options.target === 'delivery'
+      ? `SELECT d.id, m.kind, d.node_id, d.priority, d.state, d.next_attempt_at, d.send_lease_until
+         FROM deliveries d
+         JOIN nodes n ON n.id = d.node_id AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
+         JOIN messages m ON m.id = d.message_id
+         WHERE d.state IN ('queued', 'retrying', 'sending') AND ($1::uuid IS NULL OR d.id > $1::uuid)
+         ORDER BY d.id LIMIT $2`
+      : `SELECT r.id, 'receipt' AS kind, r.node_id, 0 AS priority, r.state, r.next_attempt_at, r.send_lease_until
+         FROM receipts r
+         JOIN nodes n ON n.id = r.node_id AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
+         WHERE r.state IN ('queued', 'retrying', 'sending') AND ($1::uuid IS NULL OR r.id > $1::uuid)
+         ORDER BY r.id LIMIT $2`;
+  const { rows } = await db.query(sql, [options.afterId, options.limit]);
+  return rows.map((row) => {
+    const state = str(row, 'state');
+    return {
+      id: str(row, 'id'),
+      kind: str(row, 'kind') as PushKind,
+      nodeId: str(row, 'node_id'),
+      priority: Number(row['priority']),
+      state,
+      notBefore:
+        state === 'retrying'
+          ? dateOrNull(row, 'next_attempt_at')
+          : state === 'sending'
+            ? dateOrNull(row, 'send_lease_until')
+            : null,
+    };
+  });
+}
+
+/** Pages of every unfinished push, deliveries then receipts (what `reconcile` iterates). */
+export async function* unfinishedPushPages(
+  db: Db,
+  pageSize = 1000,
+): AsyncGenerator<UnfinishedPush[], void, undefined> {
+  for (const target of ['delivery', 'receipt'] as const) {
+    let afterId: string | null = null;
+    for (;;) {
+      const page = await listUnfinishedPush(db, { target, afterId, limit: pageSize });
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) break;
+      afterId = page[page.length - 1]?.id ?? null;
+    }
+  }
+}
