@@ -69,11 +69,11 @@ organizations:
   });
 
   it('refuses malformed XML, a DOCTYPE and a tampered package', async () => {
-    await refused(tokens['A']!, '<edXML><unclosed></edXML>', 400, 'XML_MALFORMED');
+    await refused(tokens['A']!, '<edXML><unclosed></edXML>', 422, 'XML_MALFORMED');
     await refused(
       tokens['A']!,
       '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><edXML>&e;</edXML>',
-      400,
+      422,
       'XML_FORBIDDEN',
     );
     const signed = await t.sign(samplePackage({ from: A, to: [B], documentId: docId(), subject: 'Gốc' }), A);

@@ -41,6 +41,8 @@ export interface StartOptions {
   organIds: string[];
   /** Extra organizations whose certificates come from an untrusted PKI. */
   untrustedOrganIds?: string[];
+  /** Signature worker threads (default 1). */
+  verifyThreads?: number;
   /** Reuse the data of an earlier hub (restart). */
   reuse?: {
     env: NodeJS.ProcessEnv;
@@ -73,7 +75,7 @@ export async function startTestHub(options: StartOptions): Promise<TestHub & { d
       ? { DATABASE_URL: TEST_DATABASE_URL }
       : { LIENTHONG_DATA_DIR: path.join(dir, 'data') }),
     LIENTHONG_TRUST_DIR: path.join(dir, 'trust'),
-    LIENTHONG_VERIFY_THREADS: '1',
+    LIENTHONG_VERIFY_THREADS: String(options.verifyThreads ?? 1),
     PORT: '0',
   };
   const hub = await createHub(loadConfig(env), {
