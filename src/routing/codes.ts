@@ -10,7 +10,7 @@ export const routingCodes = defineCodes({
   ROUTE_INVALID_ORGAN_ID: {
     http: 422,
     meaning:
-      'The recipient organ id is not a QĐ 20/2020 identifier (dot-separated groups of 0-9 A-Z, at most 35 characters).',
+      'The recipient organ id is not an identifier (1-64 characters of 0-9 A-Z a-z . _ -, the first a letter or digit). Ids that are only not QĐ 20/2020-shaped are looked up in the directory.',
     action: 'Correct To/OrganId in the package.',
   },
   ROUTE_EXPIRED_NO_SUCCESSOR: {
@@ -65,6 +65,12 @@ export const routingCodes = defineCodes({
     http: 200,
     meaning: 'A directory entry has a field lienthong does not know; it is ignored.',
     action: 'Check the spelling of the field (docs/directory.md lists them).',
+  },
+  DIRECTORY_ORGAN_ID_SHAPE: {
+    http: 200,
+    meaning:
+      'An organ id is not shaped like a QĐ 20/2020 identifier (e.g. lower case, as some SaaS gateways use). It is imported and routed by the directory, but no child-hub subtree covers it.',
+    action: 'Check the id against the national directory; nothing to do if the axis really uses it.',
   },
   DIRECTORY_DANGLING_REFERENCE: {
     http: 200,

@@ -10,7 +10,7 @@ import {
   SIGNATURE_POLICIES,
   type SignaturePolicy,
 } from './directory.ts';
-import { isOrganId, subtreeSpecificity } from './organ-id.ts';
+import { isOrganId, isQd20OrganId, subtreeSpecificity } from './organ-id.ts';
 
 /** An organization as a directory file states it. The file is authoritative for every field. */
 export interface OrganizationEntry {
@@ -120,6 +120,21 @@ function invalid(findings: Finding[], path: string, message: string): void {
   findings.push(finding('DIRECTORY_INVALID_FIELD', 'error', path, message));
 }
 
+const ORGAN_ID_RULE = '1-64 of 0-9 A-Z a-z . _ - (starting with a letter or digit)';
+
+/** Ids in the wild are not all QĐ 20/2020-shaped: the file decides which exist, the shape only warns. */
+function warnShape(findings: Finding[], path: string, organId: string): void {
+  if (isQd20OrganId(organId)) return;
+  findings.push(
+    finding(
+      'DIRECTORY_ORGAN_ID_SHAPE',
+      'warning',
+      path,
+      `${organId} is not shaped like a QĐ 20/2020 organ id; it is routed by the directory only`,
+    ),
+  );
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -183,7 +198,7 @@ function optionalOrganId(raw: Record<string, unknown>, key: string, path: string
   if (raw[key] === undefined || raw[key] === null || raw[key] === '') return null;
   const value = text(raw[key]);
   if (value === null || !isOrganId(value)) {
-    invalid(findings, `${path}/${key}`, `${key} must be an organ id`);
+    invalid(findings, `${path}/${key}`, `${key} must be an organ id: ${ORGAN_ID_RULE}`);
     return null;
   }
   return value;
@@ -210,7 +225,8 @@ function readOrganization(raw: unknown, path: string, findings: Finding[]): Orga
   const errorsBefore = findings.filter((f) => f.severity === 'error').length;
   const organId = text(raw['organId']);
   if (organId === null || !isOrganId(organId))
-    invalid(findings, `${path}/organId`, 'organId must be a QĐ 20/2020 organ id');
+    invalid(findings, `${path}/organId`, `organId must be an organ id: ${ORGAN_ID_RULE}`);
+  else warnShape(findings, `${path}/organId`, organId);
   const name = text(raw['name']);
   if (name === null) invalid(findings, `${path}/name`, 'name is required');
   const level = text(raw['level']);
@@ -268,7 +284,8 @@ function readNode(raw: unknown, path: string, findings: Finding[]): NodeEntry | 
     }
   }
   const organizations = organIdList(raw['organizations'], `${path}/organizations`, findings);
-  const subtreeRoots = organIdList(raw['subtreeRoots'], `${path}/subtreeRoots`, findings);
+  // Subtrees are read from the QĐ 20/2020 structure, so a root must have it.
+  const subtreeRoots = organIdList(raw['subtreeRoots'], `${path}/subtreeRoots`, findings, 'qd20');
   subtreeRoots.forEach((root, i) => {
     if (subtreeSpecificity(root) === 0)
       invalid(findings, `${path}/subtreeRoots/${i}`, 'a subtree root needs a non-zero level-1 group');
@@ -310,7 +327,15 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-function organIdList(value: unknown, path: string, findings: Finding[]): string[] {
+function organIdList(
+  value: unknown,
+  path: string,
+  findings: Finding[],
+  shape: 'any' | 'qd20' = 'any',
+): string[] {
+  const accepts = shape === 'qd20' ? isQd20OrganId : isOrganId;
+  const rule =
+    shape === 'qd20' ? 'a QĐ 20/2020 organ id (groups of 0-9 A-Z)' : `an organ id: ${ORGAN_ID_RULE}`;
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     invalid(findings, path, 'must be a list of organ ids');
@@ -319,7 +344,7 @@ function organIdList(value: unknown, path: string, findings: Finding[]): string[
   const ids: string[] = [];
   value.forEach((item, i) => {
     const id = text(item);
-    if (id === null || !isOrganId(id)) invalid(findings, `${path}/${i}`, 'must be an organ id');
+    if (id === null || !accepts(id)) invalid(findings, `${path}/${i}`, `must be ${rule}`);
     else if (!ids.includes(id)) ids.push(id);
   });
   return ids;
@@ -488,6 +513,9 @@ function checkConsistency(file: DirectoryFile, findings: Finding[]): void {
     if (nodeIds.has(n.id))
       findings.push(finding('DIRECTORY_DUPLICATE', 'error', `nodes/${i}/id`, `node ${n.id} appears twice`));
     nodeIds.add(n.id);
+    n.organizations.forEach((organId, j) => {
+      if (!organIds.has(organId)) warnShape(findings, `nodes/${i}/organizations/${j}`, organId);
+    });
     for (const organId of n.organizations) {
       const other = servedBy.get(organId);
       if (other !== undefined && other !== n.id) {

@@ -29,7 +29,14 @@ export {
   type DirectorySnapshotInput,
   pinnedSignerCertificates,
 } from './directory-snapshot.ts';
-export { isInOrganSubtree, isOrganId, MAX_ORGAN_ID_LENGTH, subtreeSpecificity } from './organ-id.ts';
+export {
+  isInOrganSubtree,
+  isOrganId,
+  isQd20OrganId,
+  MAX_ORGAN_ID_LENGTH,
+  MAX_QD20_ORGAN_ID_LENGTH,
+  subtreeSpecificity,
+} from './organ-id.ts';
 export { planRoutes, type RoutePlan } from './plan-routes.ts';
 export {
   MAX_SUCCESSOR_STEPS,

@@ -46,7 +46,9 @@ export interface ResolveOptions {
 export const MAX_SUCCESSOR_STEPS = 16;
 
 /**
- * Decides where mail for `organId` goes, from the snapshot alone. In order: follow successors of an
+ * Decides where mail for `organId` goes, from the snapshot alone. Any identifier the hub can store is
+ * looked up (QĐ 20/2020-shaped or not: the directory decides which ids exist); only a non-identifier
+ * (a space, a slash, too long…) is ROUTE_INVALID_ORGAN_ID. In order: follow successors of an
  * organization that has ceased (validTo passed, or a successor with no validTo); then a node of
  * this hub that serves the organization, a child hub (explicitly serving it, or covering its organ-id
  * subtree), the parent hub; otherwise unroutable.
@@ -66,7 +68,10 @@ export function resolveRoute(
     successors: [...successors],
   });
   if (!isOrganId(organId))
-    return unroutable('ROUTE_INVALID_ORGAN_ID', `"${organId}" is not a QĐ 20/2020 organ id`);
+    return unroutable(
+      'ROUTE_INVALID_ORGAN_ID',
+      `"${organId.slice(0, 80)}" is not an organ id (1-64 of 0-9 A-Z a-z . _ -, first a letter or digit)`,
+    );
 
   let current = organId;
   const seen = new Set([organId]);

@@ -128,10 +128,16 @@ export async function createNode(db: Db, input: CreateNodeInput): Promise<Create
   }
   const badOrgan = input.organizations.find((o) => !isOrganId(o));
   if (badOrgan !== undefined) {
-    throw new LienthongError('STORE_INVALID_INPUT', `"${badOrgan}" is not an organ id.`, {
-      where: 'store/node',
-      details: { field: 'organizations', organId: badOrgan },
-    });
+    // Any identifier the hub can route is accepted (the directory decides which ids exist); only
+    // non-identifiers (spaces, slashes, control characters, over 64 characters) are refused.
+    throw new LienthongError(
+      'STORE_INVALID_INPUT',
+      `"${badOrgan.slice(0, 80)}" is not an organ id (1-64 of 0-9 A-Z a-z . _ -, first a letter or digit).`,
+      {
+        where: 'store/node',
+        details: { field: 'organizations', organId: badOrgan },
+      },
+    );
   }
   const audit: Audit = { at: input.at, actor: input.actor };
   return db.tx(async (tx) => {

@@ -121,6 +121,12 @@ describe('lienthong node (Postgres via DATABASE_URL)', () => {
     const taken = await run('node', 'add', '--id', 'other', '--org', '000.00.00.G22');
     expect(taken.code).toBe(1);
     expect(taken.err).toContain('error ORG_SERVED_BY_OTHER_NODE');
+    // Not QĐ 20/2020-shaped ids are accepted (see the embedded case); non-identifiers are not.
+    for (const notAnId of ['000 00 00 G05', '000.00.00/G05']) {
+      const bad = await run('node', 'add', '--id', 'bad-org', '--org', notAnId, '--json');
+      expect(bad.code, notAnId).toBe(1);
+      expect(JSON.parse(bad.out)).toMatchObject({ error: { code: 'STORE_INVALID_INPUT' } });
+    }
   });
 
   it('answers usage errors with exit 2', async () => {
@@ -196,11 +202,18 @@ describe('lienthong node (embedded data directory)', () => {
         'while-running',
         '--org',
         '000.00.00.G01',
+        // An id that is not QĐ 20/2020-shaped, as the SDK's SaaS gateway sends (migration 0006).
+        '--org',
+        'vxp.saas.03',
         '--json',
       );
       expect(result.code, result.err).toBe(0);
       const { token } = JSON.parse(result.out) as { token: string };
       expect((await findNodeByToken(hub.db, token))?.id).toBe('while-running');
+      expect((await getNode(hub.db, 'while-running'))?.organizations).toEqual([
+        '000.00.00.G01',
+        'vxp.saas.03',
+      ]);
       expect((await getNode(hub.db, 'alone'))?.organizations).toEqual(['000.00.00.G22']);
 
       // In this process too: main() becomes an embedded-client of the open hub.

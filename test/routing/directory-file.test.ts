@@ -70,12 +70,14 @@ describe('parseDirectoryFile (YAML)', () => {
   it('refuses bad fields with paths, and keeps going to report them all', () => {
     const bad = `
 organizations:
-  - { organId: 000.00.00.g22, name: x, level: central }
+  - { organId: "000 00 00 G22", name: x, level: central }
   - { organId: 000.00.00.G23, name: "", level: ward, validFrom: 2025-07-01, validTo: 2025-06-30 }
   - { organId: 000.00.00.G24, name: y, level: unit, validTo: 2025-02-30, successorId: 000.00.00.G24 }
+  - { organId: 000.00.00.G25, name: z, level: unit, parentId: a/b }
 nodes:
-  - { id: "-bad", organizations: [000.00.00.G24], kind: hub }
+  - { id: "-bad", organizations: [000.00.00.G24, "x y"], kind: hub }
   - { id: ok, signaturePolicy: never, subtreeRoots: [000.00.00.H29] }
+  - { id: child, kind: peer_hub, subtreeRoots: [000.00.00.h29] }
 `;
     const result = parseDirectoryFile(bad, 'yaml');
     expect(result.ok).toBe(false);
@@ -87,12 +89,43 @@ nodes:
         'DIRECTORY_INVALID_FIELD@organizations/1/validTo',
         'DIRECTORY_INVALID_FIELD@organizations/2/validTo',
         'DIRECTORY_INVALID_FIELD@organizations/2/successorId',
+        'DIRECTORY_INVALID_FIELD@organizations/3/parentId',
         'DIRECTORY_INVALID_FIELD@nodes/0/id',
+        'DIRECTORY_INVALID_FIELD@nodes/0/organizations/1',
         'DIRECTORY_INVALID_FIELD@nodes/0/kind',
         'DIRECTORY_INVALID_FIELD@nodes/1/signaturePolicy',
         'DIRECTORY_INVALID_FIELD@nodes/1/subtreeRoots',
+        'DIRECTORY_INVALID_FIELD@nodes/2/subtreeRoots/0',
       ]),
     );
+  });
+
+  it('takes organ ids that are not QĐ 20/2020-shaped with a warning (the directory decides)', () => {
+    const result = parseDirectoryFile(
+      `
+organizations:
+  - { organId: vxp.saas.03, name: SaaS 03, level: unit, successorId: vxp.saas.04 }
+  - { organId: 01.02.G22, name: Short form, level: unit }
+nodes:
+  - { id: saas, signaturePolicy: legacy-unsigned, organizations: [vxp.saas.03, vxp.saas.02] }
+`,
+      'yaml',
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.file.organizations.map((o) => [o.organId, o.successorId])).toEqual([
+      ['vxp.saas.03', 'vxp.saas.04'],
+      ['01.02.G22', null],
+    ]);
+    expect(result.file.nodes[0]?.organizations).toEqual(['vxp.saas.03', 'vxp.saas.02']);
+    // One warning per id: the listed organization, and the node's id the file does not list.
+    expect(result.findings.map((f) => [f.code, f.severity, f.path])).toEqual([
+      ['DIRECTORY_ORGAN_ID_SHAPE', 'warning', 'organizations/0/organId'],
+      ['DIRECTORY_ORGAN_ID_SHAPE', 'warning', 'nodes/0/organizations/1'],
+    ]);
+    const csv = parseDirectoryFile('organ_id,name,level,node_id\nvxp.saas.03,SaaS,unit,saas\n', 'csv');
+    expect(codes(csv)).toEqual(['DIRECTORY_ORGAN_ID_SHAPE@line 2/organId']);
+    expect(csv.ok).toBe(true);
   });
 
   it('refuses duplicates and organizations served by two nodes; warns about unknown fields', () => {

@@ -5,16 +5,55 @@ import {
   isCivilDate,
   isInOrganSubtree,
   isOrganId,
+  isQd20OrganId,
   startOfCivilDate,
   subtreeSpecificity,
 } from '../../src/routing/index.ts';
 
 describe('organ ids', () => {
-  it('accepts QĐ 20/2020 identifiers and refuses the rest', () => {
-    for (const ok of ['000.00.00.G22', '000.00.00.H29', '00.99.W00', 'G22']) expect(isOrganId(ok)).toBe(true);
-    for (const bad of ['', '000.00.00.g22', '000..00.G22', '.G22', 'G22.', '000 00 00 G22', 'A'.repeat(36)]) {
-      expect(isOrganId(bad)).toBe(false);
+  it('accepts any identifier the hub can store and route, QĐ 20/2020-shaped or not', () => {
+    const wild = ['vxp.saas.03', '01.02.G22', '28.22.H17', '001.00.20.TT2', '000.00.00.g22', 'null', 'a_b-c'];
+    for (const ok of ['000.00.00.G22', '00.99.W00', 'G22', ...wild, 'A'.repeat(64)]) {
+      expect(isOrganId(ok), ok).toBe(true);
     }
+    const notIds = [
+      '',
+      '000 00 00 G22',
+      '000.00.00.G22 ',
+      'a/b',
+      '.G22',
+      '-G22',
+      '_x',
+      'G22,2015',
+      'G22\n',
+      'G\u0000',
+      'Đ22',
+      'A'.repeat(65),
+    ];
+    for (const bad of notIds) expect(isOrganId(bad), JSON.stringify(bad)).toBe(false);
+  });
+
+  it('tells QĐ 20/2020-shaped ids apart (for warnings and subtrees)', () => {
+    for (const ok of ['000.00.00.G22', '000.00.00.H29', '00.99.W00', 'G22', '01.02.G22', '001.00.20.TT2']) {
+      expect(isQd20OrganId(ok), ok).toBe(true);
+    }
+    const bad = [
+      '',
+      'vxp.saas.03',
+      '000.00.00.g22',
+      '000..00.G22',
+      '.G22',
+      'G22.',
+      '000 00 00 G22',
+      'A'.repeat(36),
+    ];
+    for (const id of bad) expect(isQd20OrganId(id), id).toBe(false);
+  });
+
+  it('puts only QĐ 20/2020-shaped ids in subtrees', () => {
+    expect(isInOrganSubtree('vxp.saas.H29', '000.00.00.H29')).toBe(false);
+    expect(isInOrganSubtree('001.02.03.h29', '000.00.00.h29')).toBe(false);
+    expect(isInOrganSubtree('01.02.H29', '000.00.00.H29')).toBe(true);
   });
 
   it('matches subtrees from the right, zeros standing for any lower level', () => {

@@ -50,6 +50,9 @@ const snapshot = createDirectorySnapshot({
     org('000.00.00.L02', { successorId: '000.00.00.L01' }),
     org('000.00.00.N01'),
     org('000.00.00.M01', { successorId: '000.00.00.M99' }),
+    // Ids from the wild that are not QĐ 20/2020-shaped: the directory alone decides.
+    org('vxp.saas.03', { nodeId: 'tq' }),
+    org('vxp.saas.old', { successorId: 'vxp.saas.03' }),
   ],
   nodes: [node('vpcp'), node('tq', { signaturePolicy: 'legacy-unsigned' }), node('hg-old')],
 });
@@ -133,11 +136,33 @@ describe('resolveRoute: local, successor, unknown', () => {
     expect(resolveRoute(snapshot, '000.00.00.X01', { at: afterReform })).toMatchObject({
       code: 'ROUTE_UNKNOWN_ORGAN',
     });
-    expect(resolveRoute(snapshot, 'not an id', { at: afterReform })).toMatchObject({
-      code: 'ROUTE_INVALID_ORGAN_ID',
+    for (const notAnId of ['not an id', 'a/b', '', '000.00.00.G22\n', 'x'.repeat(65)]) {
+      expect(resolveRoute(snapshot, notAnId, { at: afterReform }), notAnId).toMatchObject({
+        code: 'ROUTE_INVALID_ORGAN_ID',
+      });
+    }
+    expect(resolveRoute(snapshot, 'vxp.saas.99', { at: afterReform })).toMatchObject({
+      code: 'ROUTE_UNKNOWN_ORGAN',
     });
     expect(resolveRoute(snapshot, '000.00.00.N01', { at: afterReform })).toMatchObject({
       code: 'ROUTE_NO_NODE',
+    });
+  });
+
+  it('routes an id that is not QĐ 20/2020-shaped by directory lookup, successors included', () => {
+    expect(resolveRoute(snapshot, 'vxp.saas.03', { at: afterReform })).toMatchObject({
+      kind: 'local',
+      nodeId: 'tq',
+      recipientOrganId: 'vxp.saas.03',
+    });
+    expect(resolveRoute(snapshot, 'vxp.saas.old', { at: afterReform })).toMatchObject({
+      kind: 'local',
+      recipientOrganId: 'vxp.saas.03',
+      successors: ['vxp.saas.03'],
+    });
+    // Ids compare exactly: case matters.
+    expect(resolveRoute(snapshot, 'VXP.SAAS.03', { at: afterReform })).toMatchObject({
+      code: 'ROUTE_UNKNOWN_ORGAN',
     });
   });
 
@@ -188,6 +213,17 @@ describe('resolveRoute: hubs of hubs', () => {
       kind: 'child-hub',
       nodeId: 'hcm-district-hub',
       known: false,
+    });
+  });
+
+  it('puts no id that is not QĐ 20/2020-shaped under a subtree: it goes to the parent hub', () => {
+    expect(resolveRoute(hubs, 'saas.H29', { at: afterReform })).toMatchObject({
+      kind: 'parent-hub',
+      nodeId: 'national',
+    });
+    expect(resolveRoute(hubs, '01.02.H29', { at: afterReform })).toMatchObject({
+      kind: 'child-hub',
+      nodeId: 'hcm-hub',
     });
   });
 

@@ -151,4 +151,37 @@ describe.each(testBackends)('directory import and snapshot on $name', ({ open })
       '000.00.00.G22',
     ]);
   });
+
+  it('imports and routes organ ids that are not QĐ 20/2020-shaped (a warning in the file, not a refusal)', async () => {
+    const result = parseDirectoryFile(
+      `
+organizations:
+  - { organId: vxp.saas.03, name: SaaS 03, level: unit }
+  - { organId: vxp.saas.01, name: SaaS 01 (merged), level: unit, successorId: vxp.saas.03 }
+nodes:
+  - { id: saas-gateway, signaturePolicy: legacy-unsigned, organizations: [vxp.saas.03, vxp.saas.02] }
+`,
+      'yaml',
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.findings));
+    // One warning per id: the two listed organizations and the one the node alone names.
+    expect(result.findings.map((f) => [f.code, f.path])).toEqual([
+      ['DIRECTORY_ORGAN_ID_SHAPE', 'organizations/0/organId'],
+      ['DIRECTORY_ORGAN_ID_SHAPE', 'organizations/1/organId'],
+      ['DIRECTORY_ORGAN_ID_SHAPE', 'nodes/0/organizations/1'],
+    ]);
+    const report = await importDirectory(database.db, result.file, { at: at(60), actor: 'cli' });
+    expect(report.placeholders).toEqual(['vxp.saas.02']);
+    const snapshot = await loadDirectorySnapshot(database.db);
+    const afterReform = startOfCivilDate('2025-07-01');
+    expect(resolveRoute(snapshot, 'vxp.saas.01', { at: afterReform })).toMatchObject({
+      kind: 'local',
+      recipientOrganId: 'vxp.saas.03',
+      nodeId: 'saas-gateway',
+    });
+    expect(resolveRoute(snapshot, 'vxp.saas.02', { at: afterReform })).toMatchObject({
+      kind: 'local',
+      nodeId: 'saas-gateway',
+    });
+  });
 });

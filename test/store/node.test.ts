@@ -101,15 +101,46 @@ describe.each(testBackends)('nodes and credentials on $name', ({ open }) => {
       createNode(database.db, { id: 'bad id', organizations: [], at: T0, actor: 'cli' }),
       'STORE_INVALID_INPUT',
     );
-    await expectCode(
-      createNode(database.db, {
-        id: `n-${randomUUID().slice(0, 8)}`,
-        organizations: ['nope'],
-        at: T0,
-        actor: 'cli',
-      }),
-      'STORE_INVALID_INPUT',
-    );
+    for (const notAnId of ['no pe', 'a/b', '', 'x'.repeat(65)]) {
+      await expectCode(
+        createNode(database.db, {
+          id: `n-${randomUUID().slice(0, 8)}`,
+          organizations: [notAnId],
+          at: T0,
+          actor: 'cli',
+        }),
+        'STORE_INVALID_INPUT',
+      );
+    }
+  });
+
+  it('serves organ ids that are not QĐ 20/2020-shaped (the SDK gateway sends as vxp.saas.03)', async () => {
+    const id = `n-${randomUUID().slice(0, 8)}`;
+    const suffix = randomUUID().slice(0, 8);
+    const organizations = [
+      `vxp.saas.${suffix}`,
+      `01.02.${suffix.toUpperCase()}`,
+      `x_${suffix}-${'y'.repeat(53)}`,
+    ];
+    const created = await createNode(database.db, {
+      id,
+      organizations,
+      signaturePolicy: 'legacy-unsigned',
+      at: T0,
+      actor: 'cli',
+    });
+    expect([...created.createdOrganizations].sort()).toEqual([...organizations].sort());
+    expect(await getOrganization(database.db, organizations[0]!)).toMatchObject({ nodeId: id });
+    // The database holds the same rule (migration 0006), for writers that bypass createNode.
+    const insert = (organId: string) =>
+      database.db.query(
+        `INSERT INTO organizations (organ_id, name, level, created_at, updated_at) VALUES ($1, 'x', 'unit', $2, $2)`,
+        [organId, T0],
+      );
+    await insert(`lower.${suffix}`);
+    for (const notAnId of [`a b${suffix}`, `a/${suffix}`, `.${suffix}`, 'z'.repeat(65)]) {
+      await expect(insert(notAnId), notAnId).rejects.toMatchObject({ code: '23514' });
+    }
   });
 
   it('moves organizations only when asked to', async () => {

@@ -220,7 +220,7 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
       if (!isOrganId(request.code)) {
         return fail(
           'VXP_BAD_BODY',
-          `code "${request.code}" is not an organ id (QĐ 20/2020: groups of 0-9 A-Z).`,
+          `code "${request.code.slice(0, 80)}" is not an organ id (1-64 of 0-9 A-Z a-z . _ -, first a letter or digit).`,
         );
       }
       const outcome = await requestVxpAgency(db, {
