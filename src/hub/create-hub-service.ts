@@ -5,7 +5,7 @@ import { summarize } from '../edxml/index.ts';
 import type { SignatureVerdict, VerifyOptions } from '../signature/index.ts';
 import { checkSignerBinding } from '../signature/index.ts';
 import type { HubFailure, HubResult, HubService, InboxQuery } from './hub-service.ts';
-import type { AcceptedMessage, HubStore, RecipientRoute } from './hub-store.ts';
+import type { AcceptedMessage, HubStore, OriginalDocument, RecipientRoute } from './hub-store.ts';
 import type { InboxItem, NodeIdentity, Receipt } from './hub-types.ts';
 import type { InboxNotifier } from './inbox-notifier.ts';
 import { statusInconsistency } from './status-consistency.ts';
@@ -144,9 +144,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
 
     const responseFor = summary.responseFor;
     const code = summary.statusCode ?? '';
-    const original = responseFor
-      ? await store.findOriginal(responseFor.organId, responseFor.documentId)
-      : null;
+    const original = responseFor ? await findAnswered(summary, responseFor, code) : null;
     if (!responseFor || !original) {
       return refuse(
         'STATUS_UNKNOWN_DOCUMENT',
@@ -157,6 +155,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
       if (summary.fromOrganId !== original.senderOrganId) {
         return refuse('STATUS_NOT_ALLOWED', 'Only the original sender may ask for a document back (13).');
       }
+      // The take-back request goes to every recipient of the original.
       const routes = await store.route(original.recipientOrganIds, at);
       return { ok: true, value: { routes, findings } };
     }
@@ -191,6 +190,25 @@ export function createHubService(deps: HubServiceDeps): HubService {
         },
       },
     };
+  }
+
+  /**
+   * The document a status answers. Recipients' statuses (01…06, 15, 16) name the original sender in
+   * ResponseFor/OrganId. A 13 is sent BY the original sender to its recipients, and producers fill
+   * ResponseFor/OrganId either way (the SDK's own sample names the recipient): so the document is
+   * looked up first under From (who must be its sender), then under ResponseFor/OrganId — a document
+   * found only there was sent by someone else, which the caller refuses as STATUS_NOT_ALLOWED.
+   */
+  async function findAnswered(
+    summary: MessageSummary,
+    responseFor: NonNullable<MessageSummary['responseFor']>,
+    code: string,
+  ): Promise<OriginalDocument | null> {
+    if (code === '13') {
+      const own = await store.findOriginal(summary.fromOrganId, responseFor.documentId);
+      if (own || responseFor.organId === summary.fromOrganId) return own;
+    }
+    return store.findOriginal(responseFor.organId, responseFor.documentId);
   }
 
   function receiptOf(

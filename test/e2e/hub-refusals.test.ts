@@ -276,4 +276,35 @@ organizations:
     expect(((await wrong13.json()) as Problem).code).toBe('STATUS_NOT_ALLOWED');
     expect((await send(A, tokens['A']!, '13')).status).toBe(202);
   });
+
+  it("accepts a 13 whose ResponseFor/OrganId names the recipient (as the SDK's sample does), from the original sender only", async () => {
+    const id = docId();
+    const pkg = await t.sign(samplePackage({ from: A, to: [B], documentId: id }), A);
+    expect((await t.call('POST', '/v1/messages', tokens['A']!, pkg)).status).toBe(202);
+    const takeBack = async (from: string, responseForOrgan: string, documentId = id) =>
+      t.sign(
+        sampleStatus({ from, responseFor: { organId: responseForOrgan, documentId }, code: '13' }),
+        from,
+      );
+    // The document exists, but B did not send it: looked up under B (From), then under A (ResponseFor).
+    await refused(tokens['B']!, await takeBack(B, A), 403, 'STATUS_NOT_ALLOWED');
+    // Neither under From nor under ResponseFor: B sent nothing with that DocumentId.
+    await refused(tokens['B']!, await takeBack(B, B), 422, 'STATUS_UNKNOWN_DOCUMENT');
+    // A has sent no document with this id.
+    await refused(tokens['A']!, await takeBack(A, B, docId()), 422, 'STATUS_UNKNOWN_DOCUMENT');
+
+    const res = await t.call('POST', '/v1/messages', tokens['A']!, await takeBack(A, B));
+    expect(res.status).toBe(202);
+    const receipt = (await res.json()) as {
+      id: string;
+      kind: string;
+      recipients: Array<{ organId: string }>;
+    };
+    // It goes to the original's recipients.
+    expect([receipt.kind, receipt.recipients.map((r) => r.organId)]).toEqual(['status', [B]]);
+    const inbox = (await (await t.call('GET', '/v1/inbox?limit=500', tokens['B']!)).json()) as {
+      items: Array<{ id: string }>;
+    };
+    expect(inbox.items.map((i) => i.id)).toContain(receipt.id);
+  });
 });
