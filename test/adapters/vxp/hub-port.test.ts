@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../../src/store/index.ts';
 import { samplePackage, sampleStatus } from '../../support/edxml-samples.ts';
 import { readLikeSdk, VxpSdkClient } from '../../support/vxp-sdk-client.ts';
-import { readSdkFixture } from './fixtures.ts';
 import { expectFail, expectOk } from './harness.ts';
 import { type HubPortHarness, startHubPort, type TestSystem } from './hub-port-harness.ts';
 
@@ -96,7 +95,6 @@ describe('sendEdoc on the real hub', () => {
         '9',
       ],
       [B, newDoc([H41]), EDOC, 'SENDER_NOT_SERVED', '5'],
-      [A, readSdkFixture('edoc.edxml'), EDOC, 'EDXML_BAD_BASE64', '2'],
       [A, newDoc(['000.00.00.Z99']), EDOC, 'NO_ROUTABLE_RECIPIENT', '6'],
       [
         B,
