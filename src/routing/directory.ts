@@ -17,7 +17,7 @@ export type SignaturePolicy = (typeof SIGNATURE_POLICIES)[number];
 
 /** One organization of the directory. */
 export interface DirectoryOrganization {
-  /** QĐ 20/2020 identifier, e.g. `000.00.00.G22`. */
+  /** Organ id (see isOrganId): usually a QĐ 20/2020 identifier such as `000.00.00.G22`, but not always (`vxp.saas.03`). */
   readonly organId: string;
   readonly name: string;
   readonly level: OrganizationLevel;
