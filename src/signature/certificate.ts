@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { nameKey } from './names.ts';
 import type { SignerIdentity } from './verdict.ts';
 import { ensureXmlCrypto } from './xml-setup.ts';
 
@@ -10,6 +11,9 @@ export interface CertInfo {
   /** SHA-256 of the DER, lowercase hex. */
   sha256: string;
   der: Uint8Array;
+  /** Name comparison keys (see names.ts). */
+  subjectKey: string;
+  issuerKey: string;
 }
 
 // Attribute types @peculiar/x509 prints as OIDs; Vietnamese certificates carry the tax or
@@ -33,7 +37,13 @@ export function parseCertificate(data: Uint8Array | string): CertInfo {
   ensureXmlCrypto();
   const cert = new x509.X509Certificate(typeof data === 'string' ? data : toArrayBuffer(data));
   const der = new Uint8Array(cert.rawData);
-  return { cert, der, sha256: sha256Hex(der) };
+  return {
+    cert,
+    der,
+    sha256: sha256Hex(der),
+    subjectKey: nameKey(cert.subject),
+    issuerKey: nameKey(cert.issuer),
+  };
 }
 
 /** Parses the base64 text of a KeyInfo X509Certificate element. */

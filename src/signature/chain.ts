@@ -7,7 +7,6 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { Finding } from '../core/index.ts';
 import type { CertInfo } from './certificate.ts';
-import { namesEqual } from './names.ts';
 import type { RevocationStatus } from './revocation.ts';
 import type { TrustStore } from './trust-store.ts';
 import { finding, type SignatureCode } from './verdict.ts';
@@ -119,7 +118,7 @@ async function extend(
   for (const candidate of pool) {
     if (out.length >= MAX_PATHS) return;
     if (path.some((p) => p.sha256 === candidate.sha256)) continue;
-    if (!namesEqual(candidate.cert.subjectName, last.cert.issuerName)) continue;
+    if (candidate.subjectKey !== last.issuerKey) continue;
     if (!keyIdsCompatible(last, candidate)) continue;
     if (!(await linkVerified(last, candidate, store))) continue;
     path.push(candidate);

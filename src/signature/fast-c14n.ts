@@ -6,13 +6,14 @@
 // are linear but with a large constant; an attachment is one base64 text node whose canonical form is
 // the text itself, so almost all of the cost is overhead.
 //
-// This file changes exactly those two steps and keeps everything else (tree walk, namespace and
-// attribute rules, ordering) in xmldsigjs's own canonicalizer (with the namespace-declaration
-// fix of conformant-canonicalizer.ts, which is a correctness fix, not part of the fast path):
-//  1. `NormalizeString` with the same escaping table, done by one regular-expression replace.
-//  2. UTF-8 via TextEncoder, after the same refusal of lone surrogates that encodeURIComponent makes.
-// Equivalence is differential-tested (test/signature/fast-c14n.test.ts) against the unmodified
-// canonicalizer on generated documents and against xmlsec1 on a signed corpus.
+// The fast path changes exactly those two steps and keeps everything else (tree walk, namespace and
+// attribute rules, ordering) in xmldsigjs's own canonicalizer (with the namespace-declaration fix of
+// conformant-canonicalizer.ts, which is a correctness fix, not part of the fast path):
+//  1. here: `NormalizeString` with the same escaping table, done by one regular-expression replace;
+//  2. node-digest.ts: the canonical string is hashed as UTF-8 by node:crypto, after the same refusal
+//     of lone surrogates that encodeURIComponent makes (used by both canonicalizer settings).
+// Equivalence is differential-tested (test/signature/fast-c14n.test.ts) against the canonicalizer it
+// replaces on generated documents, and against xmlsec1's pre-digest bytes and signatures.
 import { XmlNodeType } from 'xml-core';
 import { type XmlCanonicalizer, XmlDsigC14NTransform, XmlDsigExcC14NTransform } from 'xmldsigjs';
 import { ConformantXmlCanonicalizer } from './conformant-canonicalizer.ts';
@@ -51,23 +52,6 @@ function isTextLike(type: XmlNodeType): boolean {
   );
 }
 
-const encoder = new TextEncoder();
-
-/** UTF-8 bytes of a canonical string, in a buffer of its own (xmldsigjs digests `view.buffer` whole). */
-export function utf8Exact(text: string): Uint8Array {
-  // encodeURIComponent throws URIError on a lone surrogate; keep that refusal rather than
-  // silently encoding U+FFFD, so both paths fail on the same input.
-  if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new URIError('URI malformed');
-  const bytes = encoder.encode(text);
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-}
-
-// xmldsigjs types a transform's output as a string, but the step that consumes it
-// (HashAlgorithm.Digest) also takes a byte view; handing it bytes skips the slow UTF-8 conversion.
-function bytesAsOutput(canonical: string): string {
-  return utf8Exact(canonical) as unknown as string;
-}
-
 type Canonicalizing = { xmlCanonicalizer: XmlCanonicalizer };
 
 // Comments are never output for the same-document references the profile admits (xmldsig-verify.ts),
@@ -81,17 +65,11 @@ export class FastC14NTransform extends XmlDsigC14NTransform {
     super();
     useFast(this, false);
   }
-  override GetOutput(): string {
-    return bytesAsOutput(super.GetOutput());
-  }
 }
 
 export class FastExcC14NTransform extends XmlDsigExcC14NTransform {
   constructor() {
     super();
     useFast(this, true);
-  }
-  override GetOutput(): string {
-    return bytesAsOutput(super.GetOutput());
   }
 }

@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { CertInfo } from './certificate.ts';
 import { sha256Hex } from './certificate.ts';
-import { namesEqual } from './names.ts';
+import { nameKey } from './names.ts';
 import { nodeWebCrypto } from './xml-setup.ts';
 
 export interface RevocationQuery {
@@ -55,6 +55,7 @@ export class CrlRevocationSource implements RevocationSource {
   readonly name = 'crl';
   readonly #crls: readonly x509.X509Crl[];
   readonly #verified = new Map<string, boolean>();
+  readonly #facts = new WeakMap<x509.X509Crl, { issuerKey: string; sha256: string }>();
 
   constructor(crls: readonly x509.X509Crl[]) {
     this.#crls = crls;
@@ -63,7 +64,7 @@ export class CrlRevocationSource implements RevocationSource {
   async check({ cert, issuer, at }: RevocationQuery): Promise<RevocationStatus> {
     const notes: RevocationNote[] = [];
     const candidates = this.#crls
-      .filter((crl) => namesEqual(crl.issuerName, issuer.cert.subjectName))
+      .filter((crl) => this.#issuerKey(crl) === issuer.subjectKey)
       .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime());
     for (const crl of candidates) {
       // RFC 5280 §5.1.2.5: conforming CRLs carry nextUpdate. Without it @peculiar/x509 2.2.0 also
@@ -114,8 +115,21 @@ export class CrlRevocationSource implements RevocationSource {
     return { status: 'unknown', source: this.name, notes };
   }
 
+  #factsOf(crl: x509.X509Crl): { issuerKey: string; sha256: string } {
+    let facts = this.#facts.get(crl);
+    if (!facts) {
+      facts = { issuerKey: nameKey(crl.issuer), sha256: sha256Hex(crl.rawData) };
+      this.#facts.set(crl, facts);
+    }
+    return facts;
+  }
+
+  #issuerKey(crl: x509.X509Crl): string {
+    return this.#factsOf(crl).issuerKey;
+  }
+
   async #verify(crl: x509.X509Crl, issuer: CertInfo): Promise<boolean> {
-    const key = `${sha256Hex(crl.rawData)}:${issuer.sha256}`;
+    const key = `${this.#factsOf(crl).sha256}:${issuer.sha256}`;
     const cached = this.#verified.get(key);
     if (cached !== undefined) return cached;
     let ok = false;

@@ -9,7 +9,7 @@ import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'n
 import { XMLSerializer } from '@xmldom/xmldom';
 import * as xmldsig from 'xmldsigjs';
 import { LienthongError } from '../core/index.ts';
-import { ECDSA_SHA256, EXC_C14N, RSA_SHA256, SHA256, signatureAlgorithm } from './algorithms.ts';
+import { ECDSA_SHA256, EXC_C14N, RSA_SHA256, SHA256 } from './algorithms.ts';
 import { type CertInfo, keyFacts, parseCertificate, sha256Hex } from './certificate.ts';
 import {
   ENVELOPED_SIGNATURE_URI,
@@ -18,9 +18,9 @@ import {
 } from './enveloped-signature-transform.ts';
 import { FastExcC14NTransform } from './fast-c14n.ts';
 import { EDXML_NS } from './signature-profile.ts';
-import { findForbiddenMarkup, parseText } from './xml-guard.ts';
+import { decodeUtf8, findForbiddenMarkup, parseText } from './xml-guard.ts';
 import { ensureXmlCrypto, nodeWebCrypto } from './xml-setup.ts';
-import { importVerifyKey, verifyXmlSignature } from './xmldsig-verify.ts';
+import { verifyXmlSignature } from './xmldsig-verify.ts';
 
 export interface SignOptions {
   /** Private key, PEM (PKCS#8 preferred; PKCS#1 RSA and SEC1 EC keys are accepted). */
@@ -32,8 +32,6 @@ export interface SignOptions {
   /** Default: from the key type. */
   alg?: 'rsa-sha256' | 'ecdsa-sha256';
 }
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Returns the signed document as text. Throws LienthongError SIGN_INPUT_INVALID / SIGN_KEY_INVALID. */
 export async function signEdxml(xml: string | Uint8Array, options: SignOptions): Promise<string> {
@@ -121,12 +119,8 @@ function pemCertificates(pem: string): CertInfo[] {
 
 /** The document to sign, as text; an SDK placeholder Signature (edXML namespace) is removed first. */
 function unsignedText(xml: string | Uint8Array): string {
-  let text: string;
-  try {
-    text = typeof xml === 'string' ? xml : decoder.decode(xml);
-  } catch (cause) {
-    throw invalid('The document is not UTF-8.', cause);
-  }
+  const text = typeof xml === 'string' ? xml : decodeUtf8(xml);
+  if (text === null) throw invalid('The document is not UTF-8.');
   const forbidden = findForbiddenMarkup(text);
   if (forbidden) throw invalid(forbidden.message);
   const parsed = parseText(text);
@@ -218,8 +212,7 @@ function referenceDigest(text: string): string {
   const c14n = new FastExcC14NTransform();
   c14n.LoadXml(transforms[1] as Element);
   c14n.LoadInnerXml(enveloped.GetOutput());
-  const canonical = c14n.GetOutput() as unknown as Uint8Array;
-  return createHash('sha256').update(canonical).digest('base64');
+  return createHash('sha256').update(c14n.GetOutput(), 'utf8').digest('base64');
 }
 
 // SignedInfo is canonicalized exactly as the verifier (xmldsigjs SignedXml) will do it.
@@ -238,11 +231,9 @@ function signedInfoCanonical(text: string): string {
 
 async function selfCheck(text: string, signer: Signer): Promise<void> {
   const { doc, signature } = signatureElement(text);
-  const info = signatureAlgorithm(signer.method, false);
   const leaf = signer.certificates[0] as CertInfo;
-  if (!info) throw invalid('Unsupported signature method.');
-  const key = await importVerifyKey(leaf.cert.publicKey.rawData, info, signer.curve);
-  const check = await verifyXmlSignature(doc, signature, key, 'xmldsigjs');
+  const key = { spki: leaf.cert.publicKey.rawData, curve: signer.curve, id: leaf.sha256 };
+  const check = await verifyXmlSignature(doc, signature, key, 'fast');
   if (!check.ok) throw invalid('The signed document failed its own verification.');
 }
 

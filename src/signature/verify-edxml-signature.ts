@@ -2,6 +2,7 @@
 // surface and the cost low: refuse dangerous markup before parsing; check the profile on the DOM
 // (placement, scope, algorithms); decide trust in the certificate with our own chain check; only then
 // run the expensive canonicalization and verify with the key of the certificate we just trusted.
+import { BulkMismatchError, registerExtraction } from './bulk-text.ts';
 import { type CertInfo, keyFacts, parseBase64Certificate, signerIdentity } from './certificate.ts';
 import { validateChain } from './chain.ts';
 import { checkSignatureProfile } from './signature-profile.ts';
@@ -14,7 +15,7 @@ import {
   verdict,
 } from './verdict.ts';
 import { parseGuardedXml } from './xml-guard.ts';
-import { importVerifyKey, verifyXmlSignature } from './xmldsig-verify.ts';
+import { verifyXmlSignature } from './xmldsig-verify.ts';
 
 /** Verifies in the calling thread. Never throws for bad input: every failure is a verdict. */
 export async function verifyEdxmlSignature(
@@ -22,12 +23,34 @@ export async function verifyEdxmlSignature(
   trust: TrustStore,
   options: VerifyOptions,
 ): Promise<SignatureVerdict> {
+  // The fast path cuts attachment-sized text runs out before parsing (bulk-text.ts). When a run turns
+  // out not to be plain signed text (a comment, or inside the Signature), the document is verified
+  // again the ordinary way.
+  if ((options.canonicalizer ?? 'fast') === 'fast') {
+    try {
+      return await verifyBytes(bytes, trust, options, true);
+    } catch (error) {
+      if (!(error instanceof BulkMismatchError)) throw error;
+    }
+  }
+  return verifyBytes(bytes, trust, options, false);
+}
+
+async function verifyBytes(
+  bytes: Uint8Array,
+  trust: TrustStore,
+  options: VerifyOptions,
+  bulk: boolean,
+): Promise<SignatureVerdict> {
   const allowSha1 = options.allowSha1 ?? false;
-  const parsed = parseGuardedXml(bytes);
+  const parsed = parseGuardedXml(bytes, bulk);
   if (!parsed.ok) return verdict(parsed.code, parsed.findings);
   const profile = checkSignatureProfile(parsed.doc, allowSha1);
   if (!profile.ok) return verdict(profile.code, profile.findings, null, profile.algorithm);
   const { signature, signatureMethod, algorithm, certificates } = profile.value;
+  const { extraction } = parsed;
+  if (extraction && (signature.textContent ?? '').includes(extraction.marker))
+    throw new BulkMismatchError('run in Signature');
 
   const [leafBase64, ...chainBase64] = certificates;
   if (!leafBase64) {
@@ -94,18 +117,18 @@ export async function verifyEdxmlSignature(
   });
   if (!chain.ok) return verdict(chain.code, chain.findings, signer, signatureMethod);
 
-  let cryptoKey: CryptoKey;
+  const unregister = extraction ? registerExtraction(extraction) : null;
+  let check: Awaited<ReturnType<typeof verifyXmlSignature>>;
   try {
-    cryptoKey = await importVerifyKey(leaf.cert.publicKey.rawData, algorithm, key.curve);
-  } catch {
-    return verdict(
-      'SIGNATURE_INVALID',
-      [finding('KEY_MISMATCH', 'The signer key cannot be imported for the SignatureMethod.')],
-      signer,
-      signatureMethod,
+    check = await verifyXmlSignature(
+      parsed.doc,
+      signature,
+      { spki: leaf.cert.publicKey.rawData, curve: key.curve, id: leaf.sha256 },
+      options.canonicalizer ?? 'fast',
     );
+  } finally {
+    unregister?.();
   }
-  const check = await verifyXmlSignature(parsed.doc, signature, cryptoKey, options.canonicalizer ?? 'fast');
   if (!check.ok)
     return verdict('SIGNATURE_INVALID', [...check.findings, ...chain.findings], signer, signatureMethod);
   return verdict('OK', chain.findings, signer, signatureMethod);

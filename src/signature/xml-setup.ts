@@ -9,6 +9,7 @@ import { DOMImplementation, DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { setNodeDependencies } from 'xml-core';
 import * as xmldsig from 'xmldsigjs';
 import xpath from 'xpath';
+import { registerNodeDigests } from './node-digest.ts';
 
 let ready = false;
 
@@ -18,6 +19,7 @@ export function ensureXmlCrypto(): void {
   setNodeDependencies({ DOMParser, XMLSerializer, DOMImplementation, xpath });
   xmldsig.Application.setEngine('NodeJS', webcrypto as unknown as Crypto);
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  registerNodeDigests();
   ready = true;
 }
 

@@ -5,7 +5,8 @@
 //    not enough: the loaded instances are replaced in place (same <Transform> element, nothing marked
 //    changed, so SignedInfo is canonicalized from the original element);
 //  - ECDSA: SignedXml.Verify re-imports the key with the SignatureMethod's algorithm, which lacks
-//    `namedCurve`, and WebCrypto then throws. The curve is added from the key.
+//    `namedCurve`, and WebCrypto then throws. The key is imported here, with the curve, and the
+//    re-import is skipped (see verifyXmlSignature).
 import { XmlError } from 'xml-core';
 import * as xmldsig from 'xmldsigjs';
 import type { Finding } from '../core/index.ts';
@@ -16,6 +17,7 @@ import {
   EXC_C14N_WITH_COMMENTS,
   type SignatureAlgorithmInfo,
 } from './algorithms.ts';
+import { BulkMismatchError } from './bulk-text.ts';
 import { ConformantC14NTransform, ConformantExcC14NTransform } from './conformant-canonicalizer.ts';
 import { ENVELOPED_SIGNATURE_URI, SpecEnvelopedSignatureTransform } from './enveloped-signature-transform.ts';
 import { FastC14NTransform, FastExcC14NTransform } from './fast-c14n.ts';
@@ -50,7 +52,10 @@ const STOCK: Readonly<Record<string, TransformClass>> = {
 };
 
 /** Replaces the loaded Reference transforms of a SignedXml in place (see the file comment). */
-export function installTransforms(signed: xmldsig.SignedXml, canonicalizer: Canonicalizer): void {
+export function installTransforms(
+  signed: Pick<xmldsig.SignedXml, 'XmlSignature'>,
+  canonicalizer: Canonicalizer,
+): void {
   const table = canonicalizer === 'fast' ? FAST : STOCK;
   for (const reference of signed.XmlSignature.SignedInfo.References.GetIterator()) {
     const items = reference.Transforms.GetIterator();
@@ -65,43 +70,82 @@ export function installTransforms(signed: xmldsig.SignedXml, canonicalizer: Cano
   }
 }
 
-/** Imports a certificate's SubjectPublicKeyInfo for the SignatureMethod (extractable: SignedXml re-imports it). */
-export async function importVerifyKey(
-  spki: ArrayBuffer,
-  algorithm: SignatureAlgorithmInfo,
-  curve: string | undefined,
-): Promise<CryptoKey> {
+/** The signer's public key as the verifier needs it. */
+export interface VerifyKey {
+  /** SubjectPublicKeyInfo DER of the (already trusted) certificate. */
+  spki: ArrayBuffer;
+  /** EC curve name (P-256, P-384) for ECDSA keys. */
+  curve: string | undefined;
+  /** Stable identity for caching the imported key (e.g. the certificate SHA-256). */
+  id: string;
+}
+
+// Imported keys, by certificate and algorithm parameters: importing an RSA key costs about as much as
+// verifying a small package's signature. Bounded; keys of trusted certificates only.
+const keyCache = new Map<string, CryptoKey>();
+
+async function importKey(key: VerifyKey, algorithm: Algorithm & { hash?: unknown }): Promise<CryptoKey> {
   const params =
-    algorithm.webCrypto === 'ECDSA'
-      ? { name: 'ECDSA', namedCurve: curve ?? '' }
-      : { name: algorithm.webCrypto, hash: algorithm.hash };
-  return nodeWebCrypto.subtle.importKey('spki', spki, params, true, ['verify']);
+    algorithm.name === 'ECDSA'
+      ? { name: 'ECDSA', namedCurve: key.curve ?? '' }
+      : { name: algorithm.name, hash: algorithm.hash };
+  const cacheKey = `${key.id}|${JSON.stringify(params)}`;
+  const hit = keyCache.get(cacheKey);
+  if (hit) return hit;
+  const imported = await nodeWebCrypto.subtle.importKey(
+    'spki',
+    key.spki,
+    params as AlgorithmIdentifier,
+    false,
+    ['verify'],
+  );
+  if (keyCache.size >= 512) keyCache.clear();
+  keyCache.set(cacheKey, imported);
+  return imported;
 }
 
 export type CryptoCheck = { ok: true } | { ok: false; findings: Finding[] };
 
-/** Verifies the digest and the SignatureValue of `signature` (inside `doc`) with `key`. */
+/**
+ * Verifies the digest and the SignatureValue of `signature` (inside `doc`) with the given key.
+ *
+ * The key is imported here with the parameters xmldsigjs derives from the SignatureMethod (hash,
+ * RSA-PSS salt) plus the curve from the certificate, and SignedXml's own re-import is skipped: that
+ * re-import is where xmldsigjs loses the ECDSA `namedCurve` (WebCrypto then throws), and it costs a
+ * key import per verification. KeyInfo is detached while the signature is loaded, because the
+ * library would otherwise parse every certificate in it again although the key is given explicitly.
+ */
 export async function verifyXmlSignature(
   doc: Document,
   signature: Element,
-  key: CryptoKey,
+  key: VerifyKey,
   canonicalizer: Canonicalizer,
 ): Promise<CryptoCheck> {
   ensureXmlCrypto();
+  let signed: InPlaceSignedXml;
+  let cryptoKey: CryptoKey;
   try {
-    const signed = new xmldsig.SignedXml(doc);
-    signed.LoadXml(signature);
+    signed = new InPlaceSignedXml(doc);
+    loadWithoutKeyInfo(signed, signature);
     installTransforms(signed, canonicalizer);
-    if (key.algorithm.name === 'ECDSA' && signed.Algorithm) {
-      const namedCurve = (key.algorithm as EcKeyAlgorithm).namedCurve;
-      signed.Algorithm = { ...signed.Algorithm, namedCurve } as unknown as EcdsaParams;
-    }
-    if (await signed.Verify(key)) return { ok: true };
+    const algorithm = signed.Algorithm;
+    if (!algorithm) throw new Error('no SignatureMethod');
+    cryptoKey = await importKey(key, algorithm);
+    signed.Algorithm = undefined;
+  } catch {
+    return {
+      ok: false,
+      findings: [finding('KEY_MISMATCH', 'The signer key cannot be used with the SignatureMethod.')],
+    };
+  }
+  try {
+    if (await signed.verifyInPlace(cryptoKey, signature)) return { ok: true };
     return {
       ok: false,
       findings: [finding('SIGNATURE_INVALID', 'The SignatureValue does not verify with the signer key.')],
     };
   } catch (error) {
+    if (error instanceof BulkMismatchError) throw error;
     if (error instanceof XmlError && /Invalid digest/.test(error.message)) {
       return {
         ok: false,
@@ -113,5 +157,44 @@ export async function verifyXmlSignature(
       ok: false,
       findings: [finding('SIGNATURE_INVALID', `The signature cannot be verified: ${message}`)],
     };
+  }
+}
+
+/**
+ * SignedXml.Verify() without its deep clone of the whole document (xmldom's cloneNode costs more than
+ * the rest of a small package's verification). The enveloped transform then removes the Signature
+ * from the document itself, so it is put back as soon as the reference is digested; the document is
+ * this verification's own parse, shared with nothing else.
+ */
+class InPlaceSignedXml extends xmldsig.SignedXml {
+  async verifyInPlace(key: CryptoKey, signature: Element): Promise<boolean> {
+    const root = signature.ownerDocument.documentElement;
+    const parent = signature.parentNode;
+    const next = signature.nextSibling;
+    try {
+      if (!(await this.ValidateReferences(root))) return false;
+    } finally {
+      if (parent && signature.parentNode !== parent) parent.insertBefore(signature, next);
+    }
+    return this.ValidateSignatureValue([key]);
+  }
+}
+
+function loadWithoutKeyInfo(signed: InPlaceSignedXml, signature: Element): void {
+  let keyInfo: Node | null = null;
+  for (let n = signature.firstChild; n; n = n.nextSibling) {
+    if (
+      n.nodeType === 1 &&
+      (n as Element).localName === 'KeyInfo' &&
+      (n as Element).namespaceURI === signature.namespaceURI
+    )
+      keyInfo = n;
+  }
+  const next = keyInfo?.nextSibling ?? null;
+  if (keyInfo) signature.removeChild(keyInfo);
+  try {
+    signed.LoadXml(signature);
+  } finally {
+    if (keyInfo) signature.insertBefore(keyInfo, next);
   }
 }

@@ -83,34 +83,56 @@ export interface GenElement {
 const snippets = (pool: readonly string[], max: number) =>
   fc.array(fc.constantFrom(...pool), { maxLength: max }).map((a) => a.join(''));
 
-const arbitraries = fc.letrec<{ node: GenNode; element: GenElement }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', maxDepth: 4 },
-    fc.record({ kind: fc.constant('text' as const), raw: snippets(TEXT, 12) }),
-    fc.record({ kind: fc.constant('cdata' as const), raw: snippets(CDATA, 6) }),
-    fc.record({ kind: fc.constant('comment' as const), raw: snippets(COMMENT, 6) }),
-    tie('element'),
-  ),
-  element: fc.record({
-    kind: fc.constant('element' as const),
-    prefix: fc.constantFrom(...PREFIXES),
-    name: fc.constantFrom(...NAMES),
-    decls: fc.array(
-      fc.record({ prefix: fc.constantFrom(...PREFIXES), uri: fc.constantFrom(...GEN_URIS, '') }),
-      { maxLength: 2 },
-    ),
-    attrs: fc.uniqueArray(
-      fc.record({
-        prefix: fc.constantFrom('', '', 'p', 'q', 'xml'),
-        name: fc.constantFrom(...NAMES, 'lang', 'Id'),
-        raw: snippets(ATTR, 8),
-      }),
-      { maxLength: 3, selector: (a) => a.name },
-    ),
-    children: fc.array(tie('node'), { maxLength: 4 }),
-  }),
-}));
+/** Text snippets without markup characters or references: runs the bulk-text fast path may cut out. */
+export const PLAIN_TEXT = [
+  'a',
+  'ế',
+  'Đ',
+  '😀',
+  ' ',
+  '\n',
+  '\t',
+  '"',
+  "'",
+  '\r\n',
+  '\r',
+  '=',
+  '0',
+  'x y',
+  'QUJD',
+  '/+',
+];
 
+const arbitrariesWith = (textPool: readonly string[]) =>
+  fc.letrec<{ node: GenNode; element: GenElement }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', maxDepth: 4 },
+      fc.record({ kind: fc.constant('text' as const), raw: snippets(textPool, 12) }),
+      fc.record({ kind: fc.constant('cdata' as const), raw: snippets(CDATA, 6) }),
+      fc.record({ kind: fc.constant('comment' as const), raw: snippets(COMMENT, 6) }),
+      tie('element'),
+    ),
+    element: fc.record({
+      kind: fc.constant('element' as const),
+      prefix: fc.constantFrom(...PREFIXES),
+      name: fc.constantFrom(...NAMES),
+      decls: fc.array(
+        fc.record({ prefix: fc.constantFrom(...PREFIXES), uri: fc.constantFrom(...GEN_URIS, '') }),
+        { maxLength: 2 },
+      ),
+      attrs: fc.uniqueArray(
+        fc.record({
+          prefix: fc.constantFrom('', '', 'p', 'q', 'xml'),
+          name: fc.constantFrom(...NAMES, 'lang', 'Id'),
+          raw: snippets(ATTR, 8),
+        }),
+        { maxLength: 3, selector: (a) => a.name },
+      ),
+      children: fc.array(tie('node'), { maxLength: 4 }),
+    }),
+  }));
+
+const arbitraries = arbitrariesWith(TEXT);
 export const genElement: fc.Arbitrary<GenElement> = arbitraries.element;
 
 /** Serializes with the declarations a namespace-well-formed document needs added where missing. */
@@ -156,10 +178,17 @@ export function serialize(el: GenElement, scope: ReadonlyMap<string, string> = n
   return `<${qname}${declText}${kept.map((a) => ` ${a}`).join('')}>${body}</${qname}>`;
 }
 
+function documents(root: fc.Arbitrary<GenElement>): fc.Arbitrary<string> {
+  return fc
+    .record({ root, decl: fc.boolean(), before: fc.boolean(), after: fc.boolean() })
+    .map(
+      ({ root, decl, before, after }) =>
+        `${decl ? '<?xml version="1.0" encoding="UTF-8"?>\n' : ''}${before ? '<!-- before -->\n' : ''}${serialize(root)}${after ? '\n<!-- after -->' : ''}`,
+    );
+}
+
 /** A whole document: optional declaration and comments around the root. */
-export const genDocument: fc.Arbitrary<string> = fc
-  .record({ root: genElement, decl: fc.boolean(), before: fc.boolean(), after: fc.boolean() })
-  .map(
-    ({ root, decl, before, after }) =>
-      `${decl ? '<?xml version="1.0" encoding="UTF-8"?>\n' : ''}${before ? '<!-- before -->\n' : ''}${serialize(root)}${after ? '\n<!-- after -->' : ''}`,
-  );
+export const genDocument: fc.Arbitrary<string> = documents(genElement);
+
+/** Documents whose text nodes hold only PLAIN_TEXT (most text runs are fast-path candidates). */
+export const genPlainTextDocument: fc.Arbitrary<string> = documents(arbitrariesWith(PLAIN_TEXT).element);
