@@ -136,6 +136,20 @@ describe('packages signed by xmlsec1 verify in lienthong', () => {
     }
   });
 
+  it('text with U+0085, U+2028, U+2029 and CRLF is read with XML 1.0 line-end rules, as libxml2 does', async () => {
+    const pki = await testPki();
+    const subject = 'Dòng một\u2028dòng hai\u0085dòng ba\u2029hết';
+    const signed = xmlsecSign(makePackage({ subject }), pki.ids.rsa.keyPath, pki.ids.rsa.certPath, {
+      c14n: ALG.c14n,
+      transformC14n: ALG.c14n,
+    });
+    expect(signed).toContain(subject);
+    expect((await verifyEdxmlSignature(bytes(signed), pki.store, { at: pki.at })).code).toBe('OK');
+    // CRLF added after signing is normalized away by both parsers: still valid.
+    const crlf = signed.replace(/\n/g, '\r\n');
+    expect((await verifyEdxmlSignature(bytes(crlf), pki.store, { at: pki.at })).code).toBe('OK');
+  });
+
   it('RSA-SHA1 verifies only when the policy allows legacy SHA-1', async () => {
     const pki = await testPki();
     const signed = xmlsecSign(makePackage(), pki.ids.rsa.keyPath, pki.ids.rsa.certPath, {
