@@ -31,6 +31,8 @@ ALTER TABLE delivery_attempts
 
 -- The unfinished deliveries, by id: what the reconciler pages through.
 CREATE INDEX deliveries_unfinished ON deliveries (id) WHERE state IN ('queued', 'retrying', 'sending');
+-- Failed deliveries by node: what operators list, count and retry.
+CREATE INDEX deliveries_failed ON deliveries (node_id, updated_at) WHERE state = 'failed';
 
 -- Receipt events for the sender node of a message (docs/webhooks.md, "Receipt events"): one per
 -- delivery that became delivered, failed or forwarded, pushed to the sender's webhook like a package.
@@ -100,6 +102,7 @@ ALTER TABLE outbox DROP COLUMN receipt_id;
 DELETE FROM outbox WHERE delivery_id IS NULL;
 ALTER TABLE outbox ALTER COLUMN delivery_id SET NOT NULL;
 DROP TABLE receipts;
+DROP INDEX deliveries_failed;
 DROP INDEX deliveries_unfinished;
 ALTER TABLE delivery_attempts DROP COLUMN error_detail, DROP COLUMN duration_ms;
 ALTER TABLE deliveries DROP COLUMN retry_base_attempts, DROP COLUMN last_http_status, DROP COLUMN send_lease_until;

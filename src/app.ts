@@ -5,21 +5,43 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildHttpApp } from './adapters/http/build-http-app.ts';
-import type { HubConfig } from './config.ts';
+import { type OpsDelivery, type OpsPort, opsApi } from './adapters/http/ops-api.ts';
+import { createQueueBoard, type QueueBoard } from './adapters/http/queue-board.ts';
+import { createWebhookSender, webhookPushAttempt } from './adapters/webhook/index.ts';
+import type { HubConfig, HubRole } from './config.ts';
 import { parseEdxml } from './edxml/index.ts';
 import { codes } from './errors.ts';
 import { createHubService } from './hub/create-hub-service.ts';
 import type { HubService } from './hub/hub-service.ts';
 import { InboxNotifier } from './hub/inbox-notifier.ts';
 import { createStoreHubStore } from './hub/store-hub-store.ts';
+import { createHubMetrics, type HubMetrics, queuesReport } from './ops/index.ts';
+import {
+  assertRoleFitsScheduler,
+  type BullmqConnection,
+  chooseSchedulerBackend,
+  createDeliveryEngine,
+  createDeliveryScheduler,
+  type DeliveryEngine,
+  type DeliveryScheduler,
+  defaultBreakerConfig,
+  type PushDefaults,
+  type SchedulerBackend,
+} from './queue/index.ts';
 import { directoryFormatOf, parseDirectoryFile } from './routing/index.ts';
 import { createSignatureVerifier, type SignatureVerifier } from './signature/index.ts';
 import {
+  countPendingOutbox,
   type Database,
+  type DeliveryListEntry,
+  type DeliveryState,
   importDirectory,
   issueMissingTokens,
+  listDeliveries,
   listOrganizations,
   openDatabase,
+  type RetryTarget,
+  retryFailedDeliveries,
 } from './store/index.ts';
 
 /** A running hub's parts, for `serve` and for tests. */
@@ -36,6 +58,12 @@ export interface Hub {
   } | null;
   /** Trust anchors found in the trust directory (0 means every signed package is refused). */
   readonly trustFiles: number;
+  /** What this process runs: the API (`api`), the delivery workers (`worker`), or both (`all`). */
+  readonly role: HubRole;
+  /** The delivery engine of this process (relay everywhere; workers and reconciler unless `api`). */
+  readonly engine: DeliveryEngine;
+  /** This process's Prometheus registry (served at /metrics with the queue's export). */
+  readonly metrics: HubMetrics;
   /** Stops accepting, waits for requests in flight, closes workers and the database. */
   close(): Promise<void>;
 }
@@ -49,6 +77,8 @@ export interface CreateHubOptions {
   readonly now?: () => Date;
   /** Load the example directory into an empty database (default true). */
   readonly loadExampleDirectory?: boolean;
+  /** Overrides the configured role (`serve --role`). */
+  readonly role?: HubRole;
 }
 
 export const VERSION: string = (
@@ -97,31 +127,184 @@ async function loadExampleIfEmpty(database: Database, config: HubConfig, logger:
   return { directory: config.exampleDirectory, tokens };
 }
 
-/** Builds a hub from its configuration: database (migrated), directory, verifier, service, HTTP app. */
+/** Where the scheduler lives, from the configuration and the open database. */
+function schedulerBackendFor(config: HubConfig, database: Database): SchedulerBackend {
+  const d = config.delivery;
+  const hubSchema = database.schema;
+  const schema = d.queueSchema ?? (hubSchema === 'public' ? 'bullmq' : `${hubSchema}_bullmq`.slice(0, 63));
+  return chooseSchedulerBackend({
+    redisUrl: config.redisUrl ?? undefined,
+    databaseUrl: config.databaseUrl ?? undefined,
+    // Embedded Postgres gets the in-process scheduler unless BullMQ is asked for (docs/operations.md).
+    embeddedDatabaseUrl: d.scheduler === 'bullmq' ? (database.connectionString ?? undefined) : undefined,
+    forceInProcess: d.scheduler === 'in-process',
+    schema,
+    prefix: d.queuePrefix,
+    hubSchema,
+  });
+}
+
+function pushDefaults(config: HubConfig): PushDefaults {
+  const d = config.delivery;
+  return {
+    retry: {
+      maxAttempts: d.retryMaxAttempts,
+      maxAgeMs: d.retryMaxAgeSeconds * 1000,
+      baseDelayMs: Math.min(d.retryBaseDelayMs, d.retryMaxDelayMs),
+      maxDelayMs: d.retryMaxDelayMs,
+      jitter: 0.5,
+    },
+    breaker: { ...defaultBreakerConfig, failureThreshold: d.breakerFailures, openMs: d.breakerOpenMs },
+  };
+}
+
+/** Wakes the outbox relay when the hub commits a message, besides waking long-polls. */
+class CommitNotifier extends InboxNotifier {
+  readonly #onCommit: () => void;
+  constructor(onCommit: () => void) {
+    super();
+    this.#onCommit = onCommit;
+  }
+  override notify(nodeIds: Iterable<string>): void {
+    super.notify(nodeIds);
+    this.#onCommit();
+  }
+}
+
+function toOpsDelivery(entry: DeliveryListEntry): OpsDelivery {
+  const d = entry.delivery;
+  const a = entry.lastAttempt;
+  return {
+    id: d.id,
+    messageId: d.messageId,
+    documentId: entry.documentId,
+    fromOrganId: entry.senderOrganId,
+    toOrganId: d.recipientOrganId,
+    nodeId: d.nodeId,
+    state: d.state,
+    priority: d.priority,
+    attempts: d.attempts,
+    lastError: d.lastError,
+    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+    deliveredBy: d.deliveredBy,
+    updatedAt: d.updatedAt.toISOString(),
+    lastAttempt:
+      a === null
+        ? null
+        : {
+            attempt: a.attempt,
+            startedAt: a.startedAt.toISOString(),
+            durationMs: a.durationMs,
+            httpStatus: a.httpStatus,
+            error: a.error,
+            errorDetail: a.errorDetail,
+          },
+  };
+}
+
+/** The delivery engine of this process and what it needs closed. */
+async function buildEngine(
+  config: HubConfig,
+  database: Database,
+  role: HubRole,
+  logger: Logger,
+  metrics: HubMetrics,
+): Promise<{
+  engine: DeliveryEngine;
+  scheduler: DeliveryScheduler;
+  backend: SchedulerBackend;
+  close(): Promise<void>;
+}> {
+  const d = config.delivery;
+  const backend = schedulerBackendFor(config, database);
+  assertRoleFitsScheduler(role, backend, { sharedDatabaseClient: database.mode === 'embedded-client' });
+  const scheduler = await createDeliveryScheduler(backend, {
+    queueName: d.queueName,
+    errorDelayMs: 10_000,
+    lockDurationMs: d.lockMs,
+    onError: (err, item) => logger.warn({ err, deliveryId: item?.deliveryId }, 'delivery queue error'),
+  });
+  const sender = createWebhookSender({
+    connectTimeoutMs: d.connectTimeoutMs,
+    headersTimeoutMs: d.headersTimeoutMs,
+    bodyTimeoutMs: d.headersTimeoutMs,
+    requestTimeoutMs: d.requestTimeoutMs,
+    connectionsPerOrigin: d.connectionsPerOrigin,
+  });
+  const engine = createDeliveryEngine({
+    db: database.db,
+    scheduler,
+    attempt: webhookPushAttempt(sender),
+    relay: true,
+    worker: role !== 'api',
+    concurrency: d.concurrency,
+    perNodeConcurrency: d.perNodeConcurrency,
+    // A push holds its delivery for the longest a request may take, plus a margin.
+    leaseMs: d.requestTimeoutMs + 30_000,
+    defaults: pushDefaults(config),
+    relayIntervalMs: d.relayIntervalMs,
+    reconcileIntervalMs: d.reconcileIntervalMs,
+    onError: (err, where) => logger.warn({ err, where }, 'delivery engine error'),
+    onAttempt: (work, outcome, next) => {
+      metrics.attempt(work, outcome, next);
+      if (next.next === 'failed') {
+        logger.warn(
+          { target: work.target, id: work.deliveryId, nodeId: work.nodeId, reason: next.reason },
+          'push failed for good',
+        );
+      }
+    },
+    onRelayed: (result) => metrics.relayed(result),
+    onReconciled: (result) => {
+      metrics.reconciled(result);
+      if (result.scheduled > 0) logger.info(result, 'reconciler scheduled unfinished pushes again');
+    },
+  });
+  return {
+    engine,
+    scheduler,
+    backend,
+    async close() {
+      await engine.close();
+      await sender.close();
+    },
+  };
+}
+
+/** Builds a hub from its configuration: database (migrated), directory, verifier, service, HTTP app, delivery engine. */
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const logger =
     options.logger ??
     pino({
       level: config.logLevel,
       // Never log credentials or package bodies.
-      redact: { paths: ['req.headers.authorization', 'req.headers["xroadvnpt-sign-header"]'], remove: true },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["xroadvnpt-sign-header"]'],
+        remove: true,
+      },
     });
   const now = options.now ?? (() => new Date());
+  const role = options.role ?? config.role;
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     ...(options.schema || config.dbSchema ? { schema: options.schema ?? config.dbSchema ?? undefined } : {}),
     serveSocket: !config.databaseUrl,
   });
   let verifier: SignatureVerifier | null = null;
+  let delivery: Awaited<ReturnType<typeof buildEngine>> | null = null;
+  let board: QueueBoard | null = null;
   try {
     const firstStart =
-      options.loadExampleDirectory === false
+      options.loadExampleDirectory === false || role === 'worker'
         ? null
         : await loadExampleIfEmpty(database, config, logger, now());
+    const metrics = createHubMetrics({ role });
+    delivery = await buildEngine(config, database, role, logger, metrics);
+    const { engine, scheduler, backend } = delivery;
     const trustFiles = countTrustFiles(config.trustDir);
     verifier = await createSignatureVerifier({
       trustPaths: trustFiles > 0 ? [config.trustDir] : [],
-      threads: config.verifyThreads,
+      threads: role === 'worker' ? 1 : config.verifyThreads,
     });
     const verify = verifier.verify.bind(verifier);
     const store = createStoreHubStore(database.db);
@@ -129,20 +312,77 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       store,
       parse: (bytes) => parseEdxml(bytes, { strict: config.strict, maxBytes: config.maxPackageBytes }),
       verify,
-      notifier: new InboxNotifier(),
+      notifier: new CommitNotifier(() => engine.kick()),
       now,
       maxPackageBytes: config.maxPackageBytes,
       bindingAttributes: config.bindingAttributes,
       allowSha1: config.allowSha1,
     });
+    if (backend.backend !== 'in-process') {
+      board = createQueueBoard({
+        connection: backend as BullmqConnection,
+        queueName: config.delivery.queueName,
+        basePath: '/ops/board',
+      });
+    }
+    const ops: OpsPort = {
+      queues: () =>
+        queuesReport({
+          db: database.db,
+          scheduler,
+          queueName: config.delivery.queueName,
+          breakers: role === 'api' ? null : engine.breakers,
+          role,
+          now: now(),
+        }),
+      async metrics() {
+        metrics.gauge('outbox_pending', await countPendingOutbox(database.db));
+        metrics.gauge(
+          'nodes_paused',
+          engine.breakers.snapshot().filter((b) => b.state.kind !== 'closed').length,
+        );
+        const queue = await scheduler.prometheusMetrics({ role }).catch((err: unknown) => {
+          logger.warn({ err }, 'queue metrics unavailable');
+          return '';
+        });
+        return metrics.render(queue);
+      },
+      async listDeliveries(filter) {
+        const entries = await listDeliveries(database.db, {
+          state: filter.state as DeliveryState | undefined,
+          nodeId: filter.nodeId,
+          limit: filter.limit,
+        });
+        return entries.map(toOpsDelivery);
+      },
+      async retryDeliveries(target, actor) {
+        const retried = await retryFailedDeliveries(database.db, target as RetryTarget, { at: now(), actor });
+        engine.kick();
+        return { retried: retried.map((d) => d.id) };
+      },
+    };
     const app = await buildHttpApp({
       hub: service,
       codes,
       logger,
       maxPackageBytes: config.maxPackageBytes,
       version: VERSION,
+      mounts: [
+        {
+          prefix: '',
+          plugin: opsApi({
+            port: ops,
+            codes,
+            token: config.operatorToken,
+            board: board === null ? undefined : board,
+          }),
+        },
+      ],
     });
+    await engine.start();
     const closeVerifier = verifier;
+    const closeDelivery = delivery;
+    const closeBoard = board;
     return {
       config,
       app,
@@ -151,13 +391,21 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       logger,
       firstStart,
       trustFiles,
+      role,
+      engine,
+      metrics,
       async close() {
         await app.close();
+        // Workers finish the pushes in flight and record them before the database goes.
+        await closeDelivery.close();
+        await closeBoard?.close();
         await closeVerifier.close();
         await database.close();
       },
     };
   } catch (error) {
+    await delivery?.close().catch(() => {});
+    await board?.close().catch(() => {});
     await verifier?.close();
     await database.close();
     throw error;

@@ -4,6 +4,48 @@ import { fileURLToPath } from 'node:url';
 /** The example directory shipped with lienthong (found next to the sources, whatever the cwd). */
 const SHIPPED_DIRECTORY = fileURLToPath(new URL('../config/directory.example.yaml', import.meta.url));
 
+/** Which processes do what: `all` (default) serves the API and pushes; `api` and `worker` split them. */
+export type HubRole = 'all' | 'api' | 'worker';
+export const HUB_ROLES: readonly HubRole[] = ['all', 'api', 'worker'];
+
+/** The delivery engine's settings (docs/operations.md lists the variables). */
+export interface DeliveryConfig {
+  /** `auto`: BullMQ on Redis with REDIS_URL, BullMQ's Postgres backend with DATABASE_URL, in-process on embedded Postgres; `in-process` forces it; `bullmq` also uses BullMQ's Postgres backend on embedded Postgres (LIENTHONG_SCHEDULER). */
+  readonly scheduler: 'auto' | 'in-process' | 'bullmq';
+  /** BullMQ queue name (LIENTHONG_QUEUE_NAME, default lienthong-deliveries). */
+  readonly queueName: string;
+  /** Redis key prefix (LIENTHONG_QUEUE_PREFIX, default bull). */
+  readonly queuePrefix: string;
+  /** Schema of BullMQ's tables on Postgres (LIENTHONG_QUEUE_SCHEMA, default bullmq, or <schema>_bullmq with LIENTHONG_DB_SCHEMA). */
+  readonly queueSchema: string | null;
+  /** Pushes at once per worker process (LIENTHONG_WORKER_CONCURRENCY, default 32). */
+  readonly concurrency: number;
+  /** Pushes at once to one node per worker process (LIENTHONG_PER_NODE_CONCURRENCY, default 4). */
+  readonly perNodeConcurrency: number;
+  /** Webhook connect timeout, ms (LIENTHONG_WEBHOOK_CONNECT_TIMEOUT_MS, default 10 000). */
+  readonly connectTimeoutMs: number;
+  /** Webhook answer (headers) timeout, ms (LIENTHONG_WEBHOOK_TIMEOUT_MS, default 30 000). */
+  readonly headersTimeoutMs: number;
+  /** Whole webhook request timeout, ms (LIENTHONG_WEBHOOK_REQUEST_TIMEOUT_MS, default 120 000). */
+  readonly requestTimeoutMs: number;
+  /** Keep-alive connections per receiver (LIENTHONG_WEBHOOK_CONNECTIONS, default 8). */
+  readonly connectionsPerOrigin: number;
+  /** Default retry policy; each node may override (`lienthong node set`). */
+  readonly retryMaxAttempts: number;
+  readonly retryMaxAgeSeconds: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  /** Default breaker: failures in a row that pause a node, and the first pause, ms. */
+  readonly breakerFailures: number;
+  readonly breakerOpenMs: number;
+  /** Outbox relay poll, ms (LIENTHONG_RELAY_INTERVAL_MS, default 200; commits also wake it). */
+  readonly relayIntervalMs: number;
+  /** Reconciler period, ms (LIENTHONG_RECONCILE_INTERVAL_MS, default 15 000). */
+  readonly reconcileIntervalMs: number;
+  /** BullMQ job lock, ms: a killed worker's job is taken back after about this (LIENTHONG_QUEUE_LOCK_MS, default 30 000). */
+  readonly lockMs: number;
+}
+
 /** Everything the hub reads from its environment, validated once and frozen. */
 export interface HubConfig {
   /** TCP port of the HTTP API (PORT, default 8080). */
@@ -34,6 +76,11 @@ export interface HubConfig {
   readonly logLevel: string;
   /** Signature worker threads (LIENTHONG_VERIFY_THREADS, default 2). */
   readonly verifyThreads: number;
+  /** What this process runs (LIENTHONG_ROLE or `serve --role`, default all). */
+  readonly role: HubRole;
+  /** Bearer token (or Basic password) for /ops/*, /metrics and the queue board (LIENTHONG_OPERATOR_TOKEN); null = those answer 401. */
+  readonly operatorToken: string | null;
+  readonly delivery: DeliveryConfig;
 }
 
 /** A configuration value that cannot be used, with the variable's name. */
@@ -89,5 +136,68 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : SHIPPED_DIRECTORY,
     logLevel: env['LOG_LEVEL'] || 'info',
     verifyThreads: integer(env, 'LIENTHONG_VERIFY_THREADS', 2, 1, 64),
+    role: oneOf(env, 'LIENTHONG_ROLE', HUB_ROLES, 'all'),
+    operatorToken: operatorToken(env),
+    delivery: loadDeliveryConfig(env),
+  });
+}
+
+function oneOf<T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function operatorToken(env: NodeJS.ProcessEnv): string | null {
+  const token = env['LIENTHONG_OPERATOR_TOKEN'];
+  if (token === undefined || token === '') return null;
+  if (token.length < 16) throw new ConfigError('LIENTHONG_OPERATOR_TOKEN', 'use at least 16 characters');
+  return token;
+}
+
+function loadDeliveryConfig(env: NodeJS.ProcessEnv): DeliveryConfig {
+  const queueName = env['LIENTHONG_QUEUE_NAME'] || 'lienthong-deliveries';
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(queueName)) {
+    throw new ConfigError('LIENTHONG_QUEUE_NAME', 'letters, digits, "_" and "-" only');
+  }
+  const queueSchema = env['LIENTHONG_QUEUE_SCHEMA'] || null;
+  if (queueSchema !== null && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(queueSchema)) {
+    throw new ConfigError('LIENTHONG_QUEUE_SCHEMA', 'a plain SQL identifier');
+  }
+  const headersTimeoutMs = integer(env, 'LIENTHONG_WEBHOOK_TIMEOUT_MS', 30_000, 100, 600_000);
+  return Object.freeze({
+    scheduler: oneOf(env, 'LIENTHONG_SCHEDULER', ['auto', 'in-process', 'bullmq'] as const, 'auto'),
+    queueName,
+    queuePrefix: env['LIENTHONG_QUEUE_PREFIX'] || 'bull',
+    queueSchema,
+    concurrency: integer(env, 'LIENTHONG_WORKER_CONCURRENCY', 32, 1, 1000),
+    perNodeConcurrency: integer(env, 'LIENTHONG_PER_NODE_CONCURRENCY', 4, 1, 100),
+    connectTimeoutMs: integer(env, 'LIENTHONG_WEBHOOK_CONNECT_TIMEOUT_MS', 10_000, 100, 120_000),
+    headersTimeoutMs,
+    requestTimeoutMs: integer(
+      env,
+      'LIENTHONG_WEBHOOK_REQUEST_TIMEOUT_MS',
+      Math.max(120_000, headersTimeoutMs),
+      100,
+      3_600_000,
+    ),
+    connectionsPerOrigin: integer(env, 'LIENTHONG_WEBHOOK_CONNECTIONS', 8, 1, 256),
+    retryMaxAttempts: integer(env, 'LIENTHONG_RETRY_MAX_ATTEMPTS', 20, 1, 1000),
+    retryMaxAgeSeconds: integer(env, 'LIENTHONG_RETRY_MAX_AGE_SECONDS', 72 * 3600, 1, 31_536_000),
+    retryBaseDelayMs: integer(env, 'LIENTHONG_RETRY_BASE_DELAY_MS', 2_000, 1, 86_400_000),
+    retryMaxDelayMs: integer(env, 'LIENTHONG_RETRY_MAX_DELAY_MS', 30 * 60_000, 1, 86_400_000),
+    breakerFailures: integer(env, 'LIENTHONG_BREAKER_FAILURES', 5, 1, 1000),
+    breakerOpenMs: integer(env, 'LIENTHONG_BREAKER_OPEN_MS', 30_000, 1, 86_400_000),
+    relayIntervalMs: integer(env, 'LIENTHONG_RELAY_INTERVAL_MS', 200, 10, 60_000),
+    reconcileIntervalMs: integer(env, 'LIENTHONG_RECONCILE_INTERVAL_MS', 15_000, 100, 3_600_000),
+    lockMs: integer(env, 'LIENTHONG_QUEUE_LOCK_MS', 30_000, 1_000, 600_000),
   });
 }

@@ -8,6 +8,13 @@ export const hubCodes = defineCodes({
     action:
       'Send `Authorization: Bearer <token>` with the token printed by `lienthong node add` / `node token`.',
   },
+  OPERATOR_AUTH_REQUIRED: {
+    http: 401,
+    meaning:
+      'An operator endpoint (/ops/*, /metrics, the queue board) was called without the operator token, or the hub has none configured.',
+    action:
+      'Send `Authorization: Bearer <LIENTHONG_OPERATOR_TOKEN>` (or the token as the Basic password in a browser); set LIENTHONG_OPERATOR_TOKEN on the hub to turn operator functions on.',
+  },
   PAYLOAD_TOO_LARGE: {
     http: 413,
     meaning: 'The package is larger than the hub accepts (LIENTHONG_MAX_PACKAGE_BYTES).',

@@ -57,6 +57,11 @@ export interface BullmqSchedulerOptions {
   readonly now?: () => number;
   /** How long creating the scheduler waits for the backend before failing, ms (default 10 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * BullMQ's job lock, ms (default 30 s): a job whose worker died is taken back by the stalled-job
+   * check within about twice this. Workers renew it while they work, every half of it.
+   */
+  readonly lockDurationMs?: number;
 }
 
 /** What a job carries: the item plus the scheduler's own bookkeeping. */
@@ -197,7 +202,7 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
         const attempt = result.kind === 'retry' ? data.attempt + 1 : data.attempt;
         return moveLater(job, token, { ...data, attempt }, result.delayMs);
       };
-      worker = backend.worker(processor, startOptions.concurrency);
+      worker = backend.worker(processor, startOptions.concurrency, options.lockDurationMs);
       worker.on('error', (error) => onError(error));
       await worker.waitUntilReady();
     },
@@ -238,7 +243,14 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
 interface Backend {
   readonly name: string;
   readonly queue: QueueLike;
-  worker(processor: Processor, concurrency: number): WorkerLike;
+  worker(processor: Processor, concurrency: number, lockDurationMs?: number): WorkerLike;
+}
+
+/** Lock and stalled-check settings for a Worker (BullMQ's defaults when not given). */
+function lockOptions(lockDurationMs: number | undefined) {
+  return lockDurationMs === undefined
+    ? {}
+    : { lockDuration: lockDurationMs, stalledInterval: lockDurationMs };
 }
 
 async function openBackend(connection: BullmqConnection, queueName: string): Promise<Backend> {
@@ -252,12 +264,13 @@ async function openBackend(connection: BullmqConnection, queueName: string): Pro
         ...prefix,
       }) as unknown as QueueLike,
       // ... while workers wait for it to come back, as BullMQ requires.
-      worker: (processor, concurrency) =>
+      worker: (processor, concurrency, lockDurationMs) =>
         new Worker<JobData>(queueName, processor, {
           connection: { url: connection.url, maxRetriesPerRequest: null },
           concurrency,
           ...prefix,
           ...WORKER_REMOVE,
+          ...lockOptions(lockDurationMs),
         }),
     };
   }
@@ -273,11 +286,12 @@ async function openBackend(connection: BullmqConnection, queueName: string): Pro
     return {
       name: embedded ? 'postgres-embedded' : 'postgres',
       queue: new PgQueue<JobData>(queueName, { connection: pgConnection }) as unknown as QueueLike,
-      worker: (processor, concurrency) =>
+      worker: (processor, concurrency, lockDurationMs) =>
         new PgWorker<JobData>(queueName, processor, {
           connection: pgConnection,
           concurrency,
           ...WORKER_REMOVE,
+          ...lockOptions(lockDurationMs),
           ...(embedded ? { drainDelay: 0.2 } : {}),
         }),
     };

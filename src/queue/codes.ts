@@ -29,6 +29,13 @@ export const queueCodes = defineCodes({
     action:
       'Check REDIS_URL / DATABASE_URL and the service; deliveries are safe in Postgres and are re-scheduled once it is back.',
   },
+  QUEUE_SHARED_SCHEDULER_REQUIRED: {
+    http: 500,
+    meaning:
+      'The in-process scheduler lives in one process, so it cannot serve split roles (--role api / --role worker) or a second hub process on the same embedded data directory.',
+    action:
+      'Run one `lienthong serve` (role all) on embedded data, or set REDIS_URL (or DATABASE_URL) so that API and worker processes share a queue.',
+  },
   QUEUE_HANDLER_ERROR: {
     http: 500,
     meaning: 'The delivery handler threw instead of returning an outcome; the item is offered again later.',

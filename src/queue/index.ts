@@ -17,9 +17,11 @@ export {
 } from './circuit-breaker.ts';
 export { type QueueCode, queueCodes } from './codes.ts';
 export {
+  assertRoleFitsScheduler,
   type CreateSchedulerOptions,
   chooseSchedulerBackend,
   createDeliveryScheduler,
+  type EngineRole,
   type SchedulerBackend,
   type SchedulerEnvironment,
 } from './create-scheduler.ts';

@@ -126,3 +126,18 @@ export async function retryFailedDeliveries(
     return retried;
   });
 }
+
+/** Deliveries waiting or failed, by state (queued, sending, retrying, failed), for queue health. */
+export async function countDeliveriesByState(
+  db: Db,
+): Promise<Record<'queued' | 'sending' | 'retrying' | 'failed', number>> {
+  const { rows } = await db.query<{ state: string; n: number }>(
+    `SELECT state, count(*)::int AS n FROM deliveries WHERE state IN ('queued', 'retrying', 'sending')
+     GROUP BY state
+     UNION ALL
+     SELECT 'failed', count(*)::int FROM deliveries WHERE state = 'failed'`,
+  );
+  const counts = { queued: 0, sending: 0, retrying: 0, failed: 0 };
+  for (const row of rows) counts[row.state as keyof typeof counts] = row.n;
+  return counts;
+}

@@ -33,6 +33,16 @@ const ownedHere = new Map<string, { serving: boolean }>();
 const SOCKET_HOST = '127.0.0.1';
 
 /**
+ * Connections a process opens to the socket. pglite-socket queues each protocol message on its
+ * own (it keeps one connection's messages together only inside an explicit transaction), so two
+ * connections running parameterised statements at once can interleave Parse and Bind ("unnamed
+ * prepared statement does not exist", or a statement bound to the other's parameters). One
+ * connection per process keeps this process's statements whole; PGlite runs one statement at a
+ * time anyway. Two processes (the hub and a CLI command) can still meet: keep CLI use light.
+ */
+const SOCKET_POOL_SIZE = 1;
+
+/**
  * Opens embedded Postgres. If another process (or this one) already owns the data directory and
  * serves it, connects to that as a pg client (`embedded-client`); otherwise takes the lock and
  * opens PGlite itself (`embedded`).
@@ -79,7 +89,8 @@ function busy(dataDir: string, holderPid: number): LienthongError {
 
 async function connectClient(dataDir: string, socket: SocketInfo): Promise<Database> {
   const connectionString = socketConnectionString(socket.port);
-  const pool = createPool({ connectionString, max: 2 });
+  // One connection: see SOCKET_POOL_SIZE.
+  const pool = createPool({ connectionString, max: SOCKET_POOL_SIZE });
   try {
     await pool.query('SELECT 1');
   } catch (error) {
@@ -144,7 +155,7 @@ async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Da
     await server.start();
     const port = Number(server.getServerConn().split(':').at(-1));
     const connectionString = socketConnectionString(port);
-    pool = createPool({ connectionString, max: 8 });
+    pool = createPool({ connectionString, max: SOCKET_POOL_SIZE });
     if (dataDir !== null) await writeSocketFile(dataDir, { host: SOCKET_HOST, port, pid: process.pid });
     const ownPool = pool;
     return {

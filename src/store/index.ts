@@ -36,6 +36,7 @@ export {
   recordDeliveryAttempt,
 } from './delivery-attempt.repository.ts';
 export {
+  countDeliveriesByState,
   type DeliveryListEntry,
   type DeliveryListFilter,
   listDeliveries,

@@ -35,12 +35,13 @@ export async function openServerTestDatabase(options: { poolSize?: number } = {}
   };
 }
 
-/** Drops a test schema (and everything in it). */
+/** Drops a test schema (and everything in it), and the `<schema>_bullmq` a hub's queue made beside it. */
 export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS "${`${schema}_bullmq`.slice(0, 63)}" CASCADE`);
   } finally {
     await client.end();
   }

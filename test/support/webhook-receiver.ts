@@ -28,6 +28,13 @@ export interface WebhookReceiver {
   readonly receptions: Reception[];
   /** Answered 2xx, by message id: how many times each id was accepted. */
   readonly accepted: Map<string, number>;
+  /**
+   * Arrived whole with a valid signature, by message id, whatever the answer: what a receiver that
+   * stores a message before answering has stored (a push cut off before its answer counts here).
+   */
+  readonly arrivals: Map<string, number>;
+  /** The largest number of requests in progress at once. */
+  maxInFlight: number;
   /** Requests in progress (slow mode). */
   inFlight: number;
   setMode(mode: ReceiverMode): void;
@@ -48,6 +55,7 @@ export async function startWebhookReceiver(options: {
   let mode: ReceiverMode = options.mode ?? { kind: 'ok' };
   const receptions: Reception[] = [];
   const accepted = new Map<string, number>();
+  const arrivals = new Map<string, number>();
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = options.port ?? 0;
@@ -83,12 +91,14 @@ export async function startWebhookReceiver(options: {
         finish(401);
         return;
       }
+      arrivals.set(messageId, (arrivals.get(messageId) ?? 0) + 1);
       if (current.kind === 'status') {
         finish(current.status, current.retryAfter ? { 'retry-after': current.retryAfter } : {});
         return;
       }
       if (current.delayMs) {
         state.inFlight += 1;
+        state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
         const timer = setTimeout(() => {
           state.inFlight -= 1;
           if (!res.destroyed) finish(200);
@@ -133,7 +143,9 @@ export async function startWebhookReceiver(options: {
     port,
     receptions,
     accepted,
+    arrivals,
     inFlight: 0,
+    maxInFlight: 0,
     setMode(next) {
       mode = next;
     },

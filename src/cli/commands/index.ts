@@ -1,8 +1,10 @@
 import type { CommandRegistrar } from '../cli-context.ts';
+import { registerDeliveries } from './deliveries.ts';
 import { registerDirectory } from './directory.ts';
 import { registerEdxml } from './edxml.ts';
 import { registerNode } from './node.ts';
 import { registerPki } from './pki.ts';
+import { registerQueues } from './queues.ts';
 import { registerServe } from './serve.ts';
 import { registerSign } from './sign.ts';
 import { registerVerify } from './verify.ts';
@@ -13,6 +15,8 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerEdxml,
   registerNode,
   registerServe,
+  registerDeliveries,
+  registerQueues,
   registerVerify,
   registerSign,
   registerPki,

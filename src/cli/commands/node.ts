@@ -3,15 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { NODE_KINDS, type NodeKind, SIGNATURE_POLICIES, type SignaturePolicy } from '../../routing/index.ts';
 import {
   checkIpAllowList,
+  checkWebhookUrl,
   createNode,
   enableVxpSystem,
+  generateWebhookSecret,
   listNodes,
   rotateNodeToken,
   type SignerCertificateInput,
+  setNodeWebhook,
   type VxpAgencyPolicyValue,
 } from '../../store/index.ts';
 import { type CommandRegistrar, EXIT } from '../cli-context.ts';
 import { operatorActor, runStoreCommand, table } from './directory.ts';
+import { addNodeSetCommand } from './node-set.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -27,7 +31,7 @@ export async function readSignerCertificate(file: string): Promise<SignerCertifi
   };
 }
 
-/** `lienthong node add|token|list`. */
+/** `lienthong node add|token|list|set`. */
 export const registerNode: CommandRegistrar = (program, ctx) => {
   const node = program
     .command('node')
@@ -57,7 +61,11 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
       collect,
     )
     .option('--vxp-agency-policy <policy>', `with --vxp: ${VXP_AGENCY_POLICIES.join(' | ')} (default refuse)`)
-    .option('--json', 'print one JSON object: { "id", "token" } (+ "vxpSecret" with --vxp)')
+    .option('--webhook <url>', 'push deliveries to this http(s) URL; prints the webhook secret once')
+    .option(
+      '--json',
+      'print one JSON object: { "id", "token" } (+ "vxpSecret" with --vxp, "webhookSecret" with --webhook)',
+    )
     .action(
       async (options: {
         id: string;
@@ -69,8 +77,18 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
         vxp?: boolean;
         vxpAllowIp?: string[];
         vxpAgencyPolicy?: string;
+        webhook?: string;
         json?: boolean;
       }) => {
+        if (options.webhook !== undefined) {
+          try {
+            checkWebhookUrl(options.webhook);
+          } catch {
+            ctx.err('error: --webhook takes an absolute http(s) URL without credentials\n');
+            ctx.exitCode = EXIT.usage;
+            return;
+          }
+        }
         const vxpUsage = vxpOptionsProblem(options);
         if (vxpUsage !== null) {
           ctx.err(`error: ${vxpUsage}\n`);
@@ -103,7 +121,7 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
         await runStoreCommand(ctx, options.json === true, async ({ db }) => {
           const at = new Date();
           // The node and its VXP credentials in one transaction: no half-registered system.
-          const { created, vxpSecret } = await db.tx(async (tx) => {
+          const { created, vxpSecret, webhookSecret } = await db.tx(async (tx) => {
             const created = await createNode(tx, {
               id: options.id,
               name: options.name,
@@ -114,7 +132,18 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
               at,
               actor: operatorActor(),
             });
-            if (!options.vxp) return { created, vxpSecret: undefined };
+            let webhookSecret: string | undefined;
+            if (options.webhook !== undefined) {
+              webhookSecret = generateWebhookSecret();
+              await setNodeWebhook(tx, {
+                nodeId: options.id,
+                url: options.webhook,
+                secret: webhookSecret,
+                at,
+                actor: operatorActor(),
+              });
+            }
+            if (!options.vxp) return { created, vxpSecret: undefined, webhookSecret };
             const { secret } = await enableVxpSystem(tx, {
               nodeId: options.id,
               ipAllowList: options.vxpAllowIp,
@@ -122,11 +151,16 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
               at,
               actor: operatorActor(),
             });
-            return { created, vxpSecret: secret };
+            return { created, vxpSecret: secret, webhookSecret };
           });
           if (options.json) {
             ctx.out(
-              `${JSON.stringify({ id: created.node.id, token: created.token, ...(vxpSecret === undefined ? {} : { vxpSecret }) })}\n`,
+              `${JSON.stringify({
+                id: created.node.id,
+                token: created.token,
+                ...(vxpSecret === undefined ? {} : { vxpSecret }),
+                ...(webhookSecret === undefined ? {} : { webhookSecret }),
+              })}\n`,
             );
             return;
           }
@@ -138,6 +172,11 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           }
           if (certificates.length > 0) ctx.out(`Pinned ${certificates.length} signing certificate(s).\n`);
           ctx.out(`Token (shown once; the hub keeps only its SHA-256):\n${created.token}\n`);
+          if (webhookSecret !== undefined) {
+            ctx.out(
+              `Deliveries are pushed to ${options.webhook}.\nWebhook secret (shown once; the receiver checks Lienthong-Signature with it, docs/webhooks.md):\n${webhookSecret}\n`,
+            );
+          }
           if (vxpSecret !== undefined) {
             ctx.out(
               `VXP system id: ${created.node.id}\nVXP secret (shown once; give it to the vendor with the system id):\n${vxpSecret}\n`,
@@ -179,7 +218,8 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           n.kind,
           n.signaturePolicy,
           String(n.activeTokens),
-          n.webhookUrl ? 'webhook' : 'poll',
+          // A URL without a secret (from a directory file) is not pushed to until `node set --webhook`.
+          n.webhookUrl ? (n.hasWebhookSecret ? 'webhook' : 'poll (webhook has no secret)') : 'poll',
           n.organizations.length > 3
             ? `${n.organizations.slice(0, 3).join(', ')} +${n.organizations.length - 3}`
             : n.organizations.join(', ') || '-',
@@ -188,6 +228,8 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
         ctx.out(`${nodes.length} node(s)\n`);
       });
     });
+
+  addNodeSetCommand(node, ctx);
 };
 
 /** Why the VXP options of `node add` do not go together, or null. */

@@ -1,18 +1,31 @@
 import closeWithGrace from 'close-with-grace';
 import type { Hub } from '../../app.ts';
 import { createHub, VERSION } from '../../app.ts';
-import { ConfigError, loadConfig } from '../../config.ts';
+import { ConfigError, HUB_ROLES, type HubRole, loadConfig } from '../../config.ts';
+import { isLienthongError } from '../../core/index.ts';
 import type { CliContext, CommandRegistrar } from '../cli-context.ts';
 import { EXIT } from '../cli-context.ts';
+
+function deliveryLine(hub: Hub): string {
+  const d = hub.config.delivery;
+  const queue = hub.engine.scheduler.backend;
+  const work =
+    hub.role === 'api'
+      ? 'relay only (workers run elsewhere)'
+      : `${d.concurrency} pushes at once, ${d.perNodeConcurrency} per node`;
+  return `  deliveries    ${queue} queue; ${work}`;
+}
 
 function banner(hub: Hub, url: string): string {
   const { config } = hub;
   const lines = [
-    `lienthong ${VERSION} hub listening on ${url}`,
+    `lienthong ${VERSION} hub listening on ${url}${hub.role === 'all' ? '' : ` (role ${hub.role})`}`,
     `  node API      ${url}/v1   (Authorization: Bearer <token>)`,
     `  OpenAPI docs  ${url}/docs`,
     `  health        ${url}/healthz`,
+    `  operator      ${url}/ops/queues, ${url}/metrics${config.redisUrl || config.databaseUrl ? `, ${url}/ops/board` : ''}${config.operatorToken ? '' : '   (off: set LIENTHONG_OPERATOR_TOKEN)'}`,
     `  database      ${config.databaseUrl ? 'Postgres server (DATABASE_URL)' : `embedded Postgres in ${config.dataDir}`}`,
+    deliveryLine(hub),
     `  trust         ${config.trustDir} (${hub.trustFiles} certificate file(s))`,
   ];
   if (hub.trustFiles === 0) {
@@ -28,13 +41,37 @@ function banner(hub: Hub, url: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function serve(ctx: CliContext, options: { port?: string; host?: string }): Promise<void> {
+function workerBanner(hub: Hub, url: string | null): string {
+  const lines = [
+    `lienthong ${VERSION} worker running (role worker, pid ${process.pid})`,
+    `  database      ${hub.config.databaseUrl ? 'Postgres server (DATABASE_URL)' : `embedded Postgres in ${hub.config.dataDir}`}`,
+    deliveryLine(hub),
+    url === null
+      ? '  operator      no HTTP port (pass --port to serve /metrics and /ops/queues)'
+      : `  operator      ${url}/ops/queues, ${url}/metrics`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  role?: string;
+}
+
+async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
+  if (options.role !== undefined && !(HUB_ROLES as readonly string[]).includes(options.role)) {
+    ctx.err(`error: --role is one of ${HUB_ROLES.join(', ')}\n`);
+    ctx.exitCode = EXIT.usage;
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig({
       ...process.env,
       ...(options.port ? { PORT: options.port } : {}),
       ...(options.host ? { HOST: options.host } : {}),
+      ...(options.role ? { LIENTHONG_ROLE: options.role } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -44,9 +81,31 @@ async function serve(ctx: CliContext, options: { port?: string; host?: string })
     }
     throw error;
   }
-  const hub = await createHub(config);
-  const address = await hub.app.listen({ port: config.port, host: config.host });
-  ctx.out(banner(hub, address.replace('0.0.0.0', '127.0.0.1')));
+  let hub: Hub;
+  try {
+    hub = await createHub(config);
+  } catch (error) {
+    if (
+      isLienthongError(error, 'QUEUE_SHARED_SCHEDULER_REQUIRED') ||
+      isLienthongError(error, 'QUEUE_BACKEND_UNAVAILABLE')
+    ) {
+      ctx.err(`error ${error.code}: ${error.message}\n`);
+      ctx.exitCode = EXIT.usage;
+      return;
+    }
+    throw error;
+  }
+  const role: HubRole = hub.role;
+  if (role === 'worker' && !options.port) {
+    // A worker needs no HTTP port; with --port it serves /metrics and /ops/queues for its process.
+    ctx.out(workerBanner(hub, null));
+  } else {
+    const address = (await hub.app.listen({ port: config.port, host: config.host })).replace(
+      '0.0.0.0',
+      '127.0.0.1',
+    );
+    ctx.out(role === 'worker' ? workerBanner(hub, address) : banner(hub, address));
+  }
   await new Promise<void>((resolve) => {
     closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
       if (err) hub.logger.error({ err }, 'shutting down after an error');
@@ -57,14 +116,18 @@ async function serve(ctx: CliContext, options: { port?: string; host?: string })
   });
 }
 
-/** `lienthong serve`: runs the hub (HTTP API) until SIGINT/SIGTERM. */
+/** `lienthong serve`: runs the hub (HTTP API and delivery workers, or one role) until SIGINT/SIGTERM. */
 export const registerServe: CommandRegistrar = (program, ctx) => {
   program
     .command('serve')
     .description(
-      'Run the hub: the node API on PORT (default 8080) with the database that DATABASE_URL selects, or embedded Postgres under LIENTHONG_DATA_DIR (default ./data). On the first start the example directory is loaded and node tokens are printed once.',
+      'Run the hub: the node API on PORT (default 8080) and the delivery workers (webhook push), with the database that DATABASE_URL selects, or embedded Postgres under LIENTHONG_DATA_DIR (default ./data), and the queue on REDIS_URL (or in Postgres). On the first start the example directory is loaded and node tokens are printed once.',
     )
-    .option('--port <port>', 'TCP port (overrides PORT)')
+    .option('--port <port>', 'TCP port (overrides PORT; a worker listens only when given)')
     .option('--host <host>', 'listen address (overrides HOST, default 127.0.0.1)')
-    .action(async (options: { port?: string; host?: string }) => serve(ctx, options));
+    .option(
+      '--role <role>',
+      'all (default): API and workers; api: the node API only (relays to the queue); worker: delivery workers only. Split roles need REDIS_URL or DATABASE_URL. Overrides LIENTHONG_ROLE.',
+    )
+    .action(async (options: ServeOptions) => serve(ctx, options));
 };

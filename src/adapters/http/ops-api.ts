@@ -1,0 +1,236 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { CodeTable } from '../../core/index.ts';
+import { isLienthongError } from '../../core/index.ts';
+import type { QueuesReport } from '../../ops/index.ts';
+import { operatorAuth } from './operator-auth.ts';
+import { sendProblem } from './problem.ts';
+import { ProblemSchema } from './schemas.ts';
+
+/** A delivery as the operator API shows it (why it failed included). */
+export interface OpsDelivery {
+  readonly id: string;
+  readonly messageId: string;
+  readonly documentId: string;
+  readonly fromOrganId: string;
+  readonly toOrganId: string;
+  readonly nodeId: string;
+  readonly state: string;
+  readonly priority: number;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly deliveredBy: string | null;
+  readonly updatedAt: string;
+  readonly lastAttempt: {
+    readonly attempt: number;
+    readonly startedAt: string;
+    readonly durationMs: number | null;
+    readonly httpStatus: number | null;
+    readonly error: string | null;
+    readonly errorDetail: string | null;
+  } | null;
+}
+
+/** Which failed deliveries to retry: exactly one of the three. */
+export type OpsRetryTarget = { deliveryId: string } | { nodeId: string } | { allFailed: true };
+
+/** What the operator API needs; the composition root implements it over the store and queue. */
+export interface OpsPort {
+  queues(): Promise<QueuesReport>;
+  /** Prometheus text: the hub's registry plus the queue backend's export. */
+  metrics(): Promise<string>;
+  listDeliveries(filter: {
+    readonly state?: string | undefined;
+    readonly nodeId?: string | undefined;
+    readonly limit: number;
+  }): Promise<OpsDelivery[]>;
+  retryDeliveries(target: OpsRetryTarget, actor: string): Promise<{ readonly retried: readonly string[] }>;
+}
+
+/** Options of {@link opsApi}. */
+export interface OpsApiOptions {
+  readonly port: OpsPort;
+  readonly codes: CodeTable;
+  /** LIENTHONG_OPERATOR_TOKEN; null turns every operator route into a 401. */
+  readonly token: string | null;
+  /** bull-board, mounted at /ops/board when the hub runs BullMQ (absent: 404). */
+  readonly board?: { readonly plugin: (app: FastifyInstance) => Promise<void> } | undefined;
+}
+
+const QueueHealthSchema = Type.Object({
+  name: Type.String(),
+  backend: Type.String({ description: 'redis, postgres, postgres-embedded or in-process' }),
+  waiting: Type.Integer(),
+  active: Type.Integer(),
+  delayed: Type.Integer(),
+  failed: Type.Integer(),
+  oldestWaitingAgeMs: Type.Union([Type.Integer(), Type.Null()]),
+  workers: Type.Integer(),
+});
+
+const QueuesReportSchema = Type.Object({
+  queues: Type.Array(QueueHealthSchema),
+  outboxPending: Type.Integer(),
+  deliveries: Type.Object({
+    queued: Type.Integer(),
+    sending: Type.Integer(),
+    retrying: Type.Integer(),
+    failed: Type.Integer(),
+  }),
+  pausedNodes: Type.Array(
+    Type.Object({
+      nodeId: Type.String(),
+      state: Type.Union([Type.Literal('open'), Type.Literal('half-open')]),
+      until: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  process: Type.Object({ role: Type.String(), pid: Type.Integer() }),
+  at: Type.String(),
+});
+
+const OpsDeliverySchema = Type.Object({
+  id: Type.String(),
+  messageId: Type.String(),
+  documentId: Type.String(),
+  fromOrganId: Type.String(),
+  toOrganId: Type.String(),
+  nodeId: Type.String(),
+  state: Type.String(),
+  priority: Type.Integer(),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
+  deliveredBy: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Type.String(),
+  lastAttempt: Type.Union([
+    Type.Object({
+      attempt: Type.Integer(),
+      startedAt: Type.String(),
+      durationMs: Type.Union([Type.Integer(), Type.Null()]),
+      httpStatus: Type.Union([Type.Integer(), Type.Null()]),
+      error: Type.Union([Type.String(), Type.Null()]),
+      errorDetail: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+});
+
+const unauthorized = { 401: ProblemSchema };
+const STATES = ['queued', 'sending', 'retrying', 'delivered', 'failed', 'revoked', 'forwarded'] as const;
+
+/**
+ * The operator HTTP surface, mounted at the root: GET /metrics, GET /ops/queues, GET
+ * /ops/deliveries, POST /ops/deliveries/retry and the queue board at /ops/board. Every route needs
+ * the operator token (see {@link operatorAuth}).
+ */
+export function opsApi(options: OpsApiOptions) {
+  const { port, codes } = options;
+  return async function opsApiPlugin(app: FastifyInstance): Promise<void> {
+    app.addHook('onRequest', operatorAuth({ token: options.token, codes }));
+
+    const failure = (error: unknown) => {
+      if (isLienthongError(error)) return { code: error.code, message: error.message };
+      throw error;
+    };
+
+    app.get(
+      '/metrics',
+      {
+        schema: {
+          summary: 'Prometheus metrics: process, delivery engine counters and BullMQ queue gauges',
+          tags: ['operator'],
+          produces: ['text/plain'],
+          response: {
+            200: { type: 'string', description: 'Prometheus text exposition 0.0.4' },
+            ...unauthorized,
+          },
+        },
+      },
+      async (_request, reply) => {
+        const text = await port.metrics();
+        return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+      },
+    );
+
+    app.get(
+      '/ops/queues',
+      {
+        schema: {
+          summary: 'Queue health: per queue waiting, active, delayed, failed, oldest waiting age, workers',
+          description:
+            'Also what Postgres says (deliveries by state, outbox backlog) and the nodes paused by the answering process.',
+          tags: ['operator'],
+          response: { 200: QueuesReportSchema, 503: ProblemSchema, ...unauthorized },
+        },
+      },
+      async (_request, reply) => {
+        try {
+          return await port.queues();
+        } catch (error) {
+          return sendProblem(reply, codes, failure(error));
+        }
+      },
+    );
+
+    app.get(
+      '/ops/deliveries',
+      {
+        schema: {
+          summary: 'Deliveries by state and node, most recently changed first, with their last attempt',
+          tags: ['operator'],
+          querystring: Type.Object({
+            state: Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s)))),
+            node: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(OpsDeliverySchema) }), ...unauthorized },
+        },
+      },
+      async (request) => {
+        const query = request.query as { state?: string; node?: string; limit: number };
+        return {
+          items: await port.listDeliveries({ state: query.state, nodeId: query.node, limit: query.limit }),
+        };
+      },
+    );
+
+    app.post(
+      '/ops/deliveries/retry',
+      {
+        schema: {
+          summary: 'Queue failed deliveries again: one delivery, every failed one of a node, or all failed',
+          tags: ['operator'],
+          body: Type.Union([
+            Type.Object(
+              { deliveryId: Type.String({ minLength: 1, maxLength: 64 }) },
+              { additionalProperties: false },
+            ),
+            Type.Object(
+              { nodeId: Type.String({ minLength: 1, maxLength: 128 }) },
+              { additionalProperties: false },
+            ),
+            Type.Object({ allFailed: Type.Literal(true) }, { additionalProperties: false }),
+          ]),
+          response: {
+            200: Type.Object({ retried: Type.Array(Type.String()) }),
+            404: ProblemSchema,
+            409: ProblemSchema,
+            ...unauthorized,
+          },
+        },
+      },
+      async (request, reply) => {
+        try {
+          return await port.retryDeliveries(request.body as OpsRetryTarget, 'operator:http');
+        } catch (error) {
+          return sendProblem(reply, codes, failure(error));
+        }
+      },
+    );
+
+    if (options.board) {
+      await app.register(options.board.plugin, { prefix: '/ops/board' });
+    }
+  };
+}

@@ -1,0 +1,156 @@
+import type { Command } from 'commander';
+import {
+  checkWebhookUrl,
+  generateWebhookSecret,
+  getNodePushSettings,
+  type NodeDeliverySettingsInput,
+  type NodePushSettings,
+  setNodeDeliverySettings,
+  setNodeWebhook,
+} from '../../store/index.ts';
+import { type CliContext, EXIT } from '../cli-context.ts';
+import { operatorActor, runStoreCommand } from './directory.ts';
+
+interface SetOptions {
+  webhook?: string | false;
+  rotateWebhookSecret?: boolean;
+  maxAttempts?: string;
+  maxAge?: string;
+  retryBaseDelay?: string;
+  retryMaxDelay?: string;
+  breakerFailures?: string;
+  breakerOpen?: string;
+  receipts?: string;
+  json?: boolean;
+}
+
+/** `--max-attempts default` puts a setting back to the hub's default. */
+function setting(value: string | undefined, flag: string): number | null | undefined | Error {
+  if (value === undefined) return undefined;
+  if (value === 'default') return null;
+  if (!/^\d+$/.test(value)) return new Error(`${flag} takes a whole number or "default"`);
+  return Number(value);
+}
+
+/** The webhook part of a node's settings as shown to the operator (never the secret). */
+export function describePush(settings: NodePushSettings): Record<string, unknown> {
+  return {
+    webhookUrl: settings.webhookUrl,
+    hasWebhookSecret: settings.webhookSecret !== null,
+    retryMaxAttempts: settings.retryMaxAttempts,
+    retryMaxAgeSeconds: settings.retryMaxAgeSeconds,
+    retryBaseDelayMs: settings.retryBaseDelayMs,
+    retryMaxDelayMs: settings.retryMaxDelayMs,
+    breakerFailureThreshold: settings.breakerFailureThreshold,
+    breakerOpenMs: settings.breakerOpenMs,
+    receipts: settings.receipts,
+  };
+}
+
+/**
+ * `lienthong node set ID`: the node's webhook (a new secret is printed once), its retry and breaker
+ * settings, and whether it gets receipt events. Added to the `node` command group by node.ts.
+ */
+export function addNodeSetCommand(node: Command, ctx: CliContext): void {
+  node
+    .command('set')
+    .description(
+      "change a node's delivery: webhook push (prints the new secret once), retries, circuit breaker, receipts",
+    )
+    .argument('<id>', 'node id')
+    .option('--webhook <url>', 'push deliveries to this https/http URL (a new secret is issued)')
+    .option('--no-webhook', 'stop pushing: the node polls its inbox again')
+    .option('--rotate-webhook-secret', 'issue a new secret for the current webhook URL')
+    .option('--max-attempts <n>', 'attempts per delivery before it fails (default 20; "default" resets)')
+    .option('--max-age <seconds>', 'longest a delivery keeps retrying, from its first attempt (default 72 h)')
+    .option('--retry-base-delay <ms>', 'first backoff (default 2000)')
+    .option('--retry-max-delay <ms>', 'backoff ceiling (default 1800000)')
+    .option('--breaker-failures <n>', 'failures in a row that pause the node (default 5)')
+    .option('--breaker-open <ms>', 'first pause, doubled on each failed probe (default 30000)')
+    .option('--receipts <on|off>', 'push receipt events about the messages this node sends (default on)')
+    .option(
+      '--json',
+      'print one JSON object: { "id", "push": {...} } (+ "webhookSecret" when one was issued)',
+    )
+    .action(async (id: string, options: SetOptions) => {
+      const usage = (message: string) => {
+        ctx.err(`error: ${message}\n`);
+        ctx.exitCode = EXIT.usage;
+      };
+      const settings: Record<string, number | null> = {};
+      const numeric: Array<[keyof SetOptions, string, keyof NodeDeliverySettingsInput]> = [
+        ['maxAttempts', '--max-attempts', 'retryMaxAttempts'],
+        ['maxAge', '--max-age', 'retryMaxAgeSeconds'],
+        ['retryBaseDelay', '--retry-base-delay', 'retryBaseDelayMs'],
+        ['retryMaxDelay', '--retry-max-delay', 'retryMaxDelayMs'],
+        ['breakerFailures', '--breaker-failures', 'breakerFailureThreshold'],
+        ['breakerOpen', '--breaker-open', 'breakerOpenMs'],
+      ];
+      for (const [option, flag, key] of numeric) {
+        const value = setting(options[option] as string | undefined, flag);
+        if (value instanceof Error) return usage(value.message);
+        if (value !== undefined) settings[key] = value;
+      }
+      if (options.receipts !== undefined && options.receipts !== 'on' && options.receipts !== 'off') {
+        return usage('--receipts is on or off');
+      }
+      if (typeof options.webhook === 'string') {
+        try {
+          checkWebhookUrl(options.webhook);
+        } catch {
+          return usage('--webhook takes an absolute http(s) URL without credentials');
+        }
+      }
+      if (options.webhook === false && options.rotateWebhookSecret) {
+        return usage('--no-webhook and --rotate-webhook-secret exclude each other');
+      }
+      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
+        const at = new Date();
+        const actor = operatorActor();
+        const { push, secret } = await db.tx(async (tx) => {
+          let secret: string | undefined;
+          const current = await getNodePushSettings(tx, id);
+          if (typeof options.webhook === 'string' || options.rotateWebhookSecret) {
+            const url = typeof options.webhook === 'string' ? options.webhook : current?.webhookUrl;
+            if (!url) throw new Error('no webhook URL to rotate the secret of');
+            secret = generateWebhookSecret();
+            await setNodeWebhook(tx, { nodeId: id, url, secret, at, actor });
+          } else if (options.webhook === false) {
+            await setNodeWebhook(tx, { nodeId: id, url: null, secret: null, at, actor });
+          }
+          const push = await setNodeDeliverySettings(tx, {
+            nodeId: id,
+            settings: {
+              ...settings,
+              ...(options.receipts === undefined ? {} : { receipts: options.receipts === 'on' }),
+            },
+            at,
+            actor,
+          });
+          return { push, secret };
+        });
+        if (options.json) {
+          ctx.out(
+            `${JSON.stringify({ id, push: describePush(push), ...(secret === undefined ? {} : { webhookSecret: secret }) })}\n`,
+          );
+          return;
+        }
+        ctx.out(
+          push.webhookUrl === null
+            ? `Node ${id} polls its inbox (no webhook).\n`
+            : `Node ${id} gets deliveries pushed to ${push.webhookUrl}.\n`,
+        );
+        if (secret !== undefined) {
+          ctx.out(
+            `Webhook secret (shown once; the receiver checks Lienthong-Signature with it, docs/webhooks.md):\n${secret}\n`,
+          );
+        }
+        const own = Object.entries(describePush(push)).filter(
+          ([key, value]) => value !== null && !['webhookUrl', 'hasWebhookSecret', 'receipts'].includes(key),
+        );
+        ctx.out(
+          `Retries and breaker: ${own.length === 0 ? 'hub defaults' : own.map(([k, v]) => `${k}=${String(v)}`).join(', ')}; receipts ${push.receipts ? 'on' : 'off'}.\n`,
+        );
+      });
+    });
+}

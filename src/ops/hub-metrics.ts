@@ -1,0 +1,94 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliveryOutcome, NextStep, PushWork, ReconcileResult } from '../queue/index.ts';
+
+/** What the hub counts besides the queue gauges and the process's default metrics. */
+export interface HubMetrics {
+  readonly registry: Registry;
+  /** One push attempt and the step it led to (the engine's onAttempt). */
+  attempt(work: PushWork, outcome: DeliveryOutcome, next: NextStep): void;
+  /** One relay pass that claimed rows. */
+  relayed(result: { readonly claimed: number; readonly published: number }): void;
+  /** One reconciler pass. */
+  reconciled(result: ReconcileResult): void;
+  /** Sets a gauge read at scrape time (outbox backlog, paused nodes). */
+  gauge(name: 'outbox_pending' | 'nodes_paused', value: number): void;
+  /** The registry's exposition followed by `extra` (BullMQ's export), as one text/plain body. */
+  render(extra?: string): Promise<string>;
+}
+
+/**
+ * A registry per hub (tests run several hubs in one process, and prom-client's global registry
+ * would mix them): Node's default metrics plus the delivery engine's counters, all prefixed
+ * `lienthong_`. Counters are per process; sum them across processes in Prometheus.
+ */
+export function createHubMetrics(labels: Readonly<Record<string, string>> = {}): HubMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ ...labels });
+  collectDefaultMetrics({ register: registry, prefix: 'lienthong_process_' });
+  const attempts = new Counter({
+    name: 'lienthong_push_attempts_total',
+    help: 'Webhook push attempts by target (delivery, receipt) and result (delivered, retry, permanent).',
+    labelNames: ['target', 'result'] as const,
+    registers: [registry],
+  });
+  const settled = new Counter({
+    name: 'lienthong_push_settled_total',
+    help: 'Pushes that ended, by target and final state (delivered, failed).',
+    labelNames: ['target', 'state'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'lienthong_push_duration_seconds',
+    help: 'Duration of webhook push attempts (request sent to answer or error).',
+    labelNames: ['target'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const relayedRows = new Counter({
+    name: 'lienthong_outbox_relayed_total',
+    help: 'Outbox rows the relay moved to the scheduler (claimed), and those scheduled (published).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const rescheduled = new Counter({
+    name: 'lienthong_reconciler_rescheduled_total',
+    help: 'Unfinished pushes the reconciler found missing from the scheduler and scheduled again.',
+    registers: [registry],
+  });
+  const gauges = {
+    outbox_pending: new Gauge({
+      name: 'lienthong_outbox_pending',
+      help: 'Outbox rows not yet relayed to the scheduler.',
+      registers: [registry],
+    }),
+    nodes_paused: new Gauge({
+      name: 'lienthong_nodes_paused',
+      help: 'Nodes whose circuit breaker is open or half-open in this process.',
+      registers: [registry],
+    }),
+  };
+
+  return {
+    registry,
+    attempt(work, outcome, next) {
+      const target = work.target;
+      attempts.inc({ target, result: outcome.kind });
+      duration.observe({ target }, outcome.attempt.durationMs / 1000);
+      if (next.next !== 'retry') settled.inc({ target, state: next.next });
+    },
+    relayed(result) {
+      relayedRows.inc({ kind: 'claimed' }, result.claimed);
+      relayedRows.inc({ kind: 'published' }, result.published);
+    },
+    reconciled(result) {
+      rescheduled.inc(result.scheduled);
+    },
+    gauge(name, value) {
+      gauges[name].set(value);
+    },
+    async render(extra) {
+      const own = await registry.metrics();
+      return extra ? `${own.trimEnd()}\n${extra.trimEnd()}\n` : own;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Runs `lienthong serve [--role …]` as a child process (so it can be SIGKILLed) and waits for its
+// banner: "hub listening on URL" (roles all and api) or "worker running" (role worker).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/lienthong.js', import.meta.url));
+
+export interface ServeProcess {
+  /** The HTTP address, or null for a worker without a port. */
+  readonly url: string | null;
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** Sends the signal (default SIGKILL) and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `lienthong serve` with `args` and the test's environment. */
+export async function spawnServe(
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
+  timeoutMs = 90_000,
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const append = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string | null>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), timeoutMs);
+    const check = () => {
+      const listening = /listening on (http:\/\/\S+)/.exec(out);
+      if (listening?.[1]) {
+        clearTimeout(timer);
+        resolve(listening[1]);
+      } else if (/worker running/.test(out)) {
+        clearTimeout(timer);
+        resolve(null);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => out,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
