@@ -54,6 +54,12 @@ export const edxmlCodes = defineCodes({
       'A namespace prefix is used without a declaration in scope; `edXML:` is read as the edXML namespace (a warning; an error in strict mode).',
     action: 'Declare xmlns:edXML on the root element (or on each element that uses the prefix).',
   },
+  XML_AMBIGUOUS: {
+    http: 422,
+    meaning:
+      'The XML holds a construct that XML libraries read differently, so the value the signature covers would be ambiguous: an element inside a value, or a character reference inside an attachment body.',
+    action: 'Write values as plain text without markup, and attachment bodies as plain base64.',
+  },
   EDXML_WRONG_ROOT: {
     http: 422,
     meaning: 'The root element is not edXML.',

@@ -104,10 +104,14 @@ export class ElementNode {
   }
 }
 
-/** The trimmed value of a leaf element; child elements inside a value are reported and ignored. */
+/**
+ * The trimmed value of a leaf element. An element inside a value is refused: this reader keeps the
+ * value's own text, a DOM's textContent (what the signature module and most consumers read) adds the
+ * inner element's text, so the two would disagree on what was signed.
+ */
 export function leafText(element: XmlElement, path: string, sink: FindingSink): string | undefined {
   if (element.children.length > 0) {
-    sink.warning('EDXML_UNEXPECTED_CONTENT', path, 'elements inside a value are ignored');
+    sink.error('XML_AMBIGUOUS', path, 'an element inside a value: XML libraries read its text differently');
   }
   const value = element.text.trim();
   return value === '' ? undefined : value;

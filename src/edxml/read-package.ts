@@ -145,6 +145,24 @@ export function readAttachments(root: ElementNode, bytes: Uint8Array): EdxmlAtta
     } else if (body.element.children.length > 0) {
       root.sink.error('EDXML_BAD_BASE64', body.path, 'markup inside an attachment body');
     }
-    return EdxmlAttachment.fromPackageBytes(meta, bytes, body?.element.raw ?? []);
+    const attachment = EdxmlAttachment.fromPackageBytes(meta, bytes, body?.element.raw ?? []);
+    // Bodies are kept undecoded. A reference (&#65;) would be resolved by an XML library (and the
+    // signature) into base64 it can decode, and read as a bad character here: refuse that split.
+    if (body && attachment.base64Problem === 'bad-character' && hasReference(bytes, body.element.raw)) {
+      root.sink.error(
+        'XML_AMBIGUOUS',
+        body.path,
+        'a character or entity reference inside an attachment body',
+      );
+    }
+    return attachment;
   });
+}
+
+/** Whether raw body bytes hold a "&" (looked for only in bodies that do not decode). */
+function hasReference(bytes: Uint8Array, ranges: readonly number[] | null): boolean {
+  for (let r = 0; ranges && r + 1 < ranges.length; r += 2) {
+    if (bytes.subarray(ranges[r] as number, ranges[r + 1] as number).includes(0x26)) return true;
+  }
+  return false;
 }

@@ -19,8 +19,16 @@ function representable(text: string): boolean {
   return true;
 }
 
-const SPECIAL = /[&<>\r]/;
-const SPECIAL_ATTRIBUTE = /[&<>"\r\n\t]/;
+// U+0085/U+2028/U+2029 are written as references: raw, XML 1.1-style parsers (xmldom with its
+// default options among them) read them as line feeds, while XML 1.0 parsers, this reader and the
+// signature module keep them; a reference reads the same everywhere.
+const SPECIAL = /[&<>\r\u0085\u2028\u2029]/;
+const SPECIAL_ATTRIBUTE = /[&<>"\r\n\t\u0085\u2028\u2029]/;
+const SEPARATORS: Readonly<Record<string, string>> = {
+  '\u0085': '&#x85;',
+  '\u2028': '&#x2028;',
+  '\u2029': '&#x2029;',
+};
 
 function check(text: string, where: string): void {
   if (!representable(text)) {
@@ -30,12 +38,23 @@ function check(text: string, where: string): void {
   }
 }
 
-/** Escapes character data. `>` is escaped too (so "]]>" cannot appear); CR as &#13; so it survives reading. */
+/**
+ * Escapes character data. `>` is escaped too (so "]]>" cannot appear); CR as &#13; so it survives
+ * reading; U+0085/U+2028/U+2029 as references (see SPECIAL).
+ */
 export function escapeText(text: string, where: string): string {
   check(text, where);
   if (!SPECIAL.test(text)) return text;
-  return text.replace(/[&<>\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;',
+  return text.replace(/[&<>\r\u0085\u2028\u2029]/g, (c) =>
+    c === '&'
+      ? '&amp;'
+      : c === '<'
+        ? '&lt;'
+        : c === '>'
+          ? '&gt;'
+          : c === '\r'
+            ? '&#13;'
+            : (SEPARATORS[c] as string),
   );
 }
 
@@ -50,8 +69,9 @@ export function escapeAttribute(text: string, where: string): string {
     '\r': '&#13;',
     '\n': '&#10;',
     '\t': '&#9;',
+    ...SEPARATORS,
   };
-  return text.replace(/[&<>"\r\n\t]/g, (c) => map[c] as string);
+  return text.replace(/[&<>"\r\n\t\u0085\u2028\u2029]/g, (c) => map[c] as string);
 }
 
 /** An attachment body as the writer sees it: base64 it can copy without escaping. */

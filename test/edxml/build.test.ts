@@ -114,6 +114,21 @@ describe('buildEdxml', () => {
     const bad = { ...m, header: { ...m.header, subject: 'nul \u0000' } };
     expect(() => buildEdxml(bad)).toThrow(expect.objectContaining({ code: 'EDXML_BAD_MODEL' }));
   });
+
+  it('writes U+0085, U+2028 and U+2029 as references, which every XML parser reads alike', () => {
+    const m = read(samplePackage());
+    if (m.kind !== 'package') throw new Error('package expected');
+    const subject = 'a\u0085b\u2028c\u2029d';
+    const xml = buildEdxml({ ...m, header: { ...m.header, subject } });
+    expect(xml).toContain('a&#x85;b&#x2028;c&#x2029;d');
+    expect(/[\u0085\u2028\u2029]/.test(xml)).toBe(false);
+    const back = read(xml);
+    expect(back.kind === 'package' ? back.header.subject : null).toBe(subject);
+    // xmldom with its defaults (XML 1.1 line ends) would turn raw ones into LF; references survive.
+    const dom = domParse(xml);
+    const element = dom.getElementsByTagNameNS(EDXML_NAMESPACE, 'Subject')[0];
+    expect(element?.textContent).toBe(subject);
+  });
 });
 
 describe('the JSON form of the model', () => {

@@ -209,11 +209,25 @@ export const hostileCorpus: readonly HostileCase[] = [
     input: () => edit(pkg(), 'aGVsbG8gZWRYTUwK', 'aGVs<edXML:b/>bG8gZWRYTUwK'),
     code: 'EDXML_BAD_BASE64',
   },
+  // Parser agreement (test/edxml/differential.test.ts, docs/edxml-parser.md): constructs that
+  // @xmldom/xmldom, and so the signature, reads differently from this reader are refused, strict or not.
   {
-    name: 'an escaped character inside an attachment body',
+    name: 'an escaped character inside an attachment body (xmldom decodes it to valid base64)',
     input: () => edit(pkg(), 'aGVsbG8gZWRYTUwK', 'aGVsbG8gZWRYTUw&#75;'),
-    code: 'EDXML_BAD_BASE64',
-    options: { strict: true },
+    code: 'XML_AMBIGUOUS',
+    path: 'edXML/AttachmentEncoded/Attachment[1]/ContentTransferEncoded',
+  },
+  {
+    name: 'an element inside From/OrganId (xmldom textContent 000.0EVIL0.00.G22)',
+    input: () =>
+      edit(pkg(), '<edXML:OrganId>000.00.00.G22<', '<edXML:OrganId>000.0<edXML:b>EVIL</edXML:b>0.00.G22<'),
+    code: 'XML_AMBIGUOUS',
+    path: `${H}/From/OrganId`,
+  },
+  {
+    name: 'a foreign element inside a status code',
+    input: () => edit(sampleStatus(), '>03<', '>0<x:b xmlns:x="urn:x">6</x:b>3<'),
+    code: 'XML_AMBIGUOUS',
   },
   {
     name: 'a status without ResponseFor',

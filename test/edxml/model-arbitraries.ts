@@ -26,6 +26,9 @@ const CHARS = [
   '\t',
   '\n',
   '\r\n',
+  // Read as line feeds by XML 1.1-style parsers when raw: the writer must escape them.
+  '\u0085',
+  '\u2028',
 ];
 
 /** Non-empty text without leading or trailing whitespace (so trimming on read is a no-op). */
