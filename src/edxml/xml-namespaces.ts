@@ -75,6 +75,9 @@ export class Namespaces {
       }
       const [p, l] = this.#split(name);
       const attrNs = p === '' ? '' : this.#resolve(p, declared, false);
+      // An unbound attribute prefix resolves to '' (reported): drop the attribute, as the warning
+      // says, rather than let `u:version` pass for an unprefixed `version` (xmldom refuses it).
+      if (p !== '' && attrNs === '') continue;
       if (p !== '' && attributes.some((a) => a.ns === attrNs && a.local === l))
         this.#fail(`duplicate attribute ${l}`);
       attributes.push({ prefix: p, local: l, ns: attrNs, value });

@@ -30,6 +30,15 @@ describe('findings on the SDK samples', () => {
     expect(strict.ok ? null : strict.code).toBe('XML_UNBOUND_PREFIX');
   });
 
+  it('ignores an attribute whose prefix is not declared (it is not the unprefixed one)', () => {
+    const xml = edit(pkg, 'edXMLManifest version="1.0"', 'edXMLManifest u:version="9.9"');
+    const result = parseEdxml(xml);
+    expect(brief(result.findings)).toEqual(['warning XML_UNBOUND_PREFIX']);
+    expect(result.ok && result.message.kind === 'package' ? result.message.manifest.version : 'none').toBe(
+      undefined,
+    );
+  });
+
   it('accepts edoc_new.edxml with a warning for the bytes before its XML declaration; strict refuses', () => {
     const lenient = parseEdxml(readSdk('edoc_new.edxml'));
     expect(lenient.ok).toBe(true);
