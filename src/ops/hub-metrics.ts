@@ -24,7 +24,7 @@ export interface HubMetrics {
 export function createHubMetrics(labels: Readonly<Record<string, string>> = {}): HubMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ ...labels });
-  collectDefaultMetrics({ register: registry, prefix: 'lienthong_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'lienthong_' });
   const attempts = new Counter({
     name: 'lienthong_push_attempts_total',
     help: 'Webhook push attempts by target (delivery, receipt) and result (delivered, retry, permanent).',
