@@ -105,7 +105,7 @@ export class ElementNode {
 }
 
 /**
- * The trimmed value of a leaf element. An element inside a value is refused: this reader keeps the
+ * The value of a leaf element, XML whitespace trimmed. An element inside a value is refused: this reader keeps the
  * value's own text, a DOM's textContent (what the signature module and most consumers read) adds the
  * inner element's text, so the two would disagree on what was signed.
  */
@@ -113,6 +113,20 @@ export function leafText(element: XmlElement, path: string, sink: FindingSink): 
   if (element.children.length > 0) {
     sink.error('XML_AMBIGUOUS', path, 'an element inside a value: XML libraries read its text differently');
   }
-  const value = element.text.trim();
+  const value = trimXmlSpace(element.text);
   return value === '' ? undefined : value;
+}
+
+const XML_SPACE_AT_ENDS = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+
+/**
+ * Trims XML whitespace (space, tab, CR, LF) only. String.prototype.trim also strips NBSP, U+3000,
+ * U+FEFF, U+2028…, which are characters of the value to an XML consumer: "\u3000 03" is not the
+ * status code 03, nor "\u00a0000.00.00.G22" the organ id 000.00.00.G22.
+ */
+export function trimXmlSpace(text: string): string {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  const edge = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  return edge(first) || edge(last) ? text.replace(XML_SPACE_AT_ENDS, '') : text;
 }

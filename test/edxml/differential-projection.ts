@@ -170,9 +170,9 @@ function kids(el: Element | undefined, names: string | readonly string[], ns = E
   return found;
 }
 
-/** The text a standard consumer reads: every descendant text and CDATA node, trimmed. */
+/** The text a standard consumer reads: every descendant text and CDATA node, XML whitespace trimmed. */
 function text(el: Element | undefined): string | undefined {
-  const value = el?.textContent?.trim();
+  const value = el?.textContent?.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   return value === '' ? undefined : value;
 }
 

@@ -283,6 +283,23 @@ describe('text', () => {
     expect((message(sampleStatus()) as EdxmlStatus).statusCode).toBe('03');
   });
 
+  it('trims XML whitespace only: NBSP, U+3000 and U+FEFF belong to the value', () => {
+    const spaced = edit(
+      samplePackage(),
+      '<edXML:OrganId>000.00.00.H29<',
+      '<edXML:OrganId>\r\n\t 000.00.00.H29<',
+    );
+    expect(asPackage(spaced).header.to[0]?.organId).toBe('000.00.00.H29');
+    const nbsp = edit(
+      samplePackage(),
+      '<edXML:OrganId>000.00.00.H29<',
+      '<edXML:OrganId>\u00a0000.00.00.H29<',
+    );
+    expect(asPackage(nbsp).header.to[0]?.organId).toBe('\u00a0000.00.00.H29');
+    const wide = edit(sampleStatus(), '>03<', '>\u300003<');
+    expect(codes(wide)).toContain('EDXML_BAD_STATUS_CODE');
+  });
+
   it('reads the same from bytes and from a string', () => {
     const xml = samplePackage();
     expect(summarize(asPackage(Buffer.from(xml)))).toEqual(summarize(asPackage(xml)));
