@@ -58,8 +58,9 @@ export interface VerifyOptions {
   /** Smallest RSA modulus accepted, in bits. Default 2048 (1024 when allowSha1). */
   minRsaBits?: number;
   /**
-   * Canonicalizer: 'fast' (xmldsigjs with the measured text fast path, differential-tested) or
-   * 'xmldsigjs' (the library's own, unmodified). Default 'fast'.
+   * Canonicalizer: 'fast' (default: long text runs hashed from the input bytes, regex escaping,
+   * node:crypto digests; differential-tested) or 'xmldsigjs' (the library's canonicalizer and digest
+   * conversion, with the conformance fixes only; the baseline the fast path is tested against).
    */
   canonicalizer?: 'fast' | 'xmldsigjs';
 }

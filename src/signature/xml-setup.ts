@@ -9,6 +9,7 @@ import { DOMImplementation, DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { setNodeDependencies } from 'xml-core';
 import * as xmldsig from 'xmldsigjs';
 import xpath from 'xpath';
+import { ENVELOPED_SIGNATURE_URI, SpecEnvelopedSignatureTransform } from './enveloped-signature-transform.ts';
 import { registerNodeDigests } from './node-digest.ts';
 
 let ready = false;
@@ -20,6 +21,15 @@ export function ensureXmlCrypto(): void {
   xmldsig.Application.setEngine('NodeJS', webcrypto as unknown as Crypto);
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
   registerNodeDigests();
+  // Used wherever xmldsigjs consults its registry (CryptoConfig.CreateFromName); loaded signatures get
+  // it by the in-place swap of xmldsig-verify.ts, because Transforms.OnLoadXml bypasses the registry.
+  // (The registry's type wants string output; an enveloped transform outputs a node, as the library's does.)
+  xmldsig.CryptoConfig.RegisterTransform(
+    ENVELOPED_SIGNATURE_URI,
+    SpecEnvelopedSignatureTransform as unknown as Parameters<
+      typeof xmldsig.CryptoConfig.RegisterTransform
+    >[1],
+  );
   ready = true;
 }
 

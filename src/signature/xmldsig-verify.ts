@@ -10,13 +10,7 @@
 import { XmlError } from 'xml-core';
 import * as xmldsig from 'xmldsigjs';
 import type { Finding } from '../core/index.ts';
-import {
-  C14N,
-  C14N_WITH_COMMENTS,
-  EXC_C14N,
-  EXC_C14N_WITH_COMMENTS,
-  type SignatureAlgorithmInfo,
-} from './algorithms.ts';
+import { C14N, C14N_WITH_COMMENTS, EXC_C14N, EXC_C14N_WITH_COMMENTS } from './algorithms.ts';
 import { BulkMismatchError } from './bulk-text.ts';
 import { ConformantC14NTransform, ConformantExcC14NTransform } from './conformant-canonicalizer.ts';
 import { ENVELOPED_SIGNATURE_URI, SpecEnvelopedSignatureTransform } from './enveloped-signature-transform.ts';
