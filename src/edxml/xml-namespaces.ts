@@ -30,6 +30,11 @@ export class Namespaces {
   /** Records an `xmlns` / `xmlns:p` attribute of a start tag in `declared` (created on first use). */
   declare(declared: Map<string, string> | null, name: string, value: string): Map<string, string> {
     const prefix = name === 'xmlns' ? '' : name.slice(6);
+    // `xmlns:` (empty prefix) or `xmlns:a:b` is no declaration at all: read as one, `xmlns:="u"` would
+    // set the default namespace here, where other parsers refuse the document.
+    if (name !== 'xmlns' && (prefix === '' || prefix.includes(':'))) {
+      this.#fail(`"${name.slice(0, 60)}" is not a namespace-qualified name`);
+    }
     if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS) || (prefix !== '' && value === '')) {
       this.#fail(`illegal namespace declaration ${name}="${value.slice(0, 60)}"`);
     }

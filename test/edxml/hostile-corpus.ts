@@ -225,6 +225,16 @@ export const hostileCorpus: readonly HostileCase[] = [
     path: `${H}/From/OrganId`,
   },
   {
+    name: 'an empty namespace prefix (xmlns:="…" is not the default namespace)',
+    input: () => edit(pkg(), '<edXML:AttachmentEncoded>', `<edXML:AttachmentEncoded xmlns:="urn:evil">`),
+    code: 'XML_MALFORMED',
+  },
+  {
+    name: 'a namespace prefix with a colon',
+    input: () => edit(pkg(), '<edXML:AttachmentEncoded>', `<edXML:AttachmentEncoded xmlns:a:b="urn:evil">`),
+    code: 'XML_MALFORMED',
+  },
+  {
     name: 'a foreign element inside a status code',
     input: () => edit(sampleStatus(), '>03<', '>0<x:b xmlns:x="urn:x">6</x:b>3<'),
     code: 'XML_AMBIGUOUS',
