@@ -7,6 +7,7 @@ import { type Logger, pino } from 'pino';
 import { buildHttpApp } from './adapters/http/build-http-app.ts';
 import { type OpsDelivery, type OpsPort, opsApi } from './adapters/http/ops-api.ts';
 import { createQueueBoard, type QueueBoard } from './adapters/http/queue-board.ts';
+import { createVxpMount } from './adapters/vxp/index.ts';
 import { createWebhookSender, webhookPushAttempt } from './adapters/webhook/index.ts';
 import type { HubConfig, HubRole } from './config.ts';
 import { parseEdxml } from './edxml/index.ts';
@@ -240,7 +241,7 @@ async function buildEngine(
     concurrency: d.concurrency,
     perNodeConcurrency: d.perNodeConcurrency,
     // A push holds its delivery for the longest a request may take, plus a margin.
-    leaseMs: d.requestTimeoutMs + 30_000,
+    leaseMs: d.requestTimeoutMs + Math.min(30_000, d.requestTimeoutMs),
     defaults: pushDefaults(config),
     relayIntervalMs: d.relayIntervalMs,
     reconcileIntervalMs: d.reconcileIntervalMs,
@@ -368,6 +369,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       maxPackageBytes: config.maxPackageBytes,
       version: VERSION,
       mounts: [
+        createVxpMount(database, service, { maxPackageBytes: config.maxPackageBytes }),
         {
           prefix: '',
           plugin: opsApi({

@@ -122,7 +122,9 @@ export async function startTestHub(options: StartOptions): Promise<TestHub & { d
           ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...(body !== undefined ? { 'content-type': 'application/xml' } : {}),
         },
-        ...(body !== undefined ? { body } : {}),
+        ...(body !== undefined
+          ? { body: typeof body === 'string' ? body : new Uint8Array(body).buffer }
+          : {}),
       });
     },
     stop,

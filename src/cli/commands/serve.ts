@@ -21,6 +21,7 @@ function banner(hub: Hub, url: string): string {
   const lines = [
     `lienthong ${VERSION} hub listening on ${url}${hub.role === 'all' ? '' : ` (role ${hub.role})`}`,
     `  node API      ${url}/v1   (Authorization: Bearer <token>)`,
+    `  VXP API       ${url}/vxp  (national axis SDK endpoint)`,
     `  OpenAPI docs  ${url}/docs`,
     `  health        ${url}/healthz`,
     `  operator      ${url}/ops/queues, ${url}/metrics${config.redisUrl || config.databaseUrl ? `, ${url}/ops/board` : ''}${config.operatorToken ? '' : '   (off: set LIENTHONG_OPERATOR_TOKEN)'}`,
