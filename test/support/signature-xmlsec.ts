@@ -1,7 +1,7 @@
 // xmlsec1, the independent XMLDSig implementation the signature tests check against (installed by
 // .ci/run from the Debian package).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DSIG_NS, insertIntoHeader } from './signature-docs.ts';
@@ -61,6 +61,16 @@ function work(): string {
   return mkdtempSync(join(tmpdir(), 'lienthong-xmlsec-'));
 }
 
+/** Runs fn in a fresh temporary folder and removes the folder afterwards (thousands of calls per run). */
+function inWork<T>(fn: (dir: string) => T): T {
+  const dir = work();
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Signs a document that already contains a template. */
 export function xmlsecSignTemplate(
   xmlWithTemplate: string,
@@ -68,24 +78,25 @@ export function xmlsecSignTemplate(
   certPath: string,
   extra: string[] = [],
 ): string {
-  const dir = work();
-  writeFileSync(join(dir, 'in.xml'), xmlWithTemplate);
-  execFileSync(
-    'xmlsec1',
-    [
-      '--sign',
-      '--privkey-pem',
-      `${keyPath},${certPath}`,
-      ...extra,
-      '--output',
-      join(dir, 'out.xml'),
-      join(dir, 'in.xml'),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  return readFileSync(join(dir, 'out.xml'), 'utf8');
+  return inWork((dir) => {
+    writeFileSync(join(dir, 'in.xml'), xmlWithTemplate);
+    execFileSync(
+      'xmlsec1',
+      [
+        '--sign',
+        '--privkey-pem',
+        `${keyPath},${certPath}`,
+        ...extra,
+        '--output',
+        join(dir, 'out.xml'),
+        join(dir, 'in.xml'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return readFileSync(join(dir, 'out.xml'), 'utf8');
+  });
 }
 
 /** Inserts a template into edXMLHeader and signs with xmlsec1. */
@@ -109,16 +120,17 @@ export function xmlsecVerify(
   trusted: readonly string[],
   untrusted: readonly string[] = [],
 ): XmlsecVerifyResult {
-  const dir = work();
-  writeFileSync(join(dir, 'in.xml'), xml);
-  const args = [
-    '--verify',
-    ...trusted.flatMap((t) => ['--trusted-pem', t]),
-    ...untrusted.flatMap((u) => ['--untrusted-pem', u]),
-    join(dir, 'in.xml'),
-  ];
-  const r = spawnSync('xmlsec1', args, { encoding: 'utf8' });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+  return inWork((dir) => {
+    writeFileSync(join(dir, 'in.xml'), xml);
+    const args = [
+      '--verify',
+      ...trusted.flatMap((t) => ['--trusted-pem', t]),
+      ...untrusted.flatMap((u) => ['--untrusted-pem', u]),
+      join(dir, 'in.xml'),
+    ];
+    const r = spawnSync('xmlsec1', args, { encoding: 'utf8' });
+    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+  });
 }
 
 /**
@@ -126,22 +138,23 @@ export function xmlsecVerify(
  * (its "PreDigest data", printed by --store-references --print-debug while signing).
  */
 export function xmlsecPreDigest(xmlWithTemplate: string, keyPath: string): Buffer {
-  const dir = work();
-  writeFileSync(join(dir, 'in.xml'), xmlWithTemplate);
-  const r = spawnSync('xmlsec1', [
-    '--sign',
-    '--privkey-pem',
-    keyPath,
-    '--store-references',
-    '--print-debug',
-    join(dir, 'in.xml'),
-  ]);
-  const out = r.stdout;
-  const start = Buffer.from('== PreDigest data - start buffer:\n');
-  const end = Buffer.from('\n== PreDigest data - end buffer');
-  const i = out.indexOf(start);
-  const j = out.indexOf(end, i);
-  if (r.status !== 0 || i < 0 || j < 0)
-    throw new Error(`xmlsec1 did not sign: ${r.stderr.toString().slice(0, 300)}`);
-  return out.subarray(i + start.length, j);
+  return inWork((dir) => {
+    writeFileSync(join(dir, 'in.xml'), xmlWithTemplate);
+    const r = spawnSync('xmlsec1', [
+      '--sign',
+      '--privkey-pem',
+      keyPath,
+      '--store-references',
+      '--print-debug',
+      join(dir, 'in.xml'),
+    ]);
+    const out = r.stdout;
+    const start = Buffer.from('== PreDigest data - start buffer:\n');
+    const end = Buffer.from('\n== PreDigest data - end buffer');
+    const i = out.indexOf(start);
+    const j = out.indexOf(end, i);
+    if (r.status !== 0 || i < 0 || j < 0)
+      throw new Error(`xmlsec1 did not sign: ${r.stderr.toString().slice(0, 300)}`);
+    return Buffer.from(out.subarray(i + start.length, j));
+  });
 }
