@@ -7,7 +7,7 @@ import {
   type RetryPolicy,
 } from './delivery-outcome.ts';
 import type { NodeBreakers } from './node-breakers.ts';
-import type { DeliveryHandler, ScheduledDelivery } from './scheduler.ts';
+import type { DeliveryHandler, HandlerResult, ScheduledDelivery } from './scheduler.ts';
 
 /** What the worker needs to know about a delivery before an attempt; read from Postgres. */
 export interface DeliveryWork {
@@ -33,12 +33,13 @@ export interface DeliveryWorkStore<W extends DeliveryWork = DeliveryWork> {
   /** Reads the delivery; null when it does not exist (any more). */
   load(deliveryId: string): Promise<W | null>;
   /**
-   * Optional: claims the delivery for attempt number `attempt` just before it is made (e.g. state
-   * `sending` with a lease, in one statement). No attempt is made unless it says `begun`: `gone`
-   * when the delivery changed since `load` (acknowledged, revoked, settled: done for the scheduler),
-   * `held` while another worker holds it (offered again after `retryInMs`, when that hold ends).
+   * Optional, and then used instead of `load`: reads the delivery and claims it for its next attempt
+   * in one step (e.g. state `sending` with a lease, in one statement). No attempt is made unless it
+   * says `claimed`: `gone` when there is nothing to push (settled, acknowledged, revoked, a polling
+   * node: done for the scheduler), `held` while another worker holds it (offered again after
+   * `retryInMs`, when that hold ends). The claimed work's `attemptsSoFar` excludes the claimed one.
    */
-  begin?(work: W, attempt: number, at: Date): Promise<BeginResult>;
+  claim?(deliveryId: string, at: Date): Promise<ClaimResult<W>>;
   /**
    * Records one attempt and the state it leads to, in one transaction: the attempt row, the
    * delivery's new state (`retrying` with next_attempt_at, `delivered` or `failed`), its event,
@@ -47,9 +48,9 @@ export interface DeliveryWorkStore<W extends DeliveryWork = DeliveryWork> {
   recordAttempt(work: W, attempt: AttemptRecord, outcome: DeliveryOutcome, next: NextStep): Promise<void>;
 }
 
-/** What {@link DeliveryWorkStore.begin} decided. */
-export type BeginResult =
-  | { readonly kind: 'begun' }
+/** What {@link DeliveryWorkStore.claim} decided. */
+export type ClaimResult<W> =
+  | { readonly kind: 'claimed'; readonly work: W }
   | { readonly kind: 'gone' }
   | { readonly kind: 'held'; readonly retryInMs: number };
 
@@ -81,28 +82,41 @@ export interface DeliveryHandlerDeps<W extends DeliveryWork = DeliveryWork> {
 export function createDeliveryHandler<W extends DeliveryWork>(deps: DeliveryHandlerDeps<W>): DeliveryHandler {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
-  return async function handleDelivery(item: ScheduledDelivery) {
-    const work = await deps.store.load(item.deliveryId);
-    if (work === null || work.finished) return { kind: 'done' };
-
-    const admission = deps.breakers.admit(work.nodeId, now());
-    if (admission.decision === 'reject') {
+  const paused = (retryInMs: number): { result: HandlerResult } => ({
+    result: {
+      kind: 'node-paused',
       // Spread the paused node's items a little, so they do not all return in the same instant.
-      const delayMs = Math.round(admission.retryInMs * (1 + 0.1 * random()));
-      return { kind: 'node-paused', delayMs };
+      delayMs: Math.round(retryInMs * (1 + 0.1 * random())),
+    },
+  });
+  const done = { result: { kind: 'done' } } as const;
+  /** The work to attempt now, or what to tell the scheduler instead. */
+  const prepare = async (item: ScheduledDelivery): Promise<{ work: W } | { result: HandlerResult }> => {
+    if (deps.store.claim === undefined) {
+      const work = await deps.store.load(item.deliveryId);
+      if (work === null || work.finished) return done;
+      const admission = deps.breakers.admit(work.nodeId, now());
+      return admission.decision === 'reject' ? paused(admission.retryInMs) : { work };
     }
+    // The breaker first (the item names its node): a paused node costs not even a database trip.
+    const admission = deps.breakers.admit(item.nodeId, now());
+    if (admission.decision === 'reject') return paused(admission.retryInMs);
+    // A probe slot taken by `admit` for a claim that finds nothing to do frees itself after the
+    // breaker's probeTimeoutMs; this is rare enough not to need more.
+    const claim = await deps.store.claim(item.deliveryId, new Date(now()));
+    if (claim.kind === 'gone') return done;
+    // Same attempt, later: `node-paused` is the scheduler's "no attempt was made" result.
+    if (claim.kind === 'held')
+      return { result: { kind: 'node-paused', delayMs: Math.max(1, claim.retryInMs) } };
+    return { work: claim.work };
+  };
 
+  return async function handleDelivery(item: ScheduledDelivery) {
+    const prepared = await prepare(item);
+    if ('result' in prepared) return prepared.result;
+    const { work } = prepared;
     const attemptNo = work.attemptsSoFar + 1;
-    let startedAt = now();
-    if (deps.store.begin !== undefined) {
-      // Someone else settled or holds it: no attempt. A probe slot taken by `admit` frees itself
-      // after the breaker's probeTimeoutMs; this is rare enough not to need more.
-      const claim = await deps.store.begin(work, attemptNo, new Date(startedAt));
-      if (claim.kind === 'gone') return { kind: 'done' };
-      // Same attempt, later: `node-paused` is the scheduler's "no attempt was made" result.
-      if (claim.kind === 'held') return { kind: 'node-paused', delayMs: Math.max(1, claim.retryInMs) };
-      startedAt = now();
-    }
+    const startedAt = now();
     const outcome = await deps.attempt(work, attemptNo, new Date(startedAt));
     const finishedAt = now();
     if (countsAgainstNode(outcome)) deps.breakers.failure(work.nodeId, finishedAt);

@@ -32,7 +32,7 @@ export {
 } from './delivery-engine.ts';
 export {
   type AttemptDelivery,
-  type BeginResult,
+  type ClaimResult,
   createDeliveryHandler,
   type DeliveryHandlerDeps,
   type DeliveryWork,

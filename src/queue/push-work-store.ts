@@ -1,8 +1,8 @@
 import {
-  type BeginPushResult,
-  beginDeliveryPush,
-  beginReceiptPush,
+  claimDeliveryPush,
+  claimReceiptPush,
   type Db,
+  type DeliveryPushRecord,
   loadDeliveryPush,
   loadReceiptPush,
   type NodePushSettings,
@@ -14,7 +14,7 @@ import {
 } from '../store/index.ts';
 import { type BreakerConfig, defaultBreakerConfig } from './circuit-breaker.ts';
 import type { QueueCode } from './codes.ts';
-import type { BeginResult, DeliveryWork, DeliveryWorkStore } from './delivery-handler.ts';
+import type { ClaimResult, DeliveryWork, DeliveryWorkStore } from './delivery-handler.ts';
 import {
   type AttemptRecord,
   type DeliveryOutcome,
@@ -118,14 +118,14 @@ export class NodeSettingsCache {
   }
 }
 
-/** A live lease of another worker: come back when it ends (+ a little, for clock steps). */
-function toBeginResult(result: BeginPushResult, at: Date): BeginResult {
-  if (result.began) return { kind: 'begun' };
+/** Not claimed: held by a live lease of another worker (come back when it ends), or nothing to do. */
+function notClaimed<W>(result: { state: string | null; leaseUntil: Date | null }, at: Date): ClaimResult<W> {
   if (
     result.state === 'sending' &&
     result.leaseUntil !== null &&
     result.leaseUntil.getTime() > at.getTime()
   ) {
+    // + a little, for clocks that step.
     return { kind: 'held', retryInMs: result.leaseUntil.getTime() - at.getTime() + 50 };
   }
   return { kind: 'gone' };
@@ -159,12 +159,12 @@ function toNextState(attempt: AttemptRecord, next: NextStep): PushNextState {
 }
 
 /**
- * The worker's {@link DeliveryWorkStore} for deliveries, over src/store. `load` reads the delivery,
- * its bytes and its node's settings in one query; a delivery whose node has no webhook (URL and
- * secret) is reported
- * `finished` (nothing for a worker to do: the node reads it from its inbox, and its state is left
- * as it is). `begin` claims it (`sending` with a lease); `recordAttempt` writes attempt, state,
- * event and the sender's receipt in one statement.
+ * The worker's {@link DeliveryWorkStore} for deliveries, over src/store. `claim` reads the
+ * delivery, its bytes and its node's settings and claims it (`sending` with a send lease) in one
+ * statement; a delivery whose node has no webhook (URL and secret) is not claimed — nothing for a
+ * worker to do, the node reads it from its inbox, and its state is left as it is. `recordAttempt`
+ * writes attempt, state, event and the sender's receipt in one statement. (`load` reads without
+ * claiming, for callers that do not claim.)
  */
 export function createDeliveryWorkStore(
   db: Db,
@@ -174,44 +174,48 @@ export function createDeliveryWorkStore(
   const defaults = options.defaults ?? defaultPushDefaults;
   const actor = options.actor ?? 'hub';
   const now = options.now ?? Date.now;
+  /** `attempts` of a claimed record counts the claimed attempt; of a loaded one, only those made. */
+  const toWork = (record: DeliveryPushRecord, claimed: boolean): DeliveryPushWork => {
+    cache.remember(record.nodeId, record.node);
+    const policy = retryPolicyOf(record.node, defaults.retry);
+    const { webhookUrl, webhookSecret } = record.node;
+    const pushable =
+      (record.state === 'queued' || record.state === 'retrying' || record.state === 'sending') &&
+      webhookUrl !== null &&
+      webhookSecret !== null &&
+      record.body !== null;
+    return {
+      target: 'delivery',
+      kind: record.messageKind,
+      deliveryId: record.id,
+      nodeId: record.nodeId,
+      finished: !pushable,
+      attemptsSoFar: claimed ? record.attempts - 1 : record.attempts,
+      firstAttemptAt: record.budgetStartedAt,
+      // The budget restarts after an operator retry: earlier attempts do not count against it.
+      policy: { ...policy, maxAttempts: policy.maxAttempts + record.retryBaseAttempts },
+      messageId: record.messageId,
+      body: record.body ?? new Uint8Array(),
+      webhook: { url: webhookUrl ?? '', secret: webhookSecret ?? '' },
+    };
+  };
   return {
     async load(deliveryId) {
       const record = await loadDeliveryPush(db, deliveryId);
-      if (record === null) return null;
-      cache.remember(record.nodeId, record.node);
-      const policy = retryPolicyOf(record.node, defaults.retry);
-      const { webhookUrl, webhookSecret } = record.node;
-      const pushable =
-        (record.state === 'queued' || record.state === 'retrying' || record.state === 'sending') &&
-        webhookUrl !== null &&
-        webhookSecret !== null &&
-        record.body !== null;
-      return {
-        target: 'delivery',
-        kind: record.messageKind,
-        deliveryId: record.id,
-        nodeId: record.nodeId,
-        finished: !pushable,
-        attemptsSoFar: record.attempts,
-        firstAttemptAt: record.budgetStartedAt,
-        // The budget restarts after an operator retry: earlier attempts do not count against it.
-        policy: { ...policy, maxAttempts: policy.maxAttempts + record.retryBaseAttempts },
-        messageId: record.messageId,
-        body: record.body ?? new Uint8Array(),
-        webhook: { url: webhookUrl ?? '', secret: webhookSecret ?? '' },
-      };
+      return record === null ? null : toWork(record, false);
     },
 
-    async begin(work, attempt, at) {
-      const result = await beginDeliveryPush(db, {
-        deliveryId: work.deliveryId,
-        attempt,
+    async claim(deliveryId, at) {
+      const result = await claimDeliveryPush(db, {
+        deliveryId,
         at,
         leaseUntil: new Date(at.getTime() + options.leaseMs),
         actor,
         interruptedError: SEND_INTERRUPTED,
       });
-      return toBeginResult(result, at);
+      return result.claimed
+        ? { kind: 'claimed', work: toWork(result.delivery, true) }
+        : notClaimed(result, at);
     },
 
     async recordAttempt(work, attempt, outcome, next) {
@@ -235,38 +239,40 @@ export function createReceiptWorkStore(
   const defaults = options.defaults ?? defaultPushDefaults;
   const actor = options.actor ?? 'hub';
   const now = options.now ?? Date.now;
+  const toWork = (receipt: ReceiptRecord, node: NodePushSettings, claimed: boolean): ReceiptPushWork => {
+    cache.remember(receipt.nodeId, node);
+    const pushable =
+      (receipt.state === 'queued' || receipt.state === 'retrying' || receipt.state === 'sending') &&
+      node.webhookUrl !== null &&
+      node.webhookSecret !== null;
+    return {
+      target: 'receipt',
+      kind: 'receipt',
+      deliveryId: receipt.id,
+      nodeId: receipt.nodeId,
+      finished: !pushable,
+      attemptsSoFar: claimed ? receipt.attempts - 1 : receipt.attempts,
+      firstAttemptAt: receipt.firstAttemptAt,
+      policy: retryPolicyOf(node, defaults.retry),
+      receipt,
+      webhook: { url: node.webhookUrl ?? '', secret: node.webhookSecret ?? '' },
+    };
+  };
   return {
     async load(receiptId) {
       const loaded = await loadReceiptPush(db, receiptId);
-      if (loaded === null) return null;
-      const { receipt, node } = loaded;
-      cache.remember(receipt.nodeId, node);
-      const pushable =
-        (receipt.state === 'queued' || receipt.state === 'retrying' || receipt.state === 'sending') &&
-        node.webhookUrl !== null &&
-        node.webhookSecret !== null;
-      return {
-        target: 'receipt',
-        kind: 'receipt',
-        deliveryId: receipt.id,
-        nodeId: receipt.nodeId,
-        finished: !pushable,
-        attemptsSoFar: receipt.attempts,
-        firstAttemptAt: receipt.firstAttemptAt,
-        policy: retryPolicyOf(node, defaults.retry),
-        receipt,
-        webhook: { url: node.webhookUrl ?? '', secret: node.webhookSecret ?? '' },
-      };
+      return loaded === null ? null : toWork(loaded.receipt, loaded.node, false);
     },
 
-    async begin(work, attempt, at) {
-      const result = await beginReceiptPush(db, {
-        receiptId: work.deliveryId,
-        attempt,
+    async claim(receiptId, at) {
+      const result = await claimReceiptPush(db, {
+        receiptId,
         at,
         leaseUntil: new Date(at.getTime() + options.leaseMs),
       });
-      return toBeginResult(result, at);
+      return result.claimed
+        ? { kind: 'claimed', work: toWork(result.receipt, result.node, true) }
+        : notClaimed(result, at);
     },
 
     async recordAttempt(work, attempt, outcome, next) {

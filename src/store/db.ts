@@ -10,6 +10,16 @@ export interface QueryResult<R> {
   readonly rowCount: number;
 }
 
+/** Per-statement hints; adapters that cannot honour one ignore it. */
+export interface QueryOptions {
+  /**
+   * A hot statement with fixed text: on a Postgres server it becomes a named prepared statement per
+   * connection, planned once instead of on every call. Ignored on embedded Postgres (pglite-socket
+   * shares one session between connections, so names would collide).
+   */
+  readonly prepare?: boolean;
+}
+
 /** A database session: the pool outside a transaction, one connection inside one. */
 export interface Db {
   /**
@@ -17,7 +27,11 @@ export interface Db {
    * as Buffer, date as 'YYYY-MM-DD', timestamptz as Date, json/jsonb parsed. Pass jsonb parameters
    * as JSON text (JSON.stringify), never as objects: the adapters serialise arrays differently.
    */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /**
    * Runs fn in one transaction: committed when fn resolves, rolled back when it throws. Inside, use
    * only the `tx` given: touching the outer db from inside throws STORE_TX_MISUSE (on embedded

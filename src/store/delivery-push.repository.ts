@@ -50,7 +50,10 @@ export async function loadDeliveryPush(db: Db, deliveryId: string): Promise<Deli
     [deliveryId],
   );
   const row = rows[0];
-  if (!row) return null;
+  return row ? toPushRecord(row) : null;
+}
+
+function toPushRecord(row: Record<string, unknown>): DeliveryPushRecord {
   return {
     id: str(row, 'id'),
     messageId: str(row, 'message_id'),
@@ -66,11 +69,9 @@ export async function loadDeliveryPush(db: Db, deliveryId: string): Promise<Deli
   };
 }
 
-/** What {@link beginDeliveryPush} needs. */
-export interface BeginPushInput {
+/** What {@link claimDeliveryPush} needs. */
+export interface ClaimPushInput {
   readonly deliveryId: string;
-  /** The attempt about to be made: the delivery must have made exactly `attempt - 1` so far. */
-  readonly attempt: number;
   readonly at: Date;
   /** How long the worker holds the delivery: longer than the whole push can take. */
   readonly leaseUntil: Date;
@@ -79,57 +80,81 @@ export interface BeginPushInput {
   readonly interruptedError: string;
 }
 
-/** What a claim did: begun, or not — then why (a live lease of another worker says until when). */
-export type BeginPushResult =
-  | { readonly began: true }
-  | { readonly began: false; readonly state: string | null; readonly leaseUntil: Date | null };
+/** What a claim did: the delivery, claimed for its next attempt; or why not. */
+export type ClaimPushResult =
+  | { readonly claimed: true; readonly delivery: DeliveryPushRecord }
+  | {
+      readonly claimed: false;
+      /** Its state now (null: no such delivery), and the lease of the worker holding it, if any. */
+      readonly state: DeliveryState | null;
+      readonly leaseUntil: Date | null;
+    };
 
 /**
- * Claims the delivery for attempt `attempt`: queued or retrying → `sending` (attempts + 1, lease),
- * with its event. A delivery left `sending` by a worker whose lease ran out (it died mid-push) is
- * taken over: its interrupted attempt is recorded (with `interruptedError`) and two events say
- * so (`delivery.queued` from sending, then `delivery.sending`). Changes nothing when the delivery
- * is settled, held by a live lease, or already past this attempt.
+ * Reads a delivery and claims it for its next attempt in one statement: queued or retrying →
+ * `sending` (attempts + 1, send lease until `leaseUntil`), with its event, returning what the push
+ * needs (bytes, the node's URL, secret and settings, the start of the retry budget). Only a
+ * delivery to a node with a webhook (URL and secret) is claimed. A delivery left `sending` by a
+ * worker whose lease ran out (it died mid-push) is taken over: its interrupted attempt is recorded
+ * with `interruptedError`, and two events say so (`delivery.queued` from sending, then
+ * `delivery.sending`). A delivery settled, polled, or held by a live lease is not claimed.
  */
-export async function beginDeliveryPush(db: Db, input: BeginPushInput): Promise<BeginPushResult> {
-  const { rows } = await db.query<{ began: number; state: string | null; lease: Date | null }>(
+export async function claimDeliveryPush(db: Db, input: ClaimPushInput): Promise<ClaimPushResult> {
+  const { rows } = await db.query(
     `WITH cur AS (
-       SELECT d.id, d.state, d.attempts, d.updated_at, d.message_id, d.node_id, d.recipient_organ_id
-       FROM deliveries d
-       WHERE d.id = $1 AND d.attempts = $2::int - 1
+       SELECT d.id, d.state, d.attempts, d.updated_at, d.retry_base_attempts
+       FROM deliveries d JOIN nodes n ON n.id = d.node_id
+       WHERE d.id = $1 AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
          AND (d.state IN ('queued', 'retrying')
-              OR (d.state = 'sending' AND (d.send_lease_until IS NULL OR d.send_lease_until <= $3)))
-       FOR UPDATE
+              OR (d.state = 'sending' AND (d.send_lease_until IS NULL OR d.send_lease_until <= $2)))
+       FOR UPDATE OF d
      ), interrupted AS (
        INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, error, error_detail)
-       SELECT id, attempts, updated_at, $3, 'retryable', $6::text, 'the worker stopped during the push'
+       SELECT id, attempts, updated_at, $2, 'retryable', $5::text, 'the worker stopped during the push'
        FROM cur WHERE state = 'sending' AND attempts >= 1
        ON CONFLICT (delivery_id, attempt) DO NOTHING
      ), upd AS (
-       UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, updated_at = $3,
-              send_lease_until = $4, next_attempt_at = NULL
+       UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, updated_at = $2,
+              send_lease_until = $3, next_attempt_at = NULL
        FROM cur WHERE d.id = cur.id
-       RETURNING d.id, cur.state AS from_state, d.attempts, d.message_id, d.node_id, d.recipient_organ_id
+       RETURNING d.id, cur.state AS from_state, cur.updated_at AS from_updated_at, d.attempts,
+                 d.retry_base_attempts, d.message_id, d.node_id, d.recipient_organ_id
      ), ev AS (
        INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, organ_id, document_id, data)
-       SELECT $3, e.type, $5, upd.message_id, upd.id, upd.node_id, upd.recipient_organ_id, m.document_id, e.data
+       SELECT $2, e.type, $4, upd.message_id, upd.id, upd.node_id, upd.recipient_organ_id, m.document_id, e.data
        FROM upd JOIN messages m ON m.id = upd.message_id
        CROSS JOIN LATERAL (VALUES
          (1, 'delivery.queued', jsonb_build_object('from', 'sending', 'to', 'queued', 'attempts', upd.attempts - 1,
-            'reason', 'the worker stopped during the push; taken over', 'error', $6::text)),
+            'reason', 'the worker stopped during the push; taken over', 'error', $5::text)),
          (2, 'delivery.sending', jsonb_build_object('from', CASE WHEN upd.from_state = 'sending' THEN 'queued'
             ELSE upd.from_state END, 'to', 'sending', 'attempts', upd.attempts))
        ) AS e(n, type, data)
        WHERE e.n = 2 OR upd.from_state = 'sending'
        ORDER BY e.n
      )
-     SELECT (SELECT count(*) FROM upd)::int AS began, d.state, d.send_lease_until AS lease
-     FROM (SELECT 1) one LEFT JOIN deliveries d ON d.id = $1`,
-    [input.deliveryId, input.attempt, input.at, input.leaseUntil, input.actor, input.interruptedError],
+     SELECT upd.id, upd.message_id, m.kind, upd.node_id, 'sending' AS state, upd.attempts,
+            upd.retry_base_attempts, $3::timestamptz AS send_lease_until,
+            COALESCE(
+              (SELECT a.started_at FROM delivery_attempts a
+                WHERE a.delivery_id = upd.id AND a.attempt = upd.retry_base_attempts + 1),
+              -- the interrupted attempt recorded by this very statement, when it opened the budget
+              CASE WHEN upd.from_state = 'sending' AND upd.attempts - 1 = upd.retry_base_attempts + 1
+                   THEN upd.from_updated_at END) AS budget_started_at,
+            b.raw, ${NODE_PUSH_COLUMNS}
+     FROM upd
+     JOIN messages m ON m.id = upd.message_id
+     JOIN nodes n ON n.id = upd.node_id
+     LEFT JOIN message_bodies b ON b.message_id = upd.message_id`,
+    [input.deliveryId, input.at, input.leaseUntil, input.actor, input.interruptedError],
+    { prepare: true },
   );
   const row = rows[0];
-  if ((row?.began ?? 0) > 0) return { began: true };
-  return { began: false, state: row?.state ?? null, leaseUntil: row?.lease ?? null };
+  if (row) return { claimed: true, delivery: toPushRecord(row) };
+  const { rows: now } = await db.query<{ state: DeliveryState; send_lease_until: Date | null }>(
+    'SELECT state, send_lease_until FROM deliveries WHERE id = $1',
+    [input.deliveryId],
+  );
+  return { claimed: false, state: now[0]?.state ?? null, leaseUntil: now[0]?.send_lease_until ?? null };
 }
 
 /** One attempt as the store records it. */
@@ -212,6 +237,7 @@ export async function recordDeliveryPush(
       input.actor,
       reason,
     ],
+    { prepare: true },
   );
   return (rows[0]?.changed ?? 0) > 0;
 }

@@ -44,9 +44,9 @@ export {
   retryFailedDeliveries,
 } from './delivery-operator.repository.ts';
 export {
-  type BeginPushInput,
-  type BeginPushResult,
-  beginDeliveryPush,
+  type ClaimPushInput,
+  type ClaimPushResult,
+  claimDeliveryPush,
   type DeliveryPushRecord,
   loadDeliveryPush,
   PUSHABLE_STATES,
@@ -130,7 +130,8 @@ export {
   unfinishedPushPages,
 } from './push-outbox.repository.ts';
 export {
-  beginReceiptPush,
+  type ClaimReceiptResult,
+  claimReceiptPush,
   listReceiptsForMessage,
   loadReceiptPush,
   type ReceiptRecord,

@@ -19,7 +19,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       max: options.poolSize,
     });
     return {
-      db: poolDb(pool),
+      db: poolDb(pool, { namedStatements: true }),
       mode: 'server',
       connectionString: options.databaseUrl,
       schema,

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Db, QueryResult } from './db.ts';
+import type { Db, QueryOptions, QueryResult } from './db.ts';
 import { TxGuard, transactionDb } from './session.ts';
 
 const OID_INT8 = 20;
@@ -49,13 +50,28 @@ function normalise(result: pg.QueryResult): QueryResult<Record<string, unknown>>
   return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
 }
 
-/** The `Db` port over a pg.Pool (a Postgres server, or PGlite served over its socket). */
-export function poolDb(pool: pg.Pool): Db {
+/** A statement for pg: named (prepared once per connection) when asked and allowed. */
+function statement(sql: string, params: readonly unknown[] | undefined, named: boolean): pg.QueryConfig {
+  const values = params ? [...params] : undefined;
+  if (!named) return { text: sql, ...(values ? { values } : {}) };
+  // The name is a digest of the text: the same text is the same statement on every connection.
+  const name = `lt_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+  return { name, text: sql, ...(values ? { values } : {}) };
+}
+
+/**
+ * The `Db` port over a pg.Pool (a Postgres server, or PGlite served over its socket).
+ * `namedStatements`: honour `{ prepare: true }` (a server; never over pglite-socket, whose
+ * connections share one session).
+ */
+export function poolDb(pool: pg.Pool, options: { readonly namedStatements?: boolean } = {}): Db {
   const guard = new TxGuard();
+  const named = options.namedStatements === true;
   return {
-    query: async <R>(sql: string, params?: readonly unknown[]) => {
+    query: async <R>(sql: string, params?: readonly unknown[], queryOptions?: QueryOptions) => {
       guard.assertOutside();
-      return normalise(await pool.query(sql, params ? [...params] : undefined)) as QueryResult<R>;
+      const config = statement(sql, params, named && queryOptions?.prepare === true);
+      return normalise(await pool.query(config)) as QueryResult<R>;
     },
     tx: async <T>(fn: (tx: Db) => Promise<T>) => {
       guard.assertOutside();
@@ -64,8 +80,8 @@ export function poolDb(pool: pg.Pool): Db {
       try {
         await client.query('BEGIN');
         return await guard.run(async (scope) => {
-          const execute = async (sql: string, params?: readonly unknown[]) =>
-            normalise(await client.query(sql, params ? [...params] : undefined));
+          const execute = async (sql: string, params?: readonly unknown[], queryOptions?: QueryOptions) =>
+            normalise(await client.query(statement(sql, params, named && queryOptions?.prepare === true)));
           try {
             const result = await fn(transactionDb(execute, scope));
             await client.query('COMMIT');

@@ -50,6 +50,7 @@ export async function relayPushOutbox(
        LIMIT $2
        FOR UPDATE OF o SKIP LOCKED`,
       [options.at, options.limit],
+      { prepare: true },
     );
     if (rows.length === 0) return { claimed: 0, published: 0 };
     const items: PushOutboxItem[] = rows
@@ -102,7 +103,7 @@ export async function listUnfinishedPush(
          JOIN nodes n ON n.id = r.node_id AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
          WHERE r.state IN ('queued', 'retrying', 'sending') AND ($1::uuid IS NULL OR r.id > $1::uuid)
          ORDER BY r.id LIMIT $2`;
-  const { rows } = await db.query(sql, [options.afterId, options.limit]);
+  const { rows } = await db.query(sql, [options.afterId, options.limit], { prepare: true });
   return rows.map((row) => {
     const state = str(row, 'state');
     return {

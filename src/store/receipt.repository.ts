@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import type { BeginPushResult, PushAttemptInput, PushNextState } from './delivery-push.repository.ts';
+import type { PushAttemptInput, PushNextState } from './delivery-push.repository.ts';
 import type { MessageKind } from './message.repository.ts';
 import { NODE_PUSH_COLUMNS, type NodePushSettings, toNodePushSettings } from './node-delivery.repository.ts';
 import { date, dateOrNull, str, strOrNull } from './sql-values.ts';
@@ -91,32 +91,45 @@ export async function listReceiptsForMessage(db: Db, messageId: string): Promise
   return rows.map(toReceiptRecord);
 }
 
-/** Claims a receipt for attempt `attempt` (same rules as beginDeliveryPush, without events). */
-export async function beginReceiptPush(
+/** What a receipt claim did: the receipt and its node, claimed for its next attempt; or why not. */
+export type ClaimReceiptResult =
+  | { readonly claimed: true; readonly receipt: ReceiptRecord; readonly node: NodePushSettings }
+  | { readonly claimed: false; readonly state: ReceiptState | null; readonly leaseUntil: Date | null };
+
+/**
+ * Reads a receipt and claims it for its next attempt in one statement (queued or retrying, or a
+ * `sending` whose lease ran out → `sending`, attempts + 1, lease), only while its node has a
+ * webhook. `receipt.attempts` is then the number of the attempt about to be made.
+ */
+export async function claimReceiptPush(
   db: Db,
-  input: {
-    readonly receiptId: string;
-    readonly attempt: number;
-    readonly at: Date;
-    readonly leaseUntil: Date;
-  },
-): Promise<BeginPushResult> {
-  const { rows } = await db.query<{ began: number; state: string | null; lease: Date | null }>(
+  input: { readonly receiptId: string; readonly at: Date; readonly leaseUntil: Date },
+): Promise<ClaimReceiptResult> {
+  const { rows } = await db.query(
     `WITH upd AS (
-       UPDATE receipts SET state = 'sending', attempts = attempts + 1, updated_at = $3, send_lease_until = $4,
-              first_attempt_at = COALESCE(first_attempt_at, $3), next_attempt_at = NULL
-       WHERE id = $1 AND attempts = $2::int - 1
-         AND (state IN ('queued', 'retrying')
-              OR (state = 'sending' AND (send_lease_until IS NULL OR send_lease_until <= $3)))
-       RETURNING id
+       UPDATE receipts r SET state = 'sending', attempts = r.attempts + 1, updated_at = $2, send_lease_until = $3,
+              first_attempt_at = COALESCE(r.first_attempt_at, $2), next_attempt_at = NULL
+       FROM nodes n
+       WHERE r.id = $1 AND n.id = r.node_id AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
+         AND (r.state IN ('queued', 'retrying')
+              OR (r.state = 'sending' AND (r.send_lease_until IS NULL OR r.send_lease_until <= $2)))
+       RETURNING r.*
      )
-     SELECT (SELECT count(*) FROM upd)::int AS began, r.state, r.send_lease_until AS lease
-     FROM (SELECT 1) one LEFT JOIN receipts r ON r.id = $1`,
-    [input.receiptId, input.attempt, input.at, input.leaseUntil],
+     SELECT r.*, m.kind AS message_kind, m.document_id, m.sender_organ_id, d.recipient_organ_id, ${NODE_PUSH_COLUMNS}
+     FROM upd r
+     JOIN messages m ON m.id = r.message_id
+     JOIN deliveries d ON d.id = r.delivery_id
+     JOIN nodes n ON n.id = r.node_id`,
+    [input.receiptId, input.at, input.leaseUntil],
+    { prepare: true },
   );
   const row = rows[0];
-  if ((row?.began ?? 0) > 0) return { began: true };
-  return { began: false, state: row?.state ?? null, leaseUntil: row?.lease ?? null };
+  if (row) return { claimed: true, receipt: toReceiptRecord(row), node: toNodePushSettings(row) };
+  const { rows: now } = await db.query<{ state: ReceiptState; send_lease_until: Date | null }>(
+    'SELECT state, send_lease_until FROM receipts WHERE id = $1',
+    [input.receiptId],
+  );
+  return { claimed: false, state: now[0]?.state ?? null, leaseUntil: now[0]?.send_lease_until ?? null };
 }
 
 /**
@@ -160,6 +173,7 @@ export async function recordReceiptPush(
       attempt.httpStatus,
       input.actor,
     ],
+    { prepare: true },
   );
   return (rows[0]?.changed ?? 0) > 0;
 }

@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { LienthongError } from '../core/index.ts';
-import type { Db, QueryResult } from './db.ts';
+import type { Db, QueryOptions, QueryResult } from './db.ts';
 
 /** Runs one statement on a connection that is already inside a transaction. */
 export type Execute = (
   sql: string,
   params?: readonly unknown[],
+  options?: QueryOptions,
 ) => Promise<QueryResult<Record<string, unknown>>>;
 
 interface TxScope {
@@ -52,9 +53,9 @@ export function transactionDb(execute: Execute, scope: TxScope): Db {
     }
   };
   const tx: Db = {
-    query: async <R>(sql: string, params?: readonly unknown[]) => {
+    query: async <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => {
       ensureOpen();
-      return (await execute(sql, params)) as QueryResult<R>;
+      return (await execute(sql, params, options)) as QueryResult<R>;
     },
     tx: async <T>(fn: (inner: Db) => Promise<T>) => {
       ensureOpen();

@@ -84,7 +84,7 @@ export async function openEngineEnv(
   const database =
     backend === 'in-process'
       ? await openEmbeddedTestDatabase()
-      : await openServerTestDatabase({ poolSize: 20 });
+      : await openServerTestDatabase({ poolSize: Number(process.env['LT_POOL'] ?? 20) });
   const tag = randomBytes(4).toString('hex');
   const redisUrl = options.redisUrl ?? REDIS_URL;
   const connection: BullmqConnection | null =
@@ -165,13 +165,12 @@ export async function openEngineEnv(
         try {
           const { rows } = await client.query<{ table_name: string }>(
             `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'
-             AND table_name NOT IN ('migrations', 'schema_migrations', 'bullmq_migrations')`,
+             AND table_name <> 'migration'`,
             [connection.schema],
           );
-          if (rows.length > 0) {
-            await client.query(
-              `TRUNCATE ${rows.map((r) => `"${connection.schema}"."${r.table_name}"`).join(', ')}`,
-            );
+          // Row by row, table by table (TRUNCATE's exclusive locks deadlock with running workers).
+          for (const { table_name } of rows) {
+            await client.query(`DELETE FROM "${connection.schema}"."${table_name}"`);
           }
         } finally {
           await client.end();
