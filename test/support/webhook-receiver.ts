@@ -33,6 +33,8 @@ export interface WebhookReceiver {
    * stores a message before answering has stored (a push cut off before its answer counts here).
    */
   readonly arrivals: Map<string, number>;
+  /** Lienthong-Delivery-Attempt of each arrival, by message id, in arrival order. */
+  readonly arrivalAttempts: Map<string, number[]>;
   /** The largest number of requests in progress at once. */
   maxInFlight: number;
   /** Requests in progress (slow mode). */
@@ -56,6 +58,7 @@ export async function startWebhookReceiver(options: {
   const receptions: Reception[] = [];
   const accepted = new Map<string, number>();
   const arrivals = new Map<string, number>();
+  const arrivalAttempts = new Map<string, number[]>();
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = options.port ?? 0;
@@ -92,6 +95,10 @@ export async function startWebhookReceiver(options: {
         return;
       }
       arrivals.set(messageId, (arrivals.get(messageId) ?? 0) + 1);
+      arrivalAttempts.set(messageId, [
+        ...(arrivalAttempts.get(messageId) ?? []),
+        Number(req.headers['lienthong-delivery-attempt'] ?? 0),
+      ]);
       if (current.kind === 'status') {
         finish(current.status, current.retryAfter ? { 'retry-after': current.retryAfter } : {});
         return;
@@ -144,6 +151,7 @@ export async function startWebhookReceiver(options: {
     receptions,
     accepted,
     arrivals,
+    arrivalAttempts,
     inFlight: 0,
     maxInFlight: 0,
     setMode(next) {
