@@ -1,11 +1,15 @@
 // The delivery engine end to end, on each queue backend (BullMQ on Redis, BullMQ's Postgres backend
 // on the hub's Postgres):
 //   latency     signed packages POSTed to a running `lienthong serve` at a steady rate; for each,
-//               the time from the POST to the moment its webhook push reached the receiver (p50, p99)
+//               the time from the POST to the moment its webhook push reached the receiver (p50,
+//               p99), split into POST → 202 (the accept pipeline) and 202 → push (the delivery
+//               engine); once with the sender on `legacy-unsigned` (no signature check: the rate the
+//               issue asks for) and once with the signature verified (at the rate it sustains here)
 //   throughput  N small deliveries written to the store first, then one `lienthong serve` started:
 //               deliveries per second from the first push received to the last
 // The hub runs as a child process (`lienthong serve`), the receivers and the client in this one.
-//   node --import tsx bench/delivery.bench.ts [--rate 200] [--seconds 15] [--deliveries 10000] [--backends redis,postgres]
+//   node --import tsx bench/delivery.bench.ts [--rate 200] [--verified-rate 50] [--seconds 15]
+//        [--deliveries 10000] [--backends redis,postgres]
 // Figures and the machine they came from: docs/benchmarks/delivery.md.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +42,7 @@ type Backend = 'redis' | 'postgres';
 
 interface Options {
   readonly rate: number;
+  readonly verifiedRate: number;
   readonly seconds: number;
   readonly deliveries: number;
   readonly backends: readonly Backend[];
@@ -50,6 +55,7 @@ function parseArgs(argv: readonly string[]): Options {
   };
   return {
     rate: Number(get('rate', '200')),
+    verifiedRate: Number(get('verified-rate', '50')),
     seconds: Number(get('seconds', '15')),
     deliveries: Number(get('deliveries', '10000')),
     backends: get('backends', 'redis,postgres').split(',') as Backend[],
@@ -101,7 +107,10 @@ interface HubChild {
 }
 
 async function startHub(env: NodeJS.ProcessEnv): Promise<HubChild> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+  const profile = process.env['LT_BENCH_PROFILE']
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env['LT_BENCH_PROFILE']}`]
+    : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, BIN, 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -162,7 +171,12 @@ interface Setup {
 }
 
 /** A fresh schema with the sender (node-s) and one webhook node per receiver. */
-async function setUp(backend: Backend, receiverUrls: readonly string[], trustDir: string): Promise<Setup> {
+async function setUp(
+  backend: Backend,
+  receiverUrls: readonly string[],
+  trustDir: string,
+  senderPolicy: 'require' | 'legacy-unsigned' = 'require',
+): Promise<Setup> {
   const schema = `lt_bench_delivery_${randomBytes(4).toString('hex')}`;
   const prefix = `lt-bench-${randomBytes(4).toString('hex')}`;
   const database = await openDatabase({ databaseUrl: DATABASE_URL, schema });
@@ -171,6 +185,7 @@ async function setUp(backend: Backend, receiverUrls: readonly string[], trustDir
   const sender = await createNode(database.db, {
     id: 'node-s',
     organizations: [SENDER],
+    signaturePolicy: senderPolicy,
     at,
     actor: 'bench',
   });
@@ -196,7 +211,7 @@ async function setUp(backend: Backend, receiverUrls: readonly string[], trustDir
       LIENTHONG_DB_SCHEMA: schema,
       ...(backend === 'redis' ? { REDIS_URL, LIENTHONG_QUEUE_PREFIX: prefix } : {}),
       LIENTHONG_TRUST_DIR: trustDir,
-      LIENTHONG_VERIFY_THREADS: '1',
+      LIENTHONG_VERIFY_THREADS: '2',
       LIENTHONG_WORKER_CONCURRENCY: '64',
       LIENTHONG_PER_NODE_CONCURRENCY: '16',
       PORT: '0',
@@ -217,22 +232,34 @@ interface LatencyRow {
   'p50 ms': number;
   'p99 ms': number;
   'max ms': number;
+  'POST→202 p50': number;
+  'POST→202 p99': number;
+  '202→push p50': number;
+  '202→push p99': number;
 }
 
-async function latency(backend: Backend, options: Options, trustDir: string, signed: readonly string[]) {
+async function latency(
+  backend: Backend,
+  options: Options,
+  trustDir: string,
+  signed: readonly string[],
+  policy: 'require' | 'legacy-unsigned',
+  rate: number,
+) {
   const receivers = await startReceivers(RECIPIENTS.length);
-  const setup = await setUp(backend, receivers.urls, trustDir);
+  const setup = await setUp(backend, receivers.urls, trustDir, policy);
   const hub = await startHub(setup.env);
   const agent = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
   const sentAt = new Map<string, number>();
+  const acceptedAt = new Map<string, number>();
   const token = setup.tokens.get('node-s')!;
   try {
-    const total = Math.min(signed.length, Math.round(options.rate * options.seconds));
+    const total = Math.min(signed.length, Math.round(rate * options.seconds));
     const started = performance.now();
     const inflight: Promise<void>[] = [];
     for (let i = 0; i < total; i += 1) {
       // A steady rate: package i leaves at started + i / rate.
-      const due = started + (i * 1000) / options.rate;
+      const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const at = performance.timeOrigin + performance.now();
@@ -246,6 +273,7 @@ async function latency(backend: Backend, options: Options, trustDir: string, sig
           const body = (await res.body.json()) as { id?: string };
           if (res.statusCode !== 202 || !body.id) throw new Error(`accept failed: ${res.statusCode}`);
           sentAt.set(body.id, at);
+          acceptedAt.set(body.id, performance.timeOrigin + performance.now());
         }),
       );
     }
@@ -254,20 +282,36 @@ async function latency(backend: Backend, options: Options, trustDir: string, sig
     while (receivers.arrivals.size < total && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     const latencies: number[] = [];
+    const afterAccept: number[] = [];
+    const acceptTimes: number[] = [];
     for (const [key, arrivedAt] of receivers.arrivals) {
-      const sent = sentAt.get(key.slice(key.indexOf(':') + 1));
+      const id = key.slice(key.indexOf(':') + 1);
+      const sent = sentAt.get(id);
+      const accepted = acceptedAt.get(id);
       if (sent !== undefined) latencies.push(arrivedAt - sent);
+      // The push can arrive before the client has read the 202: count that as 0.
+      if (accepted !== undefined) afterAccept.push(Math.max(0, arrivedAt - accepted));
+      if (sent !== undefined && accepted !== undefined) acceptTimes.push(accepted - sent);
     }
     latencies.sort((a, b) => a - b);
+    afterAccept.sort((a, b) => a - b);
+    acceptTimes.sort((a, b) => a - b);
     const row: LatencyRow = {
       backend,
-      scenario: 'signed package POST → webhook received',
-      'rate /s': options.rate,
+      scenario:
+        policy === 'require'
+          ? 'signed package, signature verified'
+          : 'signed package, sender legacy-unsigned (no verification)',
+      'rate /s': rate,
       sent: total,
       received: receivers.arrivals.size,
       'p50 ms': Math.round(percentile(latencies, 50)),
       'p99 ms': Math.round(percentile(latencies, 99)),
       'max ms': Math.round(latencies.at(-1) ?? Number.NaN),
+      'POST→202 p50': Math.round(percentile(acceptTimes, 50)),
+      'POST→202 p99': Math.round(percentile(acceptTimes, 99)),
+      '202→push p50': Math.round(percentile(afterAccept, 50)),
+      '202→push p99': Math.round(percentile(afterAccept, 99)),
     };
     return row;
   } finally {
@@ -369,7 +413,10 @@ export async function run(argv: readonly string[] = process.argv.slice(2)): Prom
     const latencyRows: LatencyRow[] = [];
     const throughputRows: ThroughputRow[] = [];
     for (const backend of options.backends) {
-      latencyRows.push(await latency(backend, options, trustDir, signed));
+      // The whole path at the target rate without the signature check, then with it at the rate
+      // the accept pipeline sustains on this machine (--verified-rate).
+      latencyRows.push(await latency(backend, options, trustDir, signed, 'legacy-unsigned', options.rate));
+      latencyRows.push(await latency(backend, options, trustDir, signed, 'require', options.verifiedRate));
       throughputRows.push(await throughput(backend, options, trustDir));
     }
     console.log(

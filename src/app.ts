@@ -219,6 +219,18 @@ async function buildEngine(
   const d = config.delivery;
   const backend = schedulerBackendFor(config, database);
   assertRoleFitsScheduler(role, backend, { sharedDatabaseClient: database.mode === 'embedded-client' });
+  // On a server the engine has its own connections, so that a busy delivery queue never makes the
+  // API wait for a connection (and the other way round). Embedded Postgres has one session anyway.
+  const engineDatabase =
+    database.mode === 'server' && config.databaseUrl
+      ? await openDatabase({
+          databaseUrl: config.databaseUrl,
+          schema: database.schema,
+          migrate: false,
+          poolSize: role === 'api' ? 2 : Math.min(50, Math.max(4, Math.ceil(d.concurrency / 2))),
+        })
+      : null;
+  const db = engineDatabase?.db ?? database.db;
   const scheduler = await createDeliveryScheduler(backend, {
     queueName: d.queueName,
     errorDelayMs: 10_000,
@@ -233,7 +245,7 @@ async function buildEngine(
     connectionsPerOrigin: d.connectionsPerOrigin,
   });
   const engine = createDeliveryEngine({
-    db: database.db,
+    db,
     scheduler,
     attempt: webhookPushAttempt(sender),
     relay: true,
@@ -268,6 +280,7 @@ async function buildEngine(
     async close() {
       await engine.close();
       await sender.close();
+      await engineDatabase?.close();
     },
   };
 }

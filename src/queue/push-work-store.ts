@@ -1,6 +1,8 @@
 import {
-  claimDeliveryPush,
-  claimReceiptPush,
+  type ClaimPushResult,
+  type ClaimReceiptResult,
+  claimDeliveryPushes,
+  claimReceiptPushes,
   type Db,
   type DeliveryPushRecord,
   loadDeliveryPush,
@@ -8,10 +10,13 @@ import {
   type NodePushSettings,
   type PushAttemptInput,
   type PushNextState,
+  type PushRecordInput,
   type ReceiptRecord,
-  recordDeliveryPush,
-  recordReceiptPush,
+  type ReceiptRecordInput,
+  recordDeliveryPushes,
+  recordReceiptPushes,
 } from '../store/index.ts';
+import { createBatcher } from './batcher.ts';
 import { type BreakerConfig, defaultBreakerConfig } from './circuit-breaker.ts';
 import type { QueueCode } from './codes.ts';
 import type { ClaimResult, DeliveryWork, DeliveryWorkStore } from './delivery-handler.ts';
@@ -67,6 +72,11 @@ export const defaultPushDefaults: PushDefaults = Object.freeze({
 /** Options of the store-backed work stores. */
 export interface PushWorkStoreOptions {
   readonly defaults?: PushDefaults;
+  /**
+   * Claims and records of concurrent pushes go to the database together, up to this many per
+   * statement (default 50; 1 = one statement per push).
+   */
+  readonly batchSize?: number;
   /** How long a worker holds a delivery it is pushing (longer than the longest push), ms. */
   readonly leaseMs: number;
   /** Actor written on the events (default `hub`). */
@@ -174,6 +184,26 @@ export function createDeliveryWorkStore(
   const defaults = options.defaults ?? defaultPushDefaults;
   const actor = options.actor ?? 'hub';
   const now = options.now ?? Date.now;
+  const batch = { maxBatch: Math.max(1, options.batchSize ?? 50), maxInFlight: 4 };
+  // One claim statement and one record statement for all the pushes that reach them together.
+  const claims = createBatcher<string, { at: Date; result: ClaimPushResult }>(async (ids) => {
+    const at = new Date(now());
+    const results = await claimDeliveryPushes(db, {
+      deliveryIds: [...new Set(ids)],
+      at,
+      leaseUntil: new Date(at.getTime() + options.leaseMs),
+      actor,
+      interruptedError: SEND_INTERRUPTED,
+    });
+    return ids.map((id) => ({
+      at,
+      result: results.get(id) ?? { claimed: false, state: null, leaseUntil: null },
+    }));
+  }, batch);
+  const records = createBatcher<PushRecordInput, void>(async (items) => {
+    await recordDeliveryPushes(db, { at: new Date(now()), actor, items });
+    return items.map(() => undefined);
+  }, batch);
   /** `attempts` of a claimed record counts the claimed attempt; of a loaded one, only those made. */
   const toWork = (record: DeliveryPushRecord, claimed: boolean): DeliveryPushWork => {
     cache.remember(record.nodeId, record.node);
@@ -205,24 +235,16 @@ export function createDeliveryWorkStore(
       return record === null ? null : toWork(record, false);
     },
 
-    async claim(deliveryId, at) {
-      const result = await claimDeliveryPush(db, {
-        deliveryId,
-        at,
-        leaseUntil: new Date(at.getTime() + options.leaseMs),
-        actor,
-        interruptedError: SEND_INTERRUPTED,
-      });
+    async claim(deliveryId) {
+      const { at, result } = await claims.submit(deliveryId);
       return result.claimed
         ? { kind: 'claimed', work: toWork(result.delivery, true) }
         : notClaimed(result, at);
     },
 
-    async recordAttempt(work, attempt, outcome, next) {
-      await recordDeliveryPush(db, {
+    recordAttempt(work, attempt, outcome, next) {
+      return records.submit({
         deliveryId: work.deliveryId,
-        at: new Date(now()),
-        actor,
         attempt: toAttemptInput(attempt, outcome),
         next: toNextState(attempt, next),
       });
@@ -239,6 +261,23 @@ export function createReceiptWorkStore(
   const defaults = options.defaults ?? defaultPushDefaults;
   const actor = options.actor ?? 'hub';
   const now = options.now ?? Date.now;
+  const batch = { maxBatch: Math.max(1, options.batchSize ?? 50), maxInFlight: 4 };
+  const claims = createBatcher<string, { at: Date; result: ClaimReceiptResult }>(async (ids) => {
+    const at = new Date(now());
+    const results = await claimReceiptPushes(db, {
+      receiptIds: [...new Set(ids)],
+      at,
+      leaseUntil: new Date(at.getTime() + options.leaseMs),
+    });
+    return ids.map((id) => ({
+      at,
+      result: results.get(id) ?? { claimed: false, state: null, leaseUntil: null },
+    }));
+  }, batch);
+  const records = createBatcher<ReceiptRecordInput, void>(async (items) => {
+    await recordReceiptPushes(db, { at: new Date(now()), actor, items });
+    return items.map(() => undefined);
+  }, batch);
   const toWork = (receipt: ReceiptRecord, node: NodePushSettings, claimed: boolean): ReceiptPushWork => {
     cache.remember(receipt.nodeId, node);
     const pushable =
@@ -264,22 +303,16 @@ export function createReceiptWorkStore(
       return loaded === null ? null : toWork(loaded.receipt, loaded.node, false);
     },
 
-    async claim(receiptId, at) {
-      const result = await claimReceiptPush(db, {
-        receiptId,
-        at,
-        leaseUntil: new Date(at.getTime() + options.leaseMs),
-      });
+    async claim(receiptId) {
+      const { at, result } = await claims.submit(receiptId);
       return result.claimed
         ? { kind: 'claimed', work: toWork(result.receipt, result.node, true) }
         : notClaimed(result, at);
     },
 
-    async recordAttempt(work, attempt, outcome, next) {
-      await recordReceiptPush(db, {
+    recordAttempt(work, attempt, outcome, next) {
+      return records.submit({
         receiptId: work.deliveryId,
-        at: new Date(now()),
-        actor,
         attempt: toAttemptInput(attempt, outcome),
         next: toNextState(attempt, next),
       });

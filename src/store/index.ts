@@ -44,15 +44,18 @@ export {
   retryFailedDeliveries,
 } from './delivery-operator.repository.ts';
 export {
-  type ClaimPushInput,
+  type ClaimPushesInput,
   type ClaimPushResult,
   claimDeliveryPush,
+  claimDeliveryPushes,
   type DeliveryPushRecord,
   loadDeliveryPush,
   PUSHABLE_STATES,
   type PushAttemptInput,
   type PushNextState,
+  type PushRecordInput,
   recordDeliveryPush,
+  recordDeliveryPushes,
 } from './delivery-push.repository.ts';
 export {
   canTransition,
@@ -131,12 +134,13 @@ export {
 } from './push-outbox.repository.ts';
 export {
   type ClaimReceiptResult,
-  claimReceiptPush,
+  claimReceiptPushes,
   listReceiptsForMessage,
   loadReceiptPush,
   type ReceiptRecord,
+  type ReceiptRecordInput,
   type ReceiptState,
-  recordReceiptPush,
+  recordReceiptPushes,
 } from './receipt.repository.ts';
 export {
   bindSignerCertificates,

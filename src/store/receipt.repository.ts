@@ -97,22 +97,28 @@ export type ClaimReceiptResult =
   | { readonly claimed: false; readonly state: ReceiptState | null; readonly leaseUntil: Date | null };
 
 /**
- * Reads a receipt and claims it for its next attempt in one statement (queued or retrying, or a
- * `sending` whose lease ran out → `sending`, attempts + 1, lease), only while its node has a
- * webhook. `receipt.attempts` is then the number of the attempt about to be made.
+ * Reads receipts and claims each for its next attempt, all in one statement (queued or retrying, or
+ * a `sending` whose lease ran out → `sending`, attempts + 1, lease), only while its node has a
+ * webhook. A claimed `receipt.attempts` is the number of the attempt about to be made.
  */
-export async function claimReceiptPush(
+export async function claimReceiptPushes(
   db: Db,
-  input: { readonly receiptId: string; readonly at: Date; readonly leaseUntil: Date },
-): Promise<ClaimReceiptResult> {
+  input: { readonly receiptIds: readonly string[]; readonly at: Date; readonly leaseUntil: Date },
+): Promise<Map<string, ClaimReceiptResult>> {
+  const results = new Map<string, ClaimReceiptResult>();
+  if (input.receiptIds.length === 0) return results;
   const { rows } = await db.query(
-    `WITH upd AS (
-       UPDATE receipts r SET state = 'sending', attempts = r.attempts + 1, updated_at = $2, send_lease_until = $3,
-              first_attempt_at = COALESCE(r.first_attempt_at, $2), next_attempt_at = NULL
-       FROM nodes n
-       WHERE r.id = $1 AND n.id = r.node_id AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
+    `WITH cur AS (
+       SELECT r.id FROM receipts r JOIN nodes n ON n.id = r.node_id
+       WHERE r.id = ANY($1::uuid[]) AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
          AND (r.state IN ('queued', 'retrying')
               OR (r.state = 'sending' AND (r.send_lease_until IS NULL OR r.send_lease_until <= $2)))
+       ORDER BY r.id
+       FOR UPDATE OF r
+     ), upd AS (
+       UPDATE receipts r SET state = 'sending', attempts = r.attempts + 1, updated_at = $2, send_lease_until = $3,
+              first_attempt_at = COALESCE(r.first_attempt_at, $2), next_attempt_at = NULL
+       FROM cur WHERE r.id = cur.id
        RETURNING r.*
      )
      SELECT r.*, m.kind AS message_kind, m.document_id, m.sender_organ_id, d.recipient_organ_id, ${NODE_PUSH_COLUMNS}
@@ -120,60 +126,85 @@ export async function claimReceiptPush(
      JOIN messages m ON m.id = r.message_id
      JOIN deliveries d ON d.id = r.delivery_id
      JOIN nodes n ON n.id = r.node_id`,
-    [input.receiptId, input.at, input.leaseUntil],
+    [[...input.receiptIds], input.at, input.leaseUntil],
     { prepare: true },
   );
-  const row = rows[0];
-  if (row) return { claimed: true, receipt: toReceiptRecord(row), node: toNodePushSettings(row) };
-  const { rows: now } = await db.query<{ state: ReceiptState; send_lease_until: Date | null }>(
-    'SELECT state, send_lease_until FROM receipts WHERE id = $1',
-    [input.receiptId],
-  );
-  return { claimed: false, state: now[0]?.state ?? null, leaseUntil: now[0]?.send_lease_until ?? null };
+  for (const row of rows) {
+    results.set(str(row, 'id'), {
+      claimed: true,
+      receipt: toReceiptRecord(row),
+      node: toNodePushSettings(row),
+    });
+  }
+  const missing = input.receiptIds.filter((id) => !results.has(id));
+  if (missing.length > 0) {
+    const { rows: now } = await db.query<{ id: string; state: ReceiptState; send_lease_until: Date | null }>(
+      'SELECT id, state, send_lease_until FROM receipts WHERE id = ANY($1::uuid[])',
+      [missing],
+    );
+    const byId = new Map(now.map((r) => [r.id, r]));
+    for (const id of missing) {
+      const current = byId.get(id);
+      results.set(id, {
+        claimed: false,
+        state: current?.state ?? null,
+        leaseUntil: current?.send_lease_until ?? null,
+      });
+    }
+  }
+  return results;
+}
+
+/** One receipt's push attempt and the state it leads to. */
+export interface ReceiptRecordInput {
+  readonly receiptId: string;
+  readonly attempt: PushAttemptInput;
+  readonly next: PushNextState;
 }
 
 /**
- * Records a receipt push attempt's result on the receipt (attempts, last error and status, next
- * attempt) and, when it settles (delivered or failed) or is retried, one `receipt.<state>` event on
- * the message's log. Unchanged if the receipt is no longer `sending` this attempt.
+ * Records receipt push attempts on their receipts (attempts, last error and status, next attempt)
+ * and, for each that settles (delivered or failed) or is retried, one `receipt.<state>` event on
+ * the message's log — one statement for all. A receipt no longer `sending` that attempt is left
+ * alone. Returns the ids whose state changed.
  */
-export async function recordReceiptPush(
+export async function recordReceiptPushes(
   db: Db,
-  input: {
-    readonly receiptId: string;
-    readonly at: Date;
-    readonly actor: string;
-    readonly attempt: PushAttemptInput;
-    readonly next: PushNextState;
-  },
-): Promise<boolean> {
-  const { attempt, next } = input;
-  const { rows } = await db.query<{ changed: number }>(
-    `WITH upd AS (
-       UPDATE receipts r SET state = $3::text, updated_at = $4, send_lease_until = NULL,
-         next_attempt_at = $5::timestamptz, last_error = $6::text, last_http_status = $7::int,
-         delivered_at = CASE WHEN $3::text = 'delivered' THEN $4 ELSE r.delivered_at END
-       WHERE r.id = $1 AND r.state = 'sending' AND r.attempts = $2
-       RETURNING r.id, r.message_id, r.delivery_id, r.node_id, r.event, r.attempts
+  input: { readonly at: Date; readonly actor: string; readonly items: readonly ReceiptRecordInput[] },
+): Promise<Set<string>> {
+  if (input.items.length === 0) return new Set();
+  const column = <T>(pick: (item: ReceiptRecordInput) => T) => input.items.map(pick);
+  const { rows } = await db.query<{ id: string }>(
+    `WITH x AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::int[])
+         AS x(id, attempt, to_state, next_at, last_error, http_status)
+     ), upd AS (
+       UPDATE receipts r SET state = x.to_state, updated_at = $7, send_lease_until = NULL,
+         next_attempt_at = x.next_at, last_error = x.last_error, last_http_status = x.http_status,
+         delivered_at = CASE WHEN x.to_state = 'delivered' THEN $7 ELSE r.delivered_at END
+       FROM x
+       WHERE r.id = x.id AND r.state = 'sending' AND r.attempts = x.attempt
+       RETURNING r.id, r.message_id, r.delivery_id, r.node_id, r.event, r.attempts, x.to_state, x.http_status,
+                 x.last_error
      ), ev AS (
        INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, document_id, data)
-       SELECT $4, 'receipt.' || $3::text, $8, upd.message_id, upd.delivery_id, upd.node_id, m.document_id,
+       SELECT $7, 'receipt.' || upd.to_state, $8, upd.message_id, upd.delivery_id, upd.node_id, m.document_id,
               jsonb_strip_nulls(jsonb_build_object('receiptId', upd.id, 'event', upd.event, 'attempts', upd.attempts,
-                'httpStatus', $7::int, 'error', $6::text))
+                'httpStatus', upd.http_status, 'error', upd.last_error))
        FROM upd JOIN messages m ON m.id = upd.message_id
      )
-     SELECT count(*)::int AS changed FROM upd`,
+     SELECT id FROM upd`,
     [
-      input.receiptId,
-      attempt.attempt,
-      next.to,
+      column((i) => i.receiptId),
+      column((i) => i.attempt.attempt),
+      column((i) => i.next.to),
+      column((i) => (i.next.to === 'retrying' ? i.next.nextAttemptAt : null)),
+      column((i) => (i.next.to === 'delivered' ? null : i.next.error)),
+      column((i) => i.attempt.httpStatus),
       input.at,
-      next.to === 'retrying' ? next.nextAttemptAt : null,
-      next.to === 'delivered' ? null : next.error,
-      attempt.httpStatus,
       input.actor,
     ],
     { prepare: true },
   );
-  return (rows[0]?.changed ?? 0) > 0;
+  return new Set(rows.map((r) => r.id));
 }
