@@ -136,8 +136,9 @@ function schedulerBackendFor(config: HubConfig, database: Database): SchedulerBa
   return chooseSchedulerBackend({
     redisUrl: config.redisUrl ?? undefined,
     databaseUrl: config.databaseUrl ?? undefined,
-    // Embedded Postgres gets the in-process scheduler unless BullMQ is asked for (docs/operations.md).
-    embeddedDatabaseUrl: d.scheduler === 'bullmq' ? (database.connectionString ?? undefined) : undefined,
+    // Embedded Postgres always gets the in-process scheduler: BullMQ's Postgres backend is not sound
+    // over pglite-socket (docs/operations.md, "Why not BullMQ on embedded Postgres").
+    embeddedDatabaseUrl: undefined,
     forceInProcess: d.scheduler === 'in-process',
     schema,
     prefix: d.queuePrefix,

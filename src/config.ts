@@ -10,8 +10,8 @@ export const HUB_ROLES: readonly HubRole[] = ['all', 'api', 'worker'];
 
 /** The delivery engine's settings (docs/operations.md lists the variables). */
 export interface DeliveryConfig {
-  /** `auto`: BullMQ on Redis with REDIS_URL, BullMQ's Postgres backend with DATABASE_URL, in-process on embedded Postgres; `in-process` forces it; `bullmq` also uses BullMQ's Postgres backend on embedded Postgres (LIENTHONG_SCHEDULER). */
-  readonly scheduler: 'auto' | 'in-process' | 'bullmq';
+  /** `auto`: BullMQ on Redis with REDIS_URL, BullMQ's Postgres backend with DATABASE_URL, in-process on embedded Postgres; `in-process` forces the in-process scheduler (one process only) (LIENTHONG_SCHEDULER). */
+  readonly scheduler: 'auto' | 'in-process';
   /** BullMQ queue name (LIENTHONG_QUEUE_NAME, default lienthong-deliveries). */
   readonly queueName: string;
   /** Redis key prefix (LIENTHONG_QUEUE_PREFIX, default bull). */
@@ -174,7 +174,7 @@ function loadDeliveryConfig(env: NodeJS.ProcessEnv): DeliveryConfig {
   }
   const headersTimeoutMs = integer(env, 'LIENTHONG_WEBHOOK_TIMEOUT_MS', 30_000, 100, 600_000);
   return Object.freeze({
-    scheduler: oneOf(env, 'LIENTHONG_SCHEDULER', ['auto', 'in-process', 'bullmq'] as const, 'auto'),
+    scheduler: oneOf(env, 'LIENTHONG_SCHEDULER', ['auto', 'in-process'] as const, 'auto'),
     queueName,
     queuePrefix: env['LIENTHONG_QUEUE_PREFIX'] || 'bull',
     queueSchema,

@@ -170,7 +170,15 @@ export async function openEngineEnv(
           );
           // Row by row, table by table (TRUNCATE's exclusive locks deadlock with running workers).
           for (const { table_name } of rows) {
-            await client.query(`DELETE FROM "${connection.schema}"."${table_name}"`);
+            // BullMQ's own statements lock rows across its tables; a deadlock victim just tries again.
+            for (let tries = 0; ; tries += 1) {
+              try {
+                await client.query(`DELETE FROM "${connection.schema}"."${table_name}"`);
+                break;
+              } catch (error) {
+                if ((error as { code?: string }).code !== '40P01' || tries >= 10) throw error;
+              }
+            }
           }
         } finally {
           await client.end();
