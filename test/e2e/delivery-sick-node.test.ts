@@ -113,7 +113,16 @@ for (const backend of ENGINE_BACKENDS) {
       // fewer times than it had deliveries waiting (without a breaker: every delivery, retried).
       expect(answered503).toBeGreaterThan(0);
       expect(answered503).toBeLessThan(40);
-      // Both kinds of failure are on record, and the deliveries ended delivered.
+      // Both kinds of failure are on record, and the deliveries ended delivered. The receiver counts
+      // a push when it answers; the worker records the attempt after it reads that answer, so wait
+      // for the records before reading them.
+      await waitFor(
+        async () =>
+          (await listDeliveries(env.db, { nodeId: sick.nodeId, state: 'delivered', limit: 200 })).length ===
+          100,
+        30_000,
+        'the sick node’s 100 deliveries recorded as delivered',
+      );
       const attempts = (
         await Promise.all(
           (
