@@ -85,7 +85,7 @@ interface QueueLike {
     end?: number,
     asc?: boolean,
   ): Promise<{ data: unknown }[]>;
-  getWorkersCount(): Promise<number>;
+  getWorkers(): Promise<Array<{ rawname?: string }>>;
   exportPrometheusMetrics(labels?: Record<string, string>): Promise<string>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close(): Promise<void>;
@@ -210,7 +210,7 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
     async stats(): Promise<QueueStats> {
       const [counts, workers, oldestReadyAt] = await Promise.all([
         queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
-        queue.getWorkersCount(),
+        backend.countWorkers(),
         oldestReady(queue),
       ]).catch((cause: unknown) => {
         throw unavailable(cause);
@@ -244,7 +244,12 @@ interface Backend {
   readonly name: string;
   readonly queue: QueueLike;
   worker(processor: Processor, concurrency: number, lockDurationMs?: number): WorkerLike;
+  /** Workers consuming this queue (of this hub only). */
+  countWorkers(): Promise<number>;
 }
+
+// Postgres truncates application_name to NAMEDATALEN - 1 bytes (63).
+const PG_NAME_BYTES = 63;
 
 /** Lock and stalled-check settings for a Worker (BullMQ's defaults when not given). */
 function lockOptions(lockDurationMs: number | undefined) {
@@ -256,13 +261,14 @@ function lockOptions(lockDurationMs: number | undefined) {
 async function openBackend(connection: BullmqConnection, queueName: string): Promise<Backend> {
   if (connection.backend === 'redis') {
     const prefix = connection.prefix === undefined ? {} : { prefix: connection.prefix };
+    // Producers fail fast when Redis is away (the relay tries again on its next pass) ...
+    const queue = new Queue<JobData>(queueName, {
+      connection: { url: connection.url, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      ...prefix,
+    }) as unknown as QueueLike;
     return {
       name: 'redis',
-      // Producers fail fast when Redis is away (the relay tries again on its next pass) ...
-      queue: new Queue<JobData>(queueName, {
-        connection: { url: connection.url, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
-        ...prefix,
-      }) as unknown as QueueLike,
+      queue,
       // ... while workers wait for it to come back, as BullMQ requires.
       worker: (processor, concurrency, lockDurationMs) =>
         new Worker<JobData>(queueName, processor, {
@@ -272,6 +278,8 @@ async function openBackend(connection: BullmqConnection, queueName: string): Pro
           ...WORKER_REMOVE,
           ...lockOptions(lockDurationMs),
         }),
+      // The prefix namespaces the worker connections' names as it does the keys.
+      countWorkers: async () => (await queue.getWorkers()).length,
     };
   }
   if (connection.backend === 'postgres') {
@@ -283,17 +291,25 @@ async function openBackend(connection: BullmqConnection, queueName: string): Pro
     await prepareSchema(connection.connectionString, schema, embedded ? hubSchema : null);
     const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
     const pgConnection = { connectionString: connection.connectionString, schema };
+    const queue = new PgQueue<JobData>(queueName, { connection: pgConnection }) as unknown as QueueLike;
+    // BullMQ finds Postgres workers by their connection's application_name across the whole
+    // database, whatever their schema: two hubs (or test runs) on one server would count each
+    // other's workers. Workers are named after their queue schema, and only those are counted.
+    const workerName = `${queueName}:w:${schema}`;
+    const ownName = Buffer.from(workerName).subarray(0, PG_NAME_BYTES).toString();
     return {
       name: embedded ? 'postgres-embedded' : 'postgres',
-      queue: new PgQueue<JobData>(queueName, { connection: pgConnection }) as unknown as QueueLike,
+      queue,
       worker: (processor, concurrency, lockDurationMs) =>
         new PgWorker<JobData>(queueName, processor, {
           connection: pgConnection,
+          name: schema,
           concurrency,
           ...WORKER_REMOVE,
           ...lockOptions(lockDurationMs),
           ...(embedded ? { drainDelay: 0.2 } : {}),
         }),
+      countWorkers: async () => (await queue.getWorkers()).filter((w) => w.rawname === ownName).length,
     };
   }
   throw new LienthongError('QUEUE_INVALID_OPTIONS', 'unknown queue backend', { where: 'queue.connection' });
