@@ -300,10 +300,15 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     });
   const now = options.now ?? (() => new Date());
   const role = options.role ?? config.role;
+  if (config.delivery.scheduler === 'in-process' || (!config.redisUrl && !config.databaseUrl)) {
+    // Refuse a split role before the (slow) embedded database is opened.
+    assertRoleFitsScheduler(role, { backend: 'in-process' }, { sharedDatabaseClient: false });
+  }
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     ...(options.schema || config.dbSchema ? { schema: options.schema ?? config.dbSchema ?? undefined } : {}),
     serveSocket: !config.databaseUrl,
+    poolSize: config.dbPoolSize,
   });
   let verifier: SignatureVerifier | null = null;
   let delivery: Awaited<ReturnType<typeof buildEngine>> | null = null;

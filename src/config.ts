@@ -76,6 +76,8 @@ export interface HubConfig {
   readonly logLevel: string;
   /** Signature worker threads (LIENTHONG_VERIFY_THREADS, default 2). */
   readonly verifyThreads: number;
+  /** Connections of the API's pool on a Postgres server (LIENTHONG_DB_POOL, default 10); the delivery engine has its own. */
+  readonly dbPoolSize: number;
   /** What this process runs (LIENTHONG_ROLE or `serve --role`, default all). */
   readonly role: HubRole;
   /** Bearer token (or Basic password) for /ops/*, /metrics and the queue board (LIENTHONG_OPERATOR_TOKEN); null = those answer 401. */
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : SHIPPED_DIRECTORY,
     logLevel: env['LOG_LEVEL'] || 'info',
     verifyThreads: integer(env, 'LIENTHONG_VERIFY_THREADS', 2, 1, 64),
+    dbPoolSize: integer(env, 'LIENTHONG_DB_POOL', 10, 1, 500),
     role: oneOf(env, 'LIENTHONG_ROLE', HUB_ROLES, 'all'),
     operatorToken: operatorToken(env),
     delivery: loadDeliveryConfig(env),

@@ -222,3 +222,25 @@ for (const queue of ['redis', 'postgres'] as const) {
     }, 180_000);
   });
 }
+
+describe('serve --role on embedded Postgres', () => {
+  it('refuses a split role without a shared queue (QUEUE_SHARED_SCHEDULER_REQUIRED, exit 2)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-roles-embedded-'));
+    try {
+      // Empty values unset what the suites above put into process.env (a shared server and schema).
+      const embedded = { DATABASE_URL: '', REDIS_URL: '', LIENTHONG_DB_SCHEMA: '' };
+      const started = spawnServe({ ...embedded, LIENTHONG_DATA_DIR: path.join(dir, 'data'), PORT: '0' }, [
+        '--role',
+        'worker',
+      ]);
+      const error = await started.then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toMatch(/exited with 2/);
+      expect(error?.message).toContain('QUEUE_SHARED_SCHEDULER_REQUIRED');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
