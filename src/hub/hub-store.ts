@@ -63,8 +63,6 @@ export interface HubStore {
   signerBindings(organId: string): Promise<SignerBinding[]>;
   /** The receipt of the same bytes already accepted (whoever sent them) and the From organ id they carry. */
   findDuplicate(sha256: string): Promise<{ receipt: Receipt; fromOrganId: string } | null>;
-  /** A new-document package (type 0) from this sender organization with this DocumentId. */
-  findNewDocument(senderOrganId: string, documentId: string): Promise<{ id: string; sha256: string } | null>;
   /** The package with this DocumentId sent by this organization. */
   findOriginal(senderOrganId: string, documentId: string): Promise<OriginalDocument | null>;
   /** Codes a recipient already sent about a document, and whether a 13 was sent for it. */
@@ -74,12 +72,16 @@ export interface HubStore {
   ): Promise<{ previousCodes: string[]; takeBackRequested: boolean }>;
   /**
    * Message, deliveries, events, outbox, status record and revocations: one transaction.
-   * When a concurrent request stored the same bytes (or the same new DocumentId) first, nothing is
-   * written and the reason is returned instead.
+   * When the same bytes were stored first (or, for a new document, the same sender and DocumentId
+   * with other bytes, now or by a concurrent request), nothing is written and the reason is returned.
    */
   insertAccepted(
     message: AcceptedMessage,
-  ): Promise<{ inserted: true } | { inserted: false; reason: 'duplicate' | 'conflict' }>;
+  ): Promise<
+    | { inserted: true }
+    | { inserted: false; reason: 'duplicate' }
+    | { inserted: false; reason: 'conflict'; existingMessageId: string }
+  >;
   /** Undelivered messages for a node, most urgent first, then oldest. */
   inbox(nodeId: string, limit: number, kind?: 'package' | 'status'): Promise<InboxItem[]>;
   /** The exact bytes, when the node is the sender or a recipient. */

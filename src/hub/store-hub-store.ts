@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DirectorySnapshot } from '../routing/index.ts';
 import { planRoutes } from '../routing/index.ts';
 import type { SignerBinding } from '../signature/index.ts';
@@ -6,7 +7,6 @@ import {
   type BusinessStatusCode,
   type Db,
   findMessageBySha256,
-  findNewDocument,
   findNodeByToken,
   findPackagesByDocument,
   findStatusesAboutDocument,
@@ -28,7 +28,7 @@ import type { MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
 
 /** Options of the Postgres-backed hub store. */
 export interface StoreHubStoreOptions {
-  /** How long a loaded directory snapshot is reused, in ms (operator changes show up after this). */
+  /** How long a loaded directory snapshot, and a node found by its token, are reused, in ms (operator changes show up after this). */
   readonly snapshotTtlMs?: number;
   /** Current time, for the snapshot cache. */
   readonly now?: () => number;
@@ -40,6 +40,9 @@ const identityOf = (node: NodeRecord): NodeIdentity => ({
   signaturePolicy: node.signaturePolicy,
 });
 
+/** Nodes remembered by token at most; past it the memory starts afresh. */
+const MAX_CACHED_TOKENS = 10_000;
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The HubStore port over the store's repositories (Postgres server or embedded). */
@@ -50,6 +53,7 @@ export function createStoreHubStore(
   const ttl = options.snapshotTtlMs ?? 1000;
   const now = options.now ?? Date.now;
   let cached: { at: number; snapshot: Promise<DirectorySnapshot> } | null = null;
+  const tokens = new Map<string, { at: number; node: NodeIdentity }>();
 
   function snapshot(): Promise<DirectorySnapshot> {
     if (!cached || now() - cached.at > ttl) {
@@ -100,11 +104,25 @@ export function createStoreHubStore(
   return {
     invalidate() {
       cached = null;
+      tokens.clear();
     },
 
     async findNodeByToken(token) {
-      const node = await findNodeByToken(db, token);
-      return node ? identityOf(node) : null;
+      // Every request authenticates: a known token is remembered as long as a directory snapshot
+      // (a rotated or revoked token stops working within snapshotTtlMs). Keyed by the token's hash,
+      // so no token stays in memory; unknown tokens are never remembered.
+      const key = createHash('sha256').update(token).digest('base64');
+      const hit = tokens.get(key);
+      if (hit && now() - hit.at <= ttl) return hit.node;
+      const found = await findNodeByToken(db, token);
+      const node = found ? identityOf(found) : null;
+      if (node) {
+        if (tokens.size >= MAX_CACHED_TOKENS) tokens.clear();
+        tokens.set(key, { at: now(), node });
+      } else {
+        tokens.delete(key);
+      }
+      return node;
     },
 
     async route(organIds, at): Promise<RecipientRoute[]> {
@@ -131,11 +149,6 @@ export function createStoreHubStore(
       const message = await findMessageBySha256(db, sha256);
       if (!message || message.receipt === null) return null;
       return { receipt: message.receipt as Receipt, fromOrganId: message.senderOrganId };
-    },
-
-    async findNewDocument(senderOrganId, documentId) {
-      const message = await findNewDocument(db, senderOrganId, documentId);
-      return message ? { id: message.id, sha256: message.sha256 } : null;
     },
 
     async findOriginal(senderOrganId, documentId): Promise<OriginalDocument | null> {
@@ -211,7 +224,8 @@ export function createStoreHubStore(
         ...(message.revokeOriginalId ? { revokeOriginalMessageId: message.revokeOriginalId } : {}),
       });
       if (result.kind === 'accepted') return { inserted: true };
-      return { inserted: false, reason: result.kind };
+      if (result.kind === 'duplicate') return { inserted: false, reason: 'duplicate' };
+      return { inserted: false, reason: 'conflict', existingMessageId: result.existing.id };
     },
 
     async inbox(nodeId, limit, kind) {

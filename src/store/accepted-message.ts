@@ -8,7 +8,6 @@ import {
 } from './business-status.repository.ts';
 import type { Db } from './db.ts';
 import { type DeliveryRecord, revokeUndelivered, toDeliveryRecord } from './delivery.repository.ts';
-import { appendEvents, type EventInput } from './event.repository.ts';
 import {
   findMessageBySha256,
   findNewDocument,
@@ -16,7 +15,7 @@ import {
   type MessageRecord,
   toMessageRecord,
 } from './message.repository.ts';
-import { json, valuesPlaceholders } from './sql-values.ts';
+import { json } from './sql-values.ts';
 
 /** One recipient of an accepted message (a routed decision of src/routing). */
 export interface DeliveryInput {
@@ -108,89 +107,50 @@ export async function insertAcceptedMessage(
       },
     );
   }
-  return db.tx(async (tx) => {
-    // ON CONFLICT without a target covers both unique rules (same bytes; same new DocumentId) and
-    // waits for a concurrent writer of the same key, then reports its row as taken.
-    const inserted = await tx.query(
-      `INSERT INTO messages (id, kind, sender_node_id, sender_organ_id, document_id, business_doc_type, status_code,
-         priority, sha256, size_bytes, summary, verdict, receipt, hops, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT DO NOTHING RETURNING *`,
-      [
-        id,
-        input.kind,
-        input.senderNodeId,
-        input.senderOrganId,
-        input.documentId,
-        input.businessDocType,
-        input.statusCode,
-        input.priority,
-        sha256,
-        input.raw.byteLength,
-        json(input.summary),
-        json(input.verdict),
-        input.receipt === undefined ? null : json(input.receipt),
-        json(input.hops ?? []),
-        input.receivedAt,
-      ],
-    );
-    if (inserted.rowCount === 0) {
-      const same = await findMessageBySha256(tx, sha256);
-      if (same) return { kind: 'duplicate', message: same };
-      const existing = await findNewDocument(tx, input.senderOrganId, input.documentId);
-      if (existing) return { kind: 'conflict', existing };
-      throw new LienthongError('STORE_INVALID_INPUT', 'The message id is already taken.', {
-        where: 'store/accepted-message',
-        details: { messageId: id },
-      });
-    }
-    const message = toMessageRecord(inserted.rows[0]!);
-    await tx.query('INSERT INTO message_bodies (message_id, raw) VALUES ($1, $2)', [
-      id,
-      Buffer.from(input.raw),
-    ]);
-
-    const deliveries = await insertDeliveries(tx, message, input.deliveries);
-    const events: EventInput[] = [
-      {
-        type: 'message.accepted',
-        at: input.receivedAt,
-        actor: input.actor,
-        messageId: id,
-        nodeId: input.senderNodeId,
-        organId: input.senderOrganId,
-        documentId: input.documentId,
-        data: {
-          kind: input.kind,
-          sha256,
-          sizeBytes: input.raw.byteLength,
-          priority: input.priority,
-          businessDocType: input.businessDocType,
-          statusCode: input.statusCode,
-          recipients: deliveries.length,
-        },
-      },
-      ...deliveries.map((d) => ({
-        type: 'delivery.queued',
-        at: input.receivedAt,
-        actor: input.actor,
-        messageId: id,
-        deliveryId: d.id,
-        nodeId: d.nodeId,
-        organId: d.recipientOrganId,
-        documentId: input.documentId,
-        data: {
-          to: 'queued',
-          route: d.route,
-          addressedOrganId: d.addressedOrganId,
-          recipientOrganId: d.recipientOrganId,
-        },
-      })),
-    ];
-    await appendEvents(tx, events);
-
+  const deliveries = input.deliveries.map((d) => ({ ...d, id: randomUUID() }));
+  const events = acceptedEvents(input, sha256, deliveries);
+  const params = [
+    id,
+    input.kind,
+    input.senderNodeId,
+    input.senderOrganId,
+    input.documentId,
+    input.businessDocType,
+    input.statusCode,
+    input.priority,
+    sha256,
+    input.raw.byteLength,
+    json(input.summary),
+    json(input.verdict),
+    input.receipt === undefined ? null : json(input.receipt),
+    json(input.hops ?? []),
+    input.receivedAt,
+    Buffer.from(input.raw),
+    deliveries.map((d) => d.id),
+    deliveries.map((d) => d.recipientOrganId),
+    deliveries.map((d) => d.addressedOrganId),
+    deliveries.map((d) => d.nodeId),
+    deliveries.map((d) => d.route),
+    events.map((e) => e.type),
+    events.map((e) => e.deliveryId),
+    events.map((e) => e.nodeId),
+    events.map((e) => e.organId),
+    events.map((e) => json(e.data)),
+    input.actor,
+  ];
+  const hasEffects = input.businessStatus !== undefined || input.revokeOriginalMessageId !== undefined;
+  const write = async (q: Db): Promise<InsertAcceptedResult | null> => {
+    const { rows } = await q.query(ACCEPT_SQL, params, { prepare: true });
+    if (rows.length === 0) return null;
+    const message = toMessageRecord(rows[0]!);
+    const written = rows
+      .filter((row) => row['d_id'] !== null && row['d_id'] !== undefined)
+      .map((row) => toDeliveryRecord(Object.fromEntries(DELIVERY_COLUMNS.map((c) => [c, row[`d_${c}`]]))))
+      .sort((a, b) => a.recipientOrganId.localeCompare(b.recipientOrganId));
+    if (!hasEffects)
+      return { kind: 'accepted', message, deliveries: written, revoked: [], businessStatus: null };
     const businessStatus = input.businessStatus
-      ? await recordBusinessStatus(tx, {
+      ? await recordBusinessStatus(q, {
           ...input.businessStatus,
           at: input.businessStatus.at ?? input.receivedAt,
           statusMessageId: id,
@@ -201,47 +161,120 @@ export async function insertAcceptedMessage(
     const revoked = input.revokeOriginalMessageId
       ? (
           await revokeUndelivered(
-            tx,
+            q,
             { messageId: input.revokeOriginalMessageId },
             { at: input.receivedAt, actor: input.actor, reason: `revoked by message ${id}` },
           )
         ).deliveries
       : [];
-    return { kind: 'accepted', message, deliveries, revoked, businessStatus };
+    return { kind: 'accepted', message, deliveries: written, revoked, businessStatus };
+  };
+  // One statement is atomic on its own; a transaction only when a status or revocation goes with it.
+  const accepted = hasEffects ? await db.tx(write) : await write(db);
+  if (accepted) return accepted;
+  const same = await findMessageBySha256(db, sha256);
+  if (same) return { kind: 'duplicate', message: same };
+  const existing = await findNewDocument(db, input.senderOrganId, input.documentId);
+  if (existing) return { kind: 'conflict', existing };
+  throw new LienthongError('STORE_INVALID_INPUT', 'The message id is already taken.', {
+    where: 'store/accepted-message',
+    details: { messageId: id },
   });
 }
 
-async function insertDeliveries(
-  db: Db,
-  message: MessageRecord,
-  inputs: readonly DeliveryInput[],
-): Promise<DeliveryRecord[]> {
-  if (inputs.length === 0) return [];
-  const rows = inputs.map((d) => [
-    randomUUID(),
-    message.id,
-    d.recipientOrganId,
-    d.addressedOrganId,
-    d.nodeId,
-    d.route,
-    message.priority,
-    'queued',
-    message.receivedAt,
-    message.receivedAt,
-  ]);
-  const { rows: inserted } = await db.query(
-    `INSERT INTO deliveries (id, message_id, recipient_organ_id, addressed_organ_id, node_id, route, priority, state,
-       created_at, updated_at)
-     VALUES ${valuesPlaceholders(rows.length, 10)} RETURNING *`,
-    rows.flat(),
-  );
-  const deliveries = inserted
-    .map(toDeliveryRecord)
-    .sort((a, b) => a.recipientOrganId.localeCompare(b.recipientOrganId));
-  await db.query(
-    `INSERT INTO outbox (delivery_id, priority, available_at, created_at)
-     SELECT unnest($1::uuid[]), $2, $3, $3`,
-    [deliveries.map((d) => d.id), message.priority, message.receivedAt],
-  );
-  return deliveries;
+/** Columns of a delivery row as {@link toDeliveryRecord} reads them (returned with a `d_` prefix). */
+const DELIVERY_COLUMNS = [
+  'id',
+  'message_id',
+  'recipient_organ_id',
+  'addressed_organ_id',
+  'node_id',
+  'route',
+  'state',
+  'priority',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'delivered_by',
+  'created_at',
+  'updated_at',
+  'delivered_at',
+  'forwarded_at',
+] as const;
+
+/**
+ * The accepting write as ONE statement (one round trip): message, bytes, deliveries, outbox rows and
+ * events. Every part selects from the message insert, so when ON CONFLICT skips it (the same bytes,
+ * or the same new DocumentId, came first — a concurrent writer of the key is waited for) nothing at
+ * all is written and no row comes back. Foreign keys are checked at the end of the statement, so the
+ * parts may reference each other. Events are one insert ordered by their position: their ids keep
+ * the order message.accepted, then delivery.queued per recipient.
+ */
+const ACCEPT_SQL = `
+WITH m AS (
+  INSERT INTO messages (id, kind, sender_node_id, sender_organ_id, document_id, business_doc_type, status_code,
+    priority, sha256, size_bytes, summary, verdict, receipt, hops, received_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+  ON CONFLICT DO NOTHING RETURNING *
+), body AS (
+  INSERT INTO message_bodies (message_id, raw) SELECT m.id, $16 FROM m
+), d AS (
+  INSERT INTO deliveries (id, message_id, recipient_organ_id, addressed_organ_id, node_id, route, priority, state,
+    created_at, updated_at)
+  SELECT x.id, m.id, x.recipient, x.addressed, x.node, x.route, m.priority, 'queued', m.received_at, m.received_at
+  FROM m, unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::text[])
+    AS x(id, recipient, addressed, node, route)
+  RETURNING *
+), o AS (
+  INSERT INTO outbox (delivery_id, priority, available_at, created_at)
+  SELECT d.id, d.priority, d.created_at, d.created_at FROM d
+), e AS (
+  INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, organ_id, document_id, data)
+  SELECT m.received_at, x.type, $27, m.id, NULLIF(x.delivery_id, '')::uuid, x.node_id, x.organ_id, m.document_id,
+    x.data::jsonb
+  FROM m, unnest($22::text[], $23::text[], $24::text[], $25::text[], $26::text[]) WITH ORDINALITY
+    AS x(type, delivery_id, node_id, organ_id, data, ord)
+  ORDER BY x.ord
+)
+SELECT m.*, ${DELIVERY_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
+FROM m LEFT JOIN d ON true`;
+
+/** The events of an acceptance, in order: message.accepted, then delivery.queued per recipient. */
+function acceptedEvents(
+  input: AcceptedMessageInput,
+
+  sha256: string,
+  deliveries: ReadonlyArray<DeliveryInput & { readonly id: string }>,
+): Array<{ type: string; deliveryId: string; nodeId: string; organId: string; data: unknown }> {
+  return [
+    {
+      type: 'message.accepted',
+      deliveryId: '',
+      nodeId: input.senderNodeId,
+      organId: input.senderOrganId,
+      data: {
+        kind: input.kind,
+        sha256,
+        sizeBytes: input.raw.byteLength,
+        priority: input.priority,
+        businessDocType: input.businessDocType,
+        statusCode: input.statusCode,
+        recipients: deliveries.length,
+      },
+    },
+    ...[...deliveries]
+      .sort((a, b) => a.recipientOrganId.localeCompare(b.recipientOrganId))
+      .map((d) => ({
+        type: 'delivery.queued',
+        deliveryId: d.id,
+        nodeId: d.nodeId,
+        organId: d.recipientOrganId,
+        data: {
+          to: 'queued',
+          route: d.route,
+          addressedOrganId: d.addressedOrganId,
+          recipientOrganId: d.recipientOrganId,
+        },
+      })),
+  ];
 }
