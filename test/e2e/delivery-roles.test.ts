@@ -234,7 +234,11 @@ describe('serve --role on embedded Postgres', () => {
         'worker',
       ]);
       const error = await started.then(
-        () => null,
+        // Started after all: stop it, or it would outlive the suite.
+        async (serve) => {
+          await serve.kill('SIGKILL');
+          return null;
+        },
         (e: unknown) => e as Error,
       );
       expect(error?.message).toMatch(/exited with 2/);
