@@ -1,6 +1,12 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { CodeTable } from '../../core/index.ts';
 import type { HubService } from '../../hub/hub-service.ts';
@@ -22,10 +28,36 @@ export interface HttpAppDeps {
   readonly mounts?: ReadonlyArray<{ prefix: string; plugin: (app: FastifyInstance) => Promise<void> }>;
 }
 
+/**
+ * One log line per request, when it is answered (method, URL, status, time), instead of Fastify's
+ * two: every line is a write(2) on the accepting path, and the second one said nothing new.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    if (error) {
+      reply.log.error(
+        { req: request, res: reply, err: error, responseTime: reply.elapsedTime },
+        'request errored',
+      );
+    } else {
+      reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    }
+  }
+}
+
 /** Builds the hub's Fastify instance without listening: tests use `inject()`, `serve` calls `listen()`. */
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger
+      ? { loggerInstance: deps.logger, logController: new OneLinePerRequest() }
+      : { logger: false }),
     // A package is read whole before it is checked; keep slow senders from holding sockets forever.
     requestTimeout: 120_000,
     connectionTimeout: 0,
