@@ -58,11 +58,7 @@ function latencies(acceptedAt: Map<string, number>, rx: WebhookReceiver): number
 }
 
 for (const backend of ENGINE_BACKENDS) {
-  // Skipped on BullMQ's Postgres backend, for a reason: both cases failed there once on a clean clone
-  // while another benchmark loaded the machine (Redis and in-process passed in the same run). Until
-  // the cause (timing under load, or the Postgres backend's polling pickup) is found, this backend's
-  // sick-node behaviour is covered only by the scheduler contract (test/queue/scheduler-postgres).
-  describe.skipIf(backend === 'postgres')(`one sick node among healthy ones (${backend})`, () => {
+  describe(`one sick node among healthy ones (${backend})`, () => {
     let env: EngineEnv;
     const receivers: WebhookReceiver[] = [];
     beforeAll(async () => {
