@@ -204,6 +204,7 @@ export function createStoreHubStore(
         statusCode: s.statusCode,
         priority: s.priority,
         raw: message.bytes,
+        sha256: message.sha256,
         summary: s,
         verdict: message.verdict,
         receipt: message.receipt,

@@ -40,8 +40,10 @@ export interface AcceptedMessageInput {
   readonly statusCode: string | null;
   /** 0..4 (copied to every delivery: the inbox and queues order by it). */
   readonly priority: number;
-  /** The exact bytes; their SHA-256 is computed here. */
+  /** The exact bytes; their SHA-256 is computed here unless given. */
   readonly raw: Uint8Array;
+  /** SHA-256 of `raw` (hex), when the caller already hashed these very bytes (a 64 MB package need not be hashed twice). */
+  readonly sha256?: string | undefined;
   /** JSON-serialisable parsed summary. */
   readonly summary: unknown;
   /** JSON-serialisable verdict (signature or legacy-unsigned marker). */
@@ -94,7 +96,7 @@ export async function insertAcceptedMessage(
   db: Db,
   input: AcceptedMessageInput,
 ): Promise<InsertAcceptedResult> {
-  const sha256 = createHash('sha256').update(input.raw).digest('hex');
+  const sha256 = input.sha256 ?? createHash('sha256').update(input.raw).digest('hex');
   const id = input.id ?? randomUUID();
   const recipients = new Set(input.deliveries.map((d) => d.recipientOrganId));
   if (recipients.size !== input.deliveries.length) {
