@@ -129,9 +129,8 @@ async function loadExampleIfEmpty(database: Database, config: HubConfig, logger:
 }
 
 /** Where the scheduler lives, from the configuration and the open database. */
-function schedulerBackendFor(config: HubConfig, database: Database): SchedulerBackend {
+function schedulerBackendFor(config: HubConfig, hubSchema: string): SchedulerBackend {
   const d = config.delivery;
-  const hubSchema = database.schema;
   const schema = d.queueSchema ?? (hubSchema === 'public' ? 'bullmq' : `${hubSchema}_bullmq`.slice(0, 63));
   return chooseSchedulerBackend({
     redisUrl: config.redisUrl ?? undefined,
@@ -218,7 +217,7 @@ async function buildEngine(
   close(): Promise<void>;
 }> {
   const d = config.delivery;
-  const backend = schedulerBackendFor(config, database);
+  const backend = schedulerBackendFor(config, database.schema);
   assertRoleFitsScheduler(role, backend, { sharedDatabaseClient: database.mode === 'embedded-client' });
   // On a server the engine has its own connections, so that a busy delivery queue never makes the
   // API wait for a connection (and the other way round). Embedded Postgres has one session anyway.
@@ -300,13 +299,15 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     });
   const now = options.now ?? (() => new Date());
   const role = options.role ?? config.role;
-  if (config.delivery.scheduler === 'in-process' || (!config.redisUrl && !config.databaseUrl)) {
-    // Refuse a split role before the (slow) embedded database is opened.
-    assertRoleFitsScheduler(role, { backend: 'in-process' }, { sharedDatabaseClient: false });
-  }
+  const schema = options.schema ?? config.dbSchema ?? undefined;
+  // Refuse a split role that the queue cannot serve before the (slow) embedded database is opened;
+  // buildEngine checks again with what opening found (another process owning the data directory).
+  assertRoleFitsScheduler(role, schedulerBackendFor(config, (config.databaseUrl && schema) || 'public'), {
+    sharedDatabaseClient: false,
+  });
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
-    ...(options.schema || config.dbSchema ? { schema: options.schema ?? config.dbSchema ?? undefined } : {}),
+    ...(schema ? { schema } : {}),
     serveSocket: !config.databaseUrl,
     poolSize: config.dbPoolSize,
   });
