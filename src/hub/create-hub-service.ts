@@ -238,9 +238,17 @@ export function createHubService(deps: HubServiceDeps): HubService {
       return refuse('PAYLOAD_TOO_LARGE', `The package is larger than ${deps.maxPackageBytes} bytes.`);
     }
     const sha256 = sha256Hex(bytes);
+    const accepted = await accept(node, bytes, sha256);
+    if (accepted.ok) return accepted;
+    // The same bytes sent again get the first receipt, even when they would be refused today
+    // (a certificate revoked since, a directory change). The look-up is made here, on the way out,
+    // instead of before the checks: a resend is rare, a round trip per package is not, and the
+    // accepting write itself refuses to store the same bytes twice (it reports `duplicate`).
     const duplicate = await duplicateFor(node, sha256);
-    if (duplicate) return { ok: true, value: duplicate };
+    return duplicate ? { ok: true, value: duplicate } : accepted;
+  }
 
+  async function accept(node: NodeIdentity, bytes: Uint8Array, sha256: string): Promise<HubResult<Receipt>> {
     const parsed = deps.parse(bytes);
     if (!parsed.ok)
       return refuse(parsed.code, 'The package was refused by the edXML codec.', parsed.findings);
@@ -281,10 +289,6 @@ export function createHubService(deps: HubServiceDeps): HubService {
       ...effects,
     });
     if (!stored.inserted) {
-      if (stored.reason === 'duplicate') {
-        const again = await duplicateFor(node, sha256);
-        if (again) return { ok: true, value: again };
-      }
       return refuse(
         'DOCUMENT_CONFLICT',
         `DocumentId ${summary.documentId} was already accepted from ${summary.fromOrganId} with different bytes.`,

@@ -169,6 +169,35 @@ organizations:
     await refused(tokens['A']!, changed, 409, 'DOCUMENT_CONFLICT');
   });
 
+  it('returns the first receipt for the same bytes even when the checks would refuse them now', async () => {
+    // The duplicate look-up runs after the checks (saving a round trip per package); a resend must
+    // still get its first receipt when the directory changed in between.
+    const Z = '000.00.00.H98';
+    const snapshotTtl = () => new Promise((resolve) => setTimeout(resolve, 1_100)); // the hub's directory snapshot
+    await t.addNode({ id: 'node-z', organizations: [Z] });
+    await snapshotTtl();
+    const pkg = await t.sign(samplePackage({ from: A, to: [Z], documentId: docId() }), A);
+    const sent = await t.call('POST', '/v1/messages', tokens['A']!, pkg);
+    expect(sent.status).toBe(202);
+    const first = (await sent.json()) as { id: string };
+    const ended = parseDirectoryFile(
+      `version: 1
+organizations:
+  - { organId: ${Z}, name: "Cơ quan đã giải thể", level: central, validTo: "2026-01-01" }
+`,
+      'yaml',
+    );
+    if (!ended.ok) throw new Error(JSON.stringify(ended.findings));
+    await importDirectory(t.hub.database.db, ended.file, { at: new Date(), actor: 'test' });
+    await snapshotTtl();
+    const fresh = await t.sign(samplePackage({ from: A, to: [Z], documentId: docId() }), A);
+    await refused(tokens['A']!, fresh, 422, 'NO_ROUTABLE_RECIPIENT');
+    const before = await counts();
+    const again = await t.call('POST', '/v1/messages', tokens['A']!, pkg);
+    expect([again.status, await again.json()]).toMatchObject([202, { id: first.id, duplicate: true }]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('keeps other nodes out of a message: fetch, ack and trace are 404 for them', async () => {
     const pkg = await t.sign(samplePackage({ from: A, to: [B], documentId: docId() }), A);
     const { id } = (await (await t.call('POST', '/v1/messages', tokens['A']!, pkg)).json()) as { id: string };
