@@ -1,10 +1,17 @@
-// Accepted small signed packages per second through the node API (POST /v1/messages) with
-// concurrent senders, and the latency of each POST (p50/p99), on real Postgres and on embedded
-// Postgres. The hub is a real `lienthong serve` child process (signature verification in its worker
-// threads, one database statement or transaction per package, info-level logs as in production);
-// the senders are this process, as other machines would be. The packages are signed before the clock
+// Accepted small signed packages per second through the node API (POST /v1/messages) and the latency
+// of each POST (p50/p99), on real Postgres and on embedded Postgres, under two loads:
+//   closed loop  --concurrency senders, each sending its next package as soon as the last is
+//                answered: the most the hub accepts (latency there is mostly the queue the senders
+//                build themselves: concurrency / rate);
+//   open loop    packages leaving at a steady --rate (Postgres; --embedded-rate for embedded) for
+//                --seconds, whatever the answers, as many independent senders would: the latency
+//                at that rate, counted from when each package was due.
+// The hub is a real `lienthong serve` child process (signature verification in its worker threads,
+// one database statement or transaction per package, info-level logs as in production); the
+// senders are this process, as other machines would be. The packages are signed before the clock
 // starts. Beside the rates: the hub process's CPU time per accepted package, and the load average.
-//   node --import tsx bench/hub.bench.ts [--packages N] [--concurrency C] [--backends postgres,embedded]
+//   node --import tsx bench/hub.bench.ts [--packages N] [--concurrency C] [--rate R]
+//     [--embedded-rate R] [--seconds S] [--backends postgres,embedded]
 // Figures and the machine they came from: docs/benchmarks/hub.md.
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -47,8 +54,8 @@ function cpuMs(pid: number): number {
 
 interface Row {
   backend: string;
+  load: string;
   packages: number;
-  concurrency: number;
   'package bytes': number;
   'accepted/s': number;
   'p50 ms': number;
@@ -58,7 +65,66 @@ interface Row {
   errors: number;
 }
 
-async function measure(backend: Backend, packages: number, concurrency: number): Promise<Row> {
+interface Sent {
+  /** Client-side latency of each POST, ms. */
+  readonly latencies: number[];
+  readonly errors: number;
+}
+
+type Post = (body: string) => Promise<boolean>;
+
+/** Closed loop: `concurrency` senders, each POSTing its next package as soon as the last is answered. */
+async function closedLoop(post: Post, bodies: readonly string[], concurrency: number): Promise<Sent> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const started = performance.now();
+        if (!(await post(body))) errors += 1;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return { latencies, errors };
+}
+
+/**
+ * Open loop: package i leaves at start + i / rate whatever the answers before it, as independent
+ * senders would send. Latency counts from when the package was due, not from when the client got
+ * round to sending it, so a sender held back by a slow hub is not hidden (coordinated omission).
+ */
+async function openLoop(post: Post, bodies: readonly string[], rate: number): Promise<Sent> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < bodies.length; i += 1) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inflight.push(
+      post(bodies[i]!).then((ok) => {
+        if (!ok) errors += 1;
+        latencies.push(performance.now() - due);
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return { latencies, errors };
+}
+
+interface Plan {
+  readonly packages: number;
+  readonly concurrency: number;
+  /** Steady rate of the open-loop run, packages/s; 0 = no such run. */
+  readonly rate: number;
+  readonly seconds: number;
+}
+
+async function measure(backend: Backend, plan: Plan): Promise<Row[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-bench-hub-'));
   const schema = backend === 'postgres' ? uniqueSchemaName('lt_bench_hub') : undefined;
   const env: NodeJS.ProcessEnv = {
@@ -85,18 +151,28 @@ async function measure(backend: Backend, packages: number, concurrency: number):
   await database.close();
 
   const signer = pki.organizations.find((o) => o.organId === A)!;
-  const bodies: string[] = [];
-  for (let i = 0; i < packages + WARM_UP; i += 1) {
-    const xml = samplePackage({ from: A, to: [B], documentId: `${A},2026/11/25,${i}/BENCH-${backend}` });
-    bodies.push(await signEdxml(xml, { keyPem: signer.keyPem, certPem: signer.certPem }));
-  }
+  let seq = 0;
+  const sign = async (count: number): Promise<string[]> => {
+    const bodies: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const xml = samplePackage({
+        from: A,
+        to: [B],
+        documentId: `${A},2026/11/25,${++seq}/BENCH-${backend}`,
+      });
+      bodies.push(await signEdxml(xml, { keyPem: signer.keyPem, certPem: signer.certPem }));
+    }
+    return bodies;
+  };
+  const warmUp = await sign(WARM_UP);
+  const saturating = await sign(plan.packages);
+  const steady = await sign(Math.round(plan.rate * plan.seconds));
 
   const hub = await spawnServe(env);
-  const dispatcher = new Agent({ connections: concurrency, pipelining: 1 });
+  const dispatcher = new Agent({ connections: 64, pipelining: 1 });
   try {
     const errorSamples: string[] = [];
-    const post = async (body: string) => {
-      const started = performance.now();
+    const post: Post = async (body) => {
       const res = await request(`${hub.url}/v1/messages`, {
         method: 'POST',
         dispatcher,
@@ -106,46 +182,40 @@ async function measure(backend: Backend, packages: number, concurrency: number):
       const text = await res.body.text();
       if (res.statusCode !== 202 && errorSamples.length < 3)
         errorSamples.push(`${res.statusCode} ${text.slice(0, 300)}`);
-      return { ms: performance.now() - started, ok: res.statusCode === 202 };
+      return res.statusCode === 202;
+    };
+    const row = async (load: string, run: () => Promise<Sent>): Promise<Row> => {
+      const cpuBefore = cpuMs(hub.child.pid!);
+      const started = performance.now();
+      const { latencies, errors } = await run();
+      const elapsed = performance.now() - started;
+      const hubCpu = cpuMs(hub.child.pid!) - cpuBefore;
+      latencies.sort((x, y) => x - y);
+      return {
+        backend: backend === 'postgres' ? 'postgres' : 'embedded (PGlite)',
+        load,
+        packages: latencies.length,
+        'package bytes': Buffer.byteLength(warmUp[0]!),
+        'accepted/s': Math.round(((latencies.length - errors) / elapsed) * 1000),
+        'p50 ms': round1(percentile(latencies, 50)),
+        'p99 ms': round1(percentile(latencies, 99)),
+        'max ms': round1(latencies.at(-1) ?? 0),
+        'hub CPU ms/pkg': round1(hubCpu / latencies.length),
+        errors,
+      };
     };
     // Warm up: JIT, worker threads, connection pools, prepared statements.
-    let next = packages;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < bodies.length) await post(bodies[next++]!);
-      }),
-    );
-
-    const latencies: number[] = [];
-    let errors = 0;
-    next = 0;
-    const cpuBefore = cpuMs(hub.child.pid!);
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < packages) {
-          const { ms, ok } = await post(bodies[next++]!);
-          latencies.push(ms);
-          if (!ok) errors += 1;
-        }
-      }),
-    );
-    const elapsed = performance.now() - started;
-    const hubCpu = cpuMs(hub.child.pid!) - cpuBefore;
+    await closedLoop(post, warmUp, plan.concurrency);
+    const rows = [
+      await row(`${plan.concurrency} senders, closed loop`, () =>
+        closedLoop(post, saturating, plan.concurrency),
+      ),
+    ];
+    if (steady.length > 0) {
+      rows.push(await row(`steady ${plan.rate}/s, open loop`, () => openLoop(post, steady, plan.rate)));
+    }
     for (const sample of errorSamples) console.error(`${backend}: ${sample}`);
-    latencies.sort((x, y) => x - y);
-    return {
-      backend: backend === 'postgres' ? 'postgres' : 'embedded (PGlite)',
-      packages,
-      concurrency,
-      'package bytes': Buffer.byteLength(bodies[0]!),
-      'accepted/s': Math.round((packages / elapsed) * 1000),
-      'p50 ms': round1(percentile(latencies, 50)),
-      'p99 ms': round1(percentile(latencies, 99)),
-      'max ms': round1(latencies.at(-1) ?? 0),
-      'hub CPU ms/pkg': round1(hubCpu / packages),
-      errors,
-    };
+    return rows;
   } finally {
     await dispatcher.close();
     await hub.kill('SIGTERM');
@@ -157,12 +227,22 @@ async function measure(backend: Backend, packages: number, concurrency: number):
 export async function run(): Promise<void> {
   const packages = positive('packages', 3000);
   const concurrency = positive('concurrency', 16);
+  const seconds = positive('seconds', 10);
+  const rates: Record<Backend, number> = {
+    postgres: positive('rate', 300),
+    embedded: positive('embedded-rate', 200),
+  };
   const backends = option('backends', 'postgres,embedded').split(',') as Backend[];
   const rows: Row[] = [];
   const loadBefore = os.loadavg()[0]!;
   for (const backend of backends) {
     rows.push(
-      await measure(backend, backend === 'embedded' ? Math.min(packages, 1500) : packages, concurrency),
+      ...(await measure(backend, {
+        packages: backend === 'embedded' ? Math.min(packages, 1500) : packages,
+        concurrency,
+        rate: rates[backend],
+        seconds,
+      })),
     );
   }
   console.table(rows);

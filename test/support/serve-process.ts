@@ -33,15 +33,14 @@ export async function spawnServe(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string | null>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), timeoutMs);
+    // Stops looking once the banner is seen: a hub under load writes a log line per request.
     const check = () => {
       const listening = /listening on (http:\/\/\S+)/.exec(out);
-      if (listening?.[1]) {
-        clearTimeout(timer);
-        resolve(listening[1]);
-      } else if (/worker running/.test(out)) {
-        clearTimeout(timer);
-        resolve(null);
-      }
+      const found = listening?.[1] ?? (/worker running/.test(out) ? null : undefined);
+      if (found === undefined) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      resolve(found);
     };
     child.stdout?.on('data', check);
     child.once('exit', (code) => {
