@@ -1,6 +1,7 @@
 // The composition root: reads the configuration, builds the pieces and wires them. Only entry
 // points (the CLI, tests) import this file.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
@@ -9,7 +10,7 @@ import { type OpsDelivery, type OpsPort, opsApi } from './adapters/http/ops-api.
 import { createQueueBoard, type QueueBoard } from './adapters/http/queue-board.ts';
 import { createVxpMount } from './adapters/vxp/index.ts';
 import { createWebhookSender, webhookPushAttempt } from './adapters/webhook/index.ts';
-import type { HubConfig, HubRole } from './config.ts';
+import { ConfigError, type HubConfig, type HubRole, type TlsFiles } from './config.ts';
 import { parseEdxml } from './edxml/index.ts';
 import { codes } from './errors.ts';
 import { createHubService } from './hub/create-hub-service.ts';
@@ -286,6 +287,24 @@ async function buildEngine(
 }
 
 /** Builds a hub from its configuration: database (migrated), directory, verifier, service, HTTP app, delivery engine. */
+/** The hub's TLS certificate and key, read once at start; unreadable files are a configuration error. */
+async function readTlsFiles(files: TlsFiles): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = async (variable: string, file: string) => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new ConfigError(
+        variable,
+        `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  };
+  return {
+    cert: await read('LIENTHONG_TLS_CERT', files.certFile),
+    key: await read('LIENTHONG_TLS_KEY', files.keyFile),
+  };
+}
+
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const logger =
     options.logger ??
@@ -305,6 +324,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   assertRoleFitsScheduler(role, schedulerBackendFor(config, (config.databaseUrl && schema) || 'public'), {
     sharedDatabaseClient: false,
   });
+  const tls = config.tls ? await readTlsFiles(config.tls) : undefined;
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     ...(schema ? { schema } : {}),
@@ -388,6 +408,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       logger,
       maxPackageBytes: config.maxPackageBytes,
       version: VERSION,
+      ...(tls ? { https: tls } : {}),
       mounts: [
         createVxpMount(database, service, { maxPackageBytes: config.maxPackageBytes }),
         {

@@ -82,7 +82,15 @@ export interface HubConfig {
   readonly role: HubRole;
   /** Bearer token (or Basic password) for /ops/*, /metrics and the queue board (LIENTHONG_OPERATOR_TOKEN); null = those answer 401. */
   readonly operatorToken: string | null;
+  /** Serve HTTPS (LIENTHONG_TLS_CERT + LIENTHONG_TLS_KEY, PEM files); null = plain HTTP (a proxy in front terminates TLS). */
+  readonly tls: TlsFiles | null;
   readonly delivery: DeliveryConfig;
+}
+
+/** The hub's own TLS certificate (chain) and key; it then also asks callers for client certificates. */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 /** A configuration value that cannot be used, with the variable's name. */
@@ -141,8 +149,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dbPoolSize: integer(env, 'LIENTHONG_DB_POOL', 10, 1, 500),
     role: oneOf(env, 'LIENTHONG_ROLE', HUB_ROLES, 'all'),
     operatorToken: operatorToken(env),
+    tls: tlsFiles(env, cwd),
     delivery: loadDeliveryConfig(env),
   });
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv, cwd: string): TlsFiles | null {
+  const cert = env['LIENTHONG_TLS_CERT'] || '';
+  const key = env['LIENTHONG_TLS_KEY'] || '';
+  if (cert === '' && key === '') return null;
+  if (cert === '') throw new ConfigError('LIENTHONG_TLS_CERT', 'set it together with LIENTHONG_TLS_KEY');
+  if (key === '') throw new ConfigError('LIENTHONG_TLS_KEY', 'set it together with LIENTHONG_TLS_CERT');
+  return Object.freeze({ certFile: path.resolve(cwd, cert), keyFile: path.resolve(cwd, key) });
 }
 
 function oneOf<T extends string>(

@@ -8,6 +8,13 @@ export const hubCodes = defineCodes({
     action:
       'Send `Authorization: Bearer <token>` with the token printed by `lienthong node add` / `node token`.',
   },
+  CLIENT_CERT_REQUIRED: {
+    http: 401,
+    meaning:
+      'The node has TLS client certificates registered, and this call did not come over TLS with one of them (none presented, or another certificate).',
+    action:
+      'Connect over HTTPS with the client certificate registered by `lienthong node add --client-cert` / `node set --client-cert`; the hub must terminate TLS itself (LIENTHONG_TLS_CERT, LIENTHONG_TLS_KEY).',
+  },
   OPERATOR_AUTH_REQUIRED: {
     http: 401,
     meaning:

@@ -8,6 +8,11 @@ export interface NodeIdentity {
   readonly organIds: readonly string[];
   /** `require`: packages must carry a valid, trusted, bound signature. `legacy-unsigned`: SDK placeholder signatures are let through and never reported as verified. */
   readonly signaturePolicy: 'require' | 'legacy-unsigned';
+  /**
+   * SHA-256 (hex, lower case) of the TLS client certificates registered for this node. When there
+   * are any, every call must also come over TLS with one of them; none = the credential alone.
+   */
+  readonly clientCertificates: readonly string[];
 }
 
 /** Per-recipient line of a receipt. */

@@ -38,6 +38,7 @@ const identityOf = (node: NodeRecord): NodeIdentity => ({
   id: node.id,
   organIds: node.organizations,
   signaturePolicy: node.signaturePolicy,
+  clientCertificates: node.clientCertificates,
 });
 
 /** Nodes remembered by token at most; past it the memory starts afresh. */

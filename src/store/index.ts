@@ -100,6 +100,7 @@ export {
   issueMissingTokens,
   listNodes,
   type NodeRecord,
+  revokeClientCertificate,
   rotateNodeToken,
   setNodeWebhook,
   setSignaturePolicy,

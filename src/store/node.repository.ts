@@ -320,6 +320,32 @@ export async function addClientCertificate(
   });
 }
 
+/** Stops a client certificate (SHA-256 of the DER, hex) from authenticating the node; false if it was not registered. */
+export async function revokeClientCertificate(
+  db: Db,
+  input: Audit & { readonly nodeId: string; readonly certSha256: string },
+): Promise<boolean> {
+  return db.tx(async (tx) => {
+    if ((await tx.query('SELECT 1 FROM nodes WHERE id = $1', [input.nodeId])).rowCount === 0)
+      throw notFound(input.nodeId);
+    const sha256 = input.certSha256.toLowerCase();
+    const { rowCount } = await tx.query(
+      `UPDATE node_credentials SET revoked_at = $3
+       WHERE node_id = $1 AND kind = 'client_cert' AND sha256 = $2 AND revoked_at IS NULL`,
+      [input.nodeId, sha256, input.at],
+    );
+    if (rowCount === 0) return false;
+    await appendEvent(tx, {
+      type: 'node.client_certificate_revoked',
+      at: input.at,
+      actor: input.actor,
+      nodeId: input.nodeId,
+      data: { sha256 },
+    });
+    return true;
+  });
+}
+
 /** Sets (or clears, with nulls) the push endpoint and its HMAC secret. Throws STORE_NOT_FOUND. */
 export async function setNodeWebhook(
   db: Db,

@@ -107,7 +107,7 @@ describe('lienthong node set', () => {
     expect((await getNodePushSettings(database.db, node.nodeId))?.retryMaxAttempts).toBeNull();
 
     const list = await run('node', 'list');
-    expect(list.out).toMatch(new RegExp(`${node.nodeId}\\s+system\\s+require\\s+\\d+\\s+webhook`));
+    expect(list.out).toMatch(new RegExp(`${node.nodeId}\\s+system\\s+require\\s+\\d+\\s+0\\s+webhook`));
 
     const off = await run('node', 'set', node.nodeId, '--no-webhook', '--json');
     expect(JSON.parse(off.out).push).toMatchObject({ webhookUrl: null, hasWebhookSecret: false });

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { createHub, type Hub } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDevPki, type DevOrganization, signEdxml } from '../../src/signature/index.ts';
-import { createNode } from '../../src/store/index.ts';
+import { addClientCertificate, createNode } from '../../src/store/index.ts';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from './db.ts';
 
 export type Backend = 'server' | 'embedded';
@@ -22,6 +22,8 @@ export interface TestHub {
     organizations: string[];
     signaturePolicy?: 'require' | 'legacy-unsigned';
     pinCertificateOf?: string;
+    /** SHA-256 of TLS client certificates the node must call with. */
+    clientCertificates?: string[];
   }): Promise<string>;
   /** Signs an edXML document with the development certificate of `organId`. */
   sign(xml: string, organId: string): Promise<string>;
@@ -43,6 +45,8 @@ export interface StartOptions {
   untrustedOrganIds?: string[];
   /** Signature worker threads (default 1). */
   verifyThreads?: number;
+  /** More configuration (e.g. LIENTHONG_TLS_CERT / LIENTHONG_TLS_KEY). */
+  env?: NodeJS.ProcessEnv;
   /** Reuse the data of an earlier hub (restart). */
   reuse?: {
     env: NodeJS.ProcessEnv;
@@ -77,6 +81,7 @@ export async function startTestHub(options: StartOptions): Promise<TestHub & { d
     LIENTHONG_TRUST_DIR: path.join(dir, 'trust'),
     LIENTHONG_VERIFY_THREADS: String(options.verifyThreads ?? 1),
     PORT: '0',
+    ...options.env,
   };
   const hub = await createHub(loadConfig(env), {
     logger: pino({ level: 'silent' }),
@@ -108,6 +113,14 @@ export async function startTestHub(options: StartOptions): Promise<TestHub & { d
         actor: 'test',
         ...(pin ? { signerCertificates: [{ sha256: pin.sha256Thumbprint }] } : {}),
       });
+      for (const certSha256 of input.clientCertificates ?? []) {
+        await addClientCertificate(hub.database.db, {
+          nodeId: input.id,
+          certSha256,
+          at: new Date(),
+          actor: 'test',
+        });
+      }
       return created.token;
     },
     async sign(xml, organId) {

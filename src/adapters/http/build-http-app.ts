@@ -24,6 +24,12 @@ export interface HttpAppDeps {
   readonly maxPackageBytes: number;
   /** Reported by /healthz. */
   readonly version: string;
+  /**
+   * Serve HTTPS with this certificate (chain) and key. The server then asks every caller for a
+   * client certificate without requiring one or any chain to a CA: a node with registered client
+   * certificates is checked against them by hash (src/hub/client-certificate.ts), others need none.
+   */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
   /** Extra plugins mounted by the composition root (VXP API, operator API), each with its prefix. */
   readonly mounts?: ReadonlyArray<{ prefix: string; plugin: (app: FastifyInstance) => Promise<void> }>;
 }
@@ -67,6 +73,11 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
     genReqId: () => crypto.randomUUID(),
+    ...(deps.https
+      ? {
+          https: { cert: deps.https.cert, key: deps.https.key, requestCert: true, rejectUnauthorized: false },
+        }
+      : {}),
   }) as unknown as FastifyInstance;
 
   await app.register(swagger, {
@@ -75,7 +86,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
         title: 'lienthong node API',
         version: deps.version,
         description:
-          'Send edXML packages and statuses, read your inbox, fetch, acknowledge and trace. Every /v1 call needs `Authorization: Bearer <token>`. Errors are application/problem+json with a stable `code` (docs/errors.md).',
+          'Send edXML packages and statuses, read your inbox, fetch, acknowledge and trace. Every /v1 call needs `Authorization: Bearer <token>`; a node with TLS client certificates registered must also call over HTTPS with one of them (401 CLIENT_CERT_REQUIRED otherwise). Errors are application/problem+json with a stable `code` (docs/errors.md).',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

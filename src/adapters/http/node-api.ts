@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { CodeTable } from '../../core/index.ts';
+import { clientCertificateRefusal } from '../../hub/client-certificate.ts';
 import type { HubFailure, HubService } from '../../hub/hub-service.ts';
 import type { NodeIdentity } from '../../hub/hub-types.ts';
+import { presentedCertificateSha256 } from '../tls-peer.ts';
 import { sendProblem } from './problem.ts';
 import { InboxItemSchema, MessageIdParams, ProblemSchema, ReceiptSchema, TraceSchema } from './schemas.ts';
 
@@ -46,6 +48,8 @@ export function nodeApi(options: NodeApiOptions) {
           message: 'A valid bearer token is required.',
         });
       }
+      const refusal = clientCertificateRefusal(node, presentedCertificateSha256(request.raw.socket));
+      if (refusal) return sendProblem(reply, codes, refusal);
       request.lienthongNode = node;
       return undefined;
     });

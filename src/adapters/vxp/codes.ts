@@ -40,6 +40,13 @@ export const vxpCodes = defineCodes({
     meaning: "The request comes from an address outside the system's IP allow-list.",
     action: 'Call from an allowed address, or ask the operator to update the allow-list.',
   },
+  VXP_CLIENT_CERT_REQUIRED: {
+    http: 401,
+    meaning:
+      "The system's node has TLS client certificates registered, and this call did not come over TLS with one of them.",
+    action:
+      'Configure the SDK to call the hub over HTTPS with the registered client certificate (the hub must terminate TLS itself: LIENTHONG_TLS_CERT, LIENTHONG_TLS_KEY).',
+  },
   VXP_UNKNOWN_OPERATION: {
     http: 404,
     meaning: 'The last path segment is not a VXP operation this hub serves.',

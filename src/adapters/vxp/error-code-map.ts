@@ -43,6 +43,7 @@ const EXACT: Readonly<Record<string, VxpErrorFamily>> = {
   VXP_BAD_SIGNATURE: F.authentication,
   VXP_HEADER_MISMATCH: F.authentication,
   VXP_IP_NOT_ALLOWED: F.authentication,
+  VXP_CLIENT_CERT_REQUIRED: F.authentication,
   VXP_UNKNOWN_OPERATION: F.badRequest,
   VXP_METHOD_NOT_ALLOWED: F.badRequest,
   VXP_MISSING_PARAMETER: F.badRequest,

@@ -88,7 +88,12 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
     const node = await getNode(db, nodeId);
     return node === null
       ? null
-      : { id: node.id, organIds: node.organizations, signaturePolicy: node.signaturePolicy };
+      : {
+          id: node.id,
+          organIds: node.organizations,
+          signaturePolicy: node.signaturePolicy,
+          clientCertificates: node.clientCertificates,
+        };
   }
 
   const gone = () => fail('VXP_UNKNOWN_SYSTEM', 'This system is no longer registered on the hub.');
@@ -97,12 +102,15 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
     async findSystem(systemId): Promise<VxpSystem | null> {
       const system = await getVxpSystem(db, systemId);
       if (system === null || system.disabledAt !== null) return null;
+      const node = await getNode(db, system.nodeId);
+      if (node === null) return null;
       return {
         systemId,
         nodeId: system.nodeId,
         secret: system.secret,
         ipAllowList: system.ipAllowList,
         agencyPolicy: system.agencyPolicy,
+        clientCertificates: node.clientCertificates,
       };
     },
 

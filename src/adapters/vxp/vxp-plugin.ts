@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isLienthongError } from '../../core/index.ts';
+import { clientCertificateRefusal } from '../../hub/client-certificate.ts';
+import { presentedCertificateSha256 } from '../tls-peer.ts';
 import type { VxpCode } from './codes.ts';
 import { failEnvelope, type VxpFailure } from './envelope.ts';
 import { ipAllowed } from './ip-allow-list.ts';
@@ -153,6 +155,20 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
             op.shape,
             'VXP_IP_NOT_ALLOWED',
             'this address may not call as this system',
+            systemId,
+          );
+        }
+        const certificate = clientCertificateRefusal(
+          { id: system.nodeId, clientCertificates: system.clientCertificates },
+          presentedCertificateSha256(request.raw.socket),
+        );
+        if (certificate) {
+          return refuseEarly(
+            request,
+            reply,
+            op.shape,
+            'VXP_CLIENT_CERT_REQUIRED',
+            certificate.message,
             systemId,
           );
         }

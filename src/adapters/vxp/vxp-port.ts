@@ -38,6 +38,8 @@ export interface VxpSystem {
    */
   readonly ipAllowList: readonly string[];
   readonly agencyPolicy: VxpAgencyPolicy;
+  /** SHA-256 of the node's TLS client certificates; when there are any, calls must present one (src/hub/client-certificate.ts). */
+  readonly clientCertificates: readonly string[];
 }
 
 /** A refusal from the hub. */

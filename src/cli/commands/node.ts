@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { NODE_KINDS, type NodeKind, SIGNATURE_POLICIES, type SignaturePolicy } from '../../routing/index.ts';
 import {
+  addClientCertificate,
   checkIpAllowList,
   checkWebhookUrl,
   createNode,
@@ -15,6 +16,7 @@ import {
 } from '../../store/index.ts';
 import { type CommandRegistrar, EXIT } from '../cli-context.ts';
 import { operatorActor, runStoreCommand, table } from './directory.ts';
+import { addNodeClientCertCommand, clientCertificateSha256 } from './node-client-cert.ts';
 import { addNodeSetCommand } from './node-set.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -51,6 +53,11 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
       'pin a signing certificate (PEM file) for its organizations (repeatable)',
       collect,
     )
+    .option(
+      '--client-cert <pem>',
+      'a TLS client certificate (PEM file) the node must call with, besides its token (repeatable)',
+      collect,
+    )
     .option('--signature-policy <policy>', `${SIGNATURE_POLICIES.join(' | ')} (default require)`)
     .option('--kind <kind>', `${NODE_KINDS.join(' | ')} (default system)`)
     .option('--name <name>', 'display name (default: the id)')
@@ -71,6 +78,7 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
         id: string;
         org: string[];
         cert?: string[];
+        clientCert?: string[];
         signaturePolicy?: string;
         kind?: string;
         name?: string;
@@ -118,6 +126,16 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
             return;
           }
         }
+        const clientCertificates: string[] = [];
+        for (const file of options.clientCert ?? []) {
+          try {
+            clientCertificates.push(await clientCertificateSha256(file));
+          } catch {
+            ctx.err(`error: ${file} is not a readable PEM certificate\n`);
+            ctx.exitCode = EXIT.usage;
+            return;
+          }
+        }
         await runStoreCommand(ctx, options.json === true, async ({ db }) => {
           const at = new Date();
           // The node and its VXP credentials in one transaction: no half-registered system.
@@ -132,6 +150,9 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
               at,
               actor: operatorActor(),
             });
+            for (const certSha256 of clientCertificates) {
+              await addClientCertificate(tx, { nodeId: options.id, certSha256, at, actor: operatorActor() });
+            }
             let webhookSecret: string | undefined;
             if (options.webhook !== undefined) {
               webhookSecret = generateWebhookSecret();
@@ -171,6 +192,11 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
             );
           }
           if (certificates.length > 0) ctx.out(`Pinned ${certificates.length} signing certificate(s).\n`);
+          if (clientCertificates.length > 0) {
+            ctx.out(
+              `Registered ${clientCertificates.length} TLS client certificate(s): calls must come over TLS with one of them.\n`,
+            );
+          }
           ctx.out(`Token (shown once; the hub keeps only its SHA-256):\n${created.token}\n`);
           if (webhookSecret !== undefined) {
             ctx.out(
@@ -204,7 +230,9 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
 
   node
     .command('list')
-    .description('list nodes: kind, signature policy, tokens, organizations, delivery mode')
+    .description(
+      'list nodes: kind, signature policy, tokens, client certificates, organizations, delivery mode',
+    )
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) => {
       await runStoreCommand(ctx, options.json === true, async ({ db }) => {
@@ -218,18 +246,25 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           n.kind,
           n.signaturePolicy,
           String(n.activeTokens),
+          String(n.clientCertificates.length),
           // A URL without a secret (from a directory file) is not pushed to until `node set --webhook`.
           n.webhookUrl ? (n.hasWebhookSecret ? 'webhook' : 'poll (webhook has no secret)') : 'poll',
           n.organizations.length > 3
             ? `${n.organizations.slice(0, 3).join(', ')} +${n.organizations.length - 3}`
             : n.organizations.join(', ') || '-',
         ]);
-        ctx.out(table([['ID', 'KIND', 'SIGNATURES', 'TOKENS', 'DELIVERY', 'ORGANIZATIONS'], ...rows]));
+        ctx.out(
+          table([
+            ['ID', 'KIND', 'SIGNATURES', 'TOKENS', 'CLIENT CERTS', 'DELIVERY', 'ORGANIZATIONS'],
+            ...rows,
+          ]),
+        );
         ctx.out(`${nodes.length} node(s)\n`);
       });
     });
 
   addNodeSetCommand(node, ctx);
+  addNodeClientCertCommand(node, ctx);
 };
 
 /** Why the VXP options of `node add` do not go together, or null. */

@@ -114,6 +114,15 @@ describe('XroadVnpt authentication', () => {
     expectFail(await h.sdk(SENDER).countReceiveEdoc(), 'VXP_IP_NOT_ALLOWED');
   });
 
+  it('refuses a system whose node must present a TLS client certificate, on plain HTTP', async () => {
+    // The positive case (over TLS with the registered certificate) runs through the same rule and
+    // the same socket reading as the node API: test/e2e/client-certificates.test.ts.
+    h.port.addSystem({ ...SENDER, clientCertificates: ['ab'.repeat(32)] });
+    expectFail(await h.sdk(SENDER).countReceiveEdoc(), 'VXP_CLIENT_CERT_REQUIRED', '4');
+    h.port.addSystem({ ...SENDER, clientCertificates: [] });
+    expectOk(await h.sdk(SENDER).countReceiveEdoc());
+  });
+
   it('answers an unauthenticated downloadEdoc with an empty body (the SDK then reports FAIL)', async () => {
     const response = await h
       .sdk({ systemId: RECEIVER.systemId, secret: 'wrong' })

@@ -85,7 +85,13 @@ export class InMemoryVxpPort implements VxpPort {
   #seq = 0;
 
   addSystem(system: Partial<VxpSystem> & { systemId: string; secret: string }): VxpSystem {
-    const full: VxpSystem = { nodeId: system.systemId, ipAllowList: [], agencyPolicy: 'refuse', ...system };
+    const full: VxpSystem = {
+      nodeId: system.systemId,
+      ipAllowList: [],
+      agencyPolicy: 'refuse',
+      clientCertificates: [],
+      ...system,
+    };
     this.systems.set(full.systemId, full);
     return full;
   }

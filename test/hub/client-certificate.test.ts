@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { clientCertificateRefusal } from '../../src/hub/client-certificate.ts';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+
+describe('clientCertificateRefusal', () => {
+  it('lets a node without registered client certificates through with or without one', () => {
+    expect(clientCertificateRefusal({ id: 'n', clientCertificates: [] }, null)).toBeNull();
+    expect(clientCertificateRefusal({ id: 'n', clientCertificates: [] }, A)).toBeNull();
+  });
+
+  it('asks a node with registered certificates for one of them', () => {
+    const node = { id: 'n', clientCertificates: [A, B] };
+    expect(clientCertificateRefusal(node, A)).toBeNull();
+    expect(clientCertificateRefusal(node, B)).toBeNull();
+    expect(clientCertificateRefusal(node, null)).toMatchObject({
+      code: 'CLIENT_CERT_REQUIRED',
+      message: expect.stringContaining('none was presented'),
+    });
+    expect(clientCertificateRefusal(node, 'c'.repeat(64))).toMatchObject({
+      code: 'CLIENT_CERT_REQUIRED',
+      message: expect.stringContaining('another one'),
+    });
+  });
+});
