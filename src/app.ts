@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildHttpApp } from './adapters/http/build-http-app.ts';
@@ -286,8 +287,11 @@ async function buildEngine(
   };
 }
 
-/** Builds a hub from its configuration: database (migrated), directory, verifier, service, HTTP app, delivery engine. */
-/** The hub's TLS certificate and key, read once at start; unreadable files are a configuration error. */
+/**
+ * The hub's TLS certificate and key, read and checked once at start, before any database is opened:
+ * an unreadable file or a key that does not fit the certificate is a configuration error (exit 2),
+ * not a failure after the first start has issued and printed tokens.
+ */
 async function readTlsFiles(files: TlsFiles): Promise<{ cert: Buffer; key: Buffer }> {
   const read = async (variable: string, file: string) => {
     try {
@@ -299,12 +303,20 @@ async function readTlsFiles(files: TlsFiles): Promise<{ cert: Buffer; key: Buffe
       );
     }
   };
-  return {
-    cert: await read('LIENTHONG_TLS_CERT', files.certFile),
-    key: await read('LIENTHONG_TLS_KEY', files.keyFile),
-  };
+  const cert = await read('LIENTHONG_TLS_CERT', files.certFile);
+  const key = await read('LIENTHONG_TLS_KEY', files.keyFile);
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new ConfigError(
+      'LIENTHONG_TLS_KEY',
+      `the certificate and key cannot be used together (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+  return { cert, key };
 }
 
+/** Builds a hub from its configuration: database (migrated), directory, verifier, service, HTTP app, delivery engine. */
 export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
   const logger =
     options.logger ??

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHub } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { createTlsMaterial } from './support/tls-certs.ts';
 
 describe('loadConfig: TLS', () => {
   it('serves plain HTTP unless both LIENTHONG_TLS_CERT and LIENTHONG_TLS_KEY are set', () => {
@@ -22,17 +26,43 @@ describe('loadConfig: TLS', () => {
     );
   });
 
+  // The data directory below cannot be created (its parent is a file), so reaching the database
+  // would fail with another error: the TLS files are checked first.
+  const unopenable = { LIENTHONG_DATA_DIR: '/etc/hostname/data', DATABASE_URL: '' };
+
   it('refuses to start with a certificate file it cannot read, before opening any database', async () => {
-    const config = loadConfig({
-      LIENTHONG_TLS_CERT: '/nonexistent/hub.crt',
-      LIENTHONG_TLS_KEY: '/nonexistent/hub.key',
-      LIENTHONG_DATA_DIR: '/nonexistent/data',
-    });
-    const started = createHub(config);
+    const started = createHub(
+      loadConfig({
+        ...unopenable,
+        LIENTHONG_TLS_CERT: '/nonexistent/hub.crt',
+        LIENTHONG_TLS_KEY: '/nonexistent/hub.key',
+      }),
+    );
     await expect(started).rejects.toBeInstanceOf(ConfigError);
     await expect(started).rejects.toMatchObject({
       variable: 'LIENTHONG_TLS_CERT',
       message: expect.stringContaining('ENOENT'),
     });
+  });
+
+  it('refuses a key that does not belong to the certificate, before opening any database', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-config-'));
+    try {
+      const tls = await createTlsMaterial(dir, 1);
+      const started = createHub(
+        loadConfig({
+          ...unopenable,
+          LIENTHONG_TLS_CERT: tls.server.certFile,
+          LIENTHONG_TLS_KEY: tls.clients[0]!.keyFile,
+        }),
+      );
+      await expect(started).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        variable: 'LIENTHONG_TLS_KEY',
+        message: expect.stringContaining('cannot be used together'),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,6 +11,9 @@ const presented = new WeakMap<Socket, string | null>();
  * a chain to any CA (see src/hub/client-certificate.ts), so the certificate is identified by its
  * hash, never by its subject.
  */
+// Only the certificate itself counts, never `socket.authorized`: on a resumed TLS 1.3 session Node
+// may report `authorized` without any certificate. A resumed session returns the certificate of the
+// handshake that created it, whose key was proven then; a session made without one returns none.
 export function presentedCertificateSha256(socket: Socket): string | null {
   if (!(socket instanceof TLSSocket)) return null;
   const known = presented.get(socket);

@@ -12,17 +12,19 @@ import type { NodeIdentity } from './hub-types.ts';
  * null (plain HTTP, or TLS without a client certificate).
  */
 export function clientCertificateRefusal(
-  node: Pick<NodeIdentity, 'id' | 'clientCertificates'>,
+  node: Pick<NodeIdentity, 'clientCertificates'>,
   presentedSha256: string | null,
 ): HubFailure | null {
   if (node.clientCertificates.length === 0) return null;
   if (presentedSha256 !== null && node.clientCertificates.includes(presentedSha256)) return null;
+  // The message names neither the node nor its certificates: whoever holds a stolen token without
+  // the key learns nothing more than that a certificate is needed.
   return {
     code: 'CLIENT_CERT_REQUIRED',
     message:
       presentedSha256 === null
-        ? `Node ${node.id} must call over TLS with its registered client certificate; none was presented.`
-        : `Node ${node.id} must call over TLS with its registered client certificate; another one was presented.`,
+        ? 'This node must call over TLS with its registered client certificate; none was presented.'
+        : 'This node must call over TLS with its registered client certificate; another one was presented.',
     findings: [],
   };
 }

@@ -13,7 +13,7 @@ export const hubCodes = defineCodes({
     meaning:
       'The node has TLS client certificates registered, and this call did not come over TLS with one of them (none presented, or another certificate).',
     action:
-      'Connect over HTTPS with the client certificate registered by `lienthong node add --client-cert` / `node set --client-cert`; the hub must terminate TLS itself (LIENTHONG_TLS_CERT, LIENTHONG_TLS_KEY).',
+      'Connect over HTTPS with the client certificate registered by `lienthong node add --client-cert` / `node client-cert ID --add`; the hub must terminate TLS itself (LIENTHONG_TLS_CERT, LIENTHONG_TLS_KEY).',
   },
   OPERATOR_AUTH_REQUIRED: {
     http: 401,

@@ -33,6 +33,13 @@ export const storeCodes = defineCodes({
     meaning: 'A value given to the store breaks a rule of the schema (format, range, reference).',
     action: 'Correct the value named in the details.',
   },
+  CLIENT_CERT_IN_USE: {
+    http: 409,
+    meaning:
+      'The TLS client certificate is already registered for another node: one certificate identifies one node.',
+    action:
+      'Give each node (system) its own client certificate, or remove it from the other node first (`lienthong node client-cert OTHER --remove`).',
+  },
   NODE_EXISTS: {
     http: 409,
     meaning: 'A node with this id already exists.',

@@ -292,7 +292,10 @@ export async function issueMissingTokens(
   });
 }
 
-/** Lets the node authenticate with an mTLS client certificate (SHA-256 of the DER, hex). Idempotent. */
+/**
+ * Lets the node authenticate with an mTLS client certificate (SHA-256 of the DER, hex). Idempotent
+ * for the same node; CLIENT_CERT_IN_USE when another node has it.
+ */
 export async function addClientCertificate(
   db: Db,
   input: Audit & { readonly nodeId: string; readonly certSha256: string },
@@ -306,6 +309,19 @@ export async function addClientCertificate(
       [input.nodeId, sha256],
     );
     if (exists.rowCount > 0) return;
+    // A client certificate identifies one node (the credentials index is unique across nodes).
+    const other = await tx.query<{ node_id: string }>(
+      `SELECT node_id FROM node_credentials WHERE kind = 'client_cert' AND sha256 = $1 AND revoked_at IS NULL`,
+      [sha256],
+    );
+    const owner = other.rows[0]?.node_id;
+    if (owner !== undefined) {
+      throw new LienthongError(
+        'CLIENT_CERT_IN_USE',
+        `This client certificate is already registered for node ${owner}; one certificate identifies one node.`,
+        { where: 'store/node', details: { nodeId: input.nodeId, otherNodeId: owner, sha256 } },
+      );
+    }
     await tx.query(
       `INSERT INTO node_credentials (id, node_id, kind, sha256, created_at) VALUES ($1, $2, 'client_cert', $3, $4)`,
       [randomUUID(), input.nodeId, sha256, input.at],

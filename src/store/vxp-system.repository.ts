@@ -20,9 +20,16 @@ export interface VxpSystemRecord {
   readonly agencyPolicy: VxpAgencyPolicyValue;
   /** Set when an operator disabled the system (it can no longer authenticate). */
   readonly disabledAt: Date | null;
+  /** SHA-256 of the node's active TLS client certificates (the same rule as the node API). */
+  readonly clientCertificates: readonly string[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
+
+// The node's client certificates ride along: every VXP call authenticates with them.
+const CLIENT_CERTIFICATES = `COALESCE((SELECT array_agg(c.sha256 ORDER BY c.sha256) FROM node_credentials c
+  WHERE c.node_id = vxp_systems.node_id AND c.kind = 'client_cert' AND c.revoked_at IS NULL), '{}') AS client_certificates`;
+const SELECT_SYSTEM = `SELECT vxp_systems.*, ${CLIENT_CERTIFICATES} FROM vxp_systems`;
 
 function toRecord(row: Record<string, unknown>): VxpSystemRecord {
   return {
@@ -31,6 +38,7 @@ function toRecord(row: Record<string, unknown>): VxpSystemRecord {
     ipAllowList: (row['ip_allow_list'] as string[] | null) ?? [],
     agencyPolicy: str(row, 'agency_policy') as VxpAgencyPolicyValue,
     disabledAt: dateOrNull(row, 'disabled_at'),
+    clientCertificates: (row['client_certificates'] as string[] | null) ?? [],
     createdAt: date(row, 'created_at'),
     updatedAt: date(row, 'updated_at'),
   };
@@ -65,13 +73,13 @@ export function checkIpAllowList(entries: readonly string[]): string[] {
 
 /** The VXP system of a node, or null (also when the node is not a VXP system). */
 export async function getVxpSystem(db: Db, nodeId: string): Promise<VxpSystemRecord | null> {
-  const { rows } = await db.query('SELECT * FROM vxp_systems WHERE node_id = $1', [nodeId]);
+  const { rows } = await db.query(`${SELECT_SYSTEM} WHERE node_id = $1`, [nodeId]);
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
 /** Every VXP system, by node id. */
 export async function listVxpSystems(db: Db): Promise<VxpSystemRecord[]> {
-  const { rows } = await db.query('SELECT * FROM vxp_systems ORDER BY node_id');
+  const { rows } = await db.query(`${SELECT_SYSTEM} ORDER BY node_id`);
   return rows.map(toRecord);
 }
 
@@ -160,7 +168,7 @@ export async function updateVxpSystem(
          disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at
                             WHEN $4::boolean THEN COALESCE(disabled_at, $5) ELSE NULL END,
          updated_at = $5
-       WHERE node_id = $1 RETURNING *`,
+       WHERE node_id = $1 RETURNING *, ${CLIENT_CERTIFICATES}`,
       [input.nodeId, ipAllowList, input.agencyPolicy ?? null, input.disabled ?? null, input.at],
     );
     if (!rows[0]) throw notVxp(input.nodeId);

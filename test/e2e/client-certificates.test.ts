@@ -1,6 +1,7 @@
 // A hub serving HTTPS (LIENTHONG_TLS_CERT/KEY) over real TLS on loopback: a node with a registered
 // client certificate is itself only with that certificate and its token; a node without one needs
 // its token alone; the operator adds and removes client certificates with the CLI while the hub runs.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { samplePackage } from '../support/edxml-samples.ts';
 import { startTestHub, type TestHub } from '../support/hub-harness.ts';
+import { spawnServe } from '../support/serve-process.ts';
 import { createTlsMaterial, type TlsFile, type TlsMaterial } from '../support/tls-certs.ts';
 
 const A = '000.00.00.G22';
@@ -26,13 +28,10 @@ describe('TLS client certificates (Postgres, real TLS on loopback)', () => {
     method: 'GET' | 'POST',
     pathname: string,
     token: string | null,
-    client?: TlsFile,
+    client?: TlsFile | Agent,
     body?: string,
   ) {
-    const dispatcher = new Agent({
-      connect: { ca: tls.caPem, ...(client ? { cert: client.certPem, key: client.keyPem } : {}) },
-    });
-    agents.push(dispatcher);
+    const dispatcher = client instanceof Agent ? client : agentFor(client);
     const res = await request(`${t.url}${pathname}`, {
       method,
       dispatcher,
@@ -44,6 +43,15 @@ describe('TLS client certificates (Postgres, real TLS on loopback)', () => {
     });
     const text = await res.body.text();
     return { status: res.statusCode, json: JSON.parse(text) as Record<string, unknown> };
+  }
+
+  /** A connection pool presenting `client` (or no certificate), trusting the test CA. */
+  function agentFor(client?: TlsFile): Agent {
+    const agent = new Agent({
+      connect: { ca: tls.caPem, ...(client ? { cert: client.certPem, key: client.keyPem } : {}) },
+    });
+    agents.push(agent);
+    return agent;
   }
 
   /** The operator CLI against the hub's database (as `npx lienthong …` would run beside the hub). */
@@ -165,6 +173,52 @@ describe('TLS client certificates (Postgres, real TLS on loopback)', () => {
     expect((await call('GET', '/v1/inbox', token)).json['code']).toBe('CLIENT_CERT_REQUIRED');
   });
 
+  it('accepts a self-signed client certificate, and refuses a removed one on a connection already open', async () => {
+    const own = tls.selfSigned;
+    const d = await t.addNode({
+      id: 'node-d',
+      organizations: ['000.00.00.G10'],
+      // A second certificate stays registered: with none left the token alone would do.
+      clientCertificates: [own.sha256, 'd'.repeat(64)],
+    });
+    const kept = agentFor(own); // one keep-alive connection for the whole test
+    expect((await call('GET', '/v1/inbox', d, kept)).status).toBe(200);
+    expect((await cli('node', 'client-cert', 'node-d', '--remove', own.certFile)).code).toBe(0);
+    expect((await cli('node', 'client-cert', 'node-d', '--add', tls.clients[1]!.certFile)).code).toBe(1); // node-c has it
+    await snapshotTtl();
+    const after = await call('GET', '/v1/inbox', d, kept);
+    expect([after.status, after.json['code']]).toEqual([401, 'CLIENT_CERT_REQUIRED']);
+  });
+
+  it('says what is wrong with an operator command: certificate of another node, unknown node, removal of nothing', async () => {
+    const taken = await cli('node', 'client-cert', 'node-b', '--add', tls.clients[1]!.certFile, '--json');
+    expect(taken.code).toBe(1);
+    expect(JSON.parse(taken.out)).toMatchObject({
+      error: { code: 'CLIENT_CERT_IN_USE', details: { otherNodeId: 'node-c' } },
+    });
+    const inUse = await cli(
+      'node',
+      'add',
+      '--id',
+      'node-e',
+      '--org',
+      '000.00.00.G12',
+      '--client-cert',
+      tls.clients[1]!.certFile,
+    );
+    expect([inUse.code, inUse.err]).toEqual([1, expect.stringContaining('CLIENT_CERT_IN_USE')]);
+    expect((await cli('node', 'list', '--json')).out).not.toContain('node-e'); // nothing half-made
+    const unknown = await cli('node', 'client-cert', 'no-such-node');
+    expect([unknown.code, unknown.err]).toEqual([1, expect.stringContaining('STORE_NOT_FOUND')]);
+    const nothing = await cli('node', 'client-cert', 'node-b', '--remove', 'f'.repeat(64), '--json');
+    expect(nothing.code).toBe(1);
+    expect(JSON.parse(nothing.out)).toEqual({
+      id: 'node-b',
+      clientCertificates: [],
+      notRegistered: ['f'.repeat(64)],
+    });
+  });
+
   it('refuses a file that is not a certificate with a usage error, changing nothing', async () => {
     const bad = await cli('node', 'client-cert', 'node-b', '--add', tls.server.keyFile);
     expect(bad.code).toBe(2);
@@ -174,4 +228,33 @@ describe('TLS client certificates (Postgres, real TLS on loopback)', () => {
     };
     expect(nodes.find((n) => n.id === 'node-b')?.clientCertificates).toEqual([]);
   });
+});
+
+describe('lienthong serve with TLS files it cannot use', () => {
+  it('exits 2 naming the variable, before any database is opened', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-tls-serve-'));
+    try {
+      const started = spawnServe({
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        LIENTHONG_DB_SCHEMA: '',
+        LIENTHONG_DATA_DIR: path.join(dir, 'data'),
+        LIENTHONG_TLS_CERT: path.join(dir, 'missing.crt'),
+        LIENTHONG_TLS_KEY: path.join(dir, 'missing.key'),
+        PORT: '0',
+      });
+      const error = await started.then(
+        async (serve) => {
+          await serve.kill('SIGKILL'); // started after all: stop it, or it would outlive the suite
+          return null;
+        },
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toMatch(/exited with 2/);
+      expect(error?.message).toContain('LIENTHONG_TLS_CERT: cannot read');
+      expect(existsSync(path.join(dir, 'data'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,7 +4,12 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { createRootCa, issueLeafCertificate, privateKeyToPem } from '../../src/signature/dev-pki.ts';
+import {
+  createRootCa,
+  generateKeyPair,
+  issueLeafCertificate,
+  privateKeyToPem,
+} from '../../src/signature/dev-pki.ts';
 
 export interface TlsFile {
   readonly certFile: string;
@@ -19,6 +24,8 @@ export interface TlsMaterial {
   readonly caPem: string;
   readonly server: TlsFile;
   readonly clients: readonly TlsFile[];
+  /** A self-signed client certificate, as a vendor would make one without any CA. */
+  readonly selfSigned: TlsFile;
 }
 
 /** Writes a CA, a server certificate and `clients` client certificates under `dir`. */
@@ -62,7 +69,17 @@ export async function createTlsMaterial(dir: string, clients: number): Promise<T
     });
     issued.push(await write(`client-${i}`, client.cert, client.keys.privateKey));
   }
+  const ownKeys = await generateKeyPair('ecdsa');
+  const own = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=vendor self-signed client',
+    keys: ownKeys,
+    notBefore: new Date(at.getTime() - 86_400_000),
+    notAfter: new Date(at.getTime() + 365 * 86_400_000),
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])],
+  });
   return {
+    selfSigned: await write('self-signed', own, ownKeys.privateKey),
     caPem: ca.cert.toString('pem'),
     server: await write('server', server.cert, server.keys.privateKey),
     clients: issued,

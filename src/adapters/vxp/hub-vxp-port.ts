@@ -102,15 +102,13 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
     async findSystem(systemId): Promise<VxpSystem | null> {
       const system = await getVxpSystem(db, systemId);
       if (system === null || system.disabledAt !== null) return null;
-      const node = await getNode(db, system.nodeId);
-      if (node === null) return null;
       return {
         systemId,
         nodeId: system.nodeId,
         secret: system.secret,
         ipAllowList: system.ipAllowList,
         agencyPolicy: system.agencyPolicy,
-        clientCertificates: node.clientCertificates,
+        clientCertificates: system.clientCertificates,
       };
     },
 

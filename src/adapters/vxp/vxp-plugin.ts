@@ -159,7 +159,7 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
           );
         }
         const certificate = clientCertificateRefusal(
-          { id: system.nodeId, clientCertificates: system.clientCertificates },
+          { clientCertificates: system.clientCertificates },
           presentedCertificateSha256(request.raw.socket),
         );
         if (certificate) {

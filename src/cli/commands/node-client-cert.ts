@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { LienthongError } from '../../core/index.ts';
 import { addClientCertificate, getNode, revokeClientCertificate } from '../../store/index.ts';
 import { type CliContext, EXIT } from '../cli-context.ts';
 import { operatorActor, runStoreCommand } from './directory.ts';
@@ -31,9 +32,13 @@ export function addNodeClientCertCommand(node: Command, ctx: CliContext): void {
     .argument('<id>', 'node id')
     .option('--add <pem>', 'register a client certificate (PEM file; repeatable)', collect)
     .option('--remove <pem|sha256>', 'revoke one (PEM file or its SHA-256; repeatable)', collect)
-    .option('--json', 'print one JSON object: { "id", "clientCertificates": [sha256…] }')
+    .option(
+      '--json',
+      'print one JSON object: { "id", "clientCertificates": [sha256…], "notRegistered": [sha256…] }',
+    )
     .action(async (id: string, options: { add?: string[]; remove?: string[]; json?: boolean }) => {
       const added: string[] = [];
+      // Files are read before the database is touched; a duplicate is counted once.
       const removed: string[] = [];
       for (const [files, into] of [
         [options.add ?? [], added],
@@ -41,7 +46,8 @@ export function addNodeClientCertCommand(node: Command, ctx: CliContext): void {
       ] as const) {
         for (const file of files) {
           try {
-            into.push(into === added ? await clientCertificateSha256(file) : await thumbprintOf(file));
+            const sha256 = into === added ? await clientCertificateSha256(file) : await thumbprintOf(file);
+            if (!into.includes(sha256)) into.push(sha256);
           } catch {
             ctx.err(
               `error: ${file} is not a readable PEM certificate${into === removed ? ' or a SHA-256' : ''}\n`,
@@ -62,13 +68,23 @@ export function addNodeClientCertCommand(node: Command, ctx: CliContext): void {
             if (!(await revokeClientCertificate(tx, { nodeId: id, certSha256, at, actor })))
               notRegistered.push(certSha256);
           }
-          return { current: (await getNode(tx, id))?.clientCertificates ?? [], notRegistered };
+          const node = await getNode(tx, id);
+          if (node === null) {
+            throw new LienthongError('STORE_NOT_FOUND', `No node ${id}.`, {
+              where: 'cli/node client-cert',
+              details: { nodeId: id },
+            });
+          }
+          return { current: node.clientCertificates, notRegistered };
         });
+        // A removal that removed nothing (a mistyped SHA-256) leaves the old certificate valid:
+        // a negative result, not a success, for scripts that rotate certificates.
+        if (notRegistered.length > 0) ctx.exitCode = EXIT.negative;
         if (options.json) {
           ctx.out(`${JSON.stringify({ id, clientCertificates: current, notRegistered })}\n`);
           return;
         }
-        for (const sha256 of notRegistered) ctx.err(`warning: ${sha256} was not registered for ${id}\n`);
+        for (const sha256 of notRegistered) ctx.err(`error: ${sha256} is not registered for ${id}\n`);
         ctx.out(
           current.length === 0
             ? `Node ${id} has no client certificate: its token alone authenticates it.\n`

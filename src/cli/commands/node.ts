@@ -71,7 +71,7 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
     .option('--webhook <url>', 'push deliveries to this http(s) URL; prints the webhook secret once')
     .option(
       '--json',
-      'print one JSON object: { "id", "token" } (+ "vxpSecret" with --vxp, "webhookSecret" with --webhook)',
+      'print one JSON object: { "id", "token" } (+ "vxpSecret" with --vxp, "webhookSecret" with --webhook, "clientCertificates" with --client-cert)',
     )
     .action(
       async (options: {
@@ -129,7 +129,8 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
         const clientCertificates: string[] = [];
         for (const file of options.clientCert ?? []) {
           try {
-            clientCertificates.push(await clientCertificateSha256(file));
+            const sha256 = await clientCertificateSha256(file);
+            if (!clientCertificates.includes(sha256)) clientCertificates.push(sha256);
           } catch {
             ctx.err(`error: ${file} is not a readable PEM certificate\n`);
             ctx.exitCode = EXIT.usage;
@@ -181,6 +182,7 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
                 token: created.token,
                 ...(vxpSecret === undefined ? {} : { vxpSecret }),
                 ...(webhookSecret === undefined ? {} : { webhookSecret }),
+                ...(clientCertificates.length === 0 ? {} : { clientCertificates }),
               })}\n`,
             );
             return;

@@ -86,6 +86,11 @@ async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
   try {
     hub = await createHub(config);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      ctx.err(`${error.message}\n`);
+      ctx.exitCode = EXIT.usage;
+      return;
+    }
     if (
       isLienthongError(error, 'QUEUE_SHARED_SCHEDULER_REQUIRED') ||
       isLienthongError(error, 'QUEUE_BACKEND_UNAVAILABLE')

@@ -6,8 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrganizationEntry, OrganizationLevel } from '../../../src/routing/index.ts';
 import {
+  addClientCertificate,
   decideVxpAgencyRequest,
   listVxpAgencyRequests,
+  revokeClientCertificate,
   updateVxpSystem,
   upsertOrganizations,
 } from '../../../src/store/index.ts';
@@ -224,6 +226,21 @@ describe('access', () => {
       actor: 'test',
     });
     expect(expectOk(await h.sdk(S).countReceiveEdoc())['count']).toBe(0);
+  });
+
+  it("asks for the node's TLS client certificate once one is registered, and stops when it is removed", async () => {
+    // Over plain HTTP no certificate can be presented: the refusal proves the store hands the
+    // node's certificates to the VXP edge (the TLS side is test/e2e/client-certificates.test.ts).
+    const S = await h.addSystem({ id: 'sys-cert', organizations: ['000.00.00.G11'] });
+    expectOk(await h.sdk(S).countReceiveEdoc());
+    const certSha256 = 'c'.repeat(64);
+    const audit = { at: new Date(), actor: 'test' };
+    await addClientCertificate(h.db, { nodeId: 'sys-cert', certSha256, ...audit });
+    expectFail(await h.sdk(S).countReceiveEdoc(), 'VXP_CLIENT_CERT_REQUIRED', '4');
+    const updated = await updateVxpSystem(h.db, { nodeId: 'sys-cert', agencyPolicy: 'refuse', ...audit });
+    expect(updated.clientCertificates).toEqual([certSha256]);
+    expect(await revokeClientCertificate(h.db, { nodeId: 'sys-cert', certSha256, ...audit })).toBe(true);
+    expectOk(await h.sdk(S).countReceiveEdoc());
   });
 
   it('refuses a disabled system, a wrong secret and a node that is not a VXP system', async () => {
