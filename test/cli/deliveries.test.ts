@@ -1,6 +1,5 @@
 // `lienthong node set`, `deliveries list|attempts|retry` and `queues`, in this process, on Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import {
   type Database,
   getDelivery,
@@ -13,16 +12,9 @@ import {
 } from '../../src/store/index.ts';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
 import { acceptPackages, addEngineNode } from '../support/engine-harness.ts';
+import { runCli } from '../support/run-cli.ts';
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 const schema = uniqueSchemaName('lt_cli_deliveries');
 let database: Database;

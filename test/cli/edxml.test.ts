@@ -3,20 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { inspectEdxml, messageToJson, parseEdxml, summarize } from '../../src/edxml/index.ts';
 import { samplePackage } from '../edxml/sample-xml.ts';
 import { repoRoot, sdkPath } from '../edxml/sdk-fixtures.ts';
+import { runCli } from '../support/run-cli.ts';
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 let temp: string;
 beforeAll(async () => {

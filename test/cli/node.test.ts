@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import {
   findNodeByToken,
   getNode,
@@ -13,18 +12,11 @@ import {
   withDatabase,
 } from '../../src/store/index.ts';
 import { dropSchema, makeTempDataDir, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const exec = promisify(execFile);
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 /** Runs the real `npx lienthong` in a child process with the given database environment. */
 async function npx(env: Record<string, string | undefined>, ...args: string[]) {

@@ -6,19 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { loadTrustStore, signEdxml, verifyEdxmlSignature } from '../../src/signature/index.ts';
+import { runCli } from '../support/run-cli.ts';
 import { makePackage, repoRoot } from '../support/signature-docs.ts';
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 describe('lienthong pki dev', () => {
   it('writes root, CA, CRLs and one certificate + PKCS#8 key per organization, usable at once', async () => {

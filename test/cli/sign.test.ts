@@ -2,21 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { verifyEdxmlSignature } from '../../src/signature/index.ts';
 import { testPki } from '../support/pki.ts';
+import { runCli } from '../support/run-cli.ts';
 import { makePackage } from '../support/signature-docs.ts';
 import { xmlsecVerify } from '../support/signature-xmlsec.ts';
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 describe('lienthong sign', () => {
   it('writes the signed document to stdout; xmlsec1 and lienthong verify it', async () => {

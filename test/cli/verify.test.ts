@@ -3,20 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { type TestPki, testPki } from '../support/pki.ts';
+import { runCli } from '../support/run-cli.ts';
 import { makePackage, repoRoot } from '../support/signature-docs.ts';
 import { ALG, xmlsecSign } from '../support/signature-xmlsec.ts';
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 let pki: TestPki;
 let dir: string;

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { samplePackage } from '../support/edxml-samples.ts';
 import { startTestHub, type TestHub } from '../support/hub-harness.ts';
+import { runCli } from '../support/run-cli.ts';
 import { spawnServe } from '../support/serve-process.ts';
 import { createTlsMaterial, type TlsFile, type TlsMaterial } from '../support/tls-certs.ts';
 
@@ -59,14 +59,8 @@ describe('TLS client certificates (Postgres, real TLS on loopback)', () => {
     const saved = { url: process.env['DATABASE_URL'], schema: process.env['LIENTHONG_DB_SCHEMA'] };
     process.env['DATABASE_URL'] = t.env['DATABASE_URL'];
     process.env['LIENTHONG_DB_SCHEMA'] = t.schema;
-    const out: string[] = [];
-    const err: string[] = [];
     try {
-      const code = await main(['node', 'lienthong', ...args], {
-        out: (s) => out.push(s),
-        err: (s) => err.push(s),
-      });
-      return { code, out: out.join(''), err: err.join('') };
+      return await runCli(...args);
     } finally {
       for (const [key, value] of [
         ['DATABASE_URL', saved.url],

@@ -8,13 +8,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { createDevPki, signEdxml } from '../../src/signature/index.ts';
 import { waitFor } from '../queue/wait-for.ts';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
 import { samplePackage, sampleStatus } from '../support/edxml-samples.ts';
 import { REDIS_URL } from '../support/engine-harness.ts';
 import { freePort } from '../support/hub-process.ts';
+import { runCli } from '../support/run-cli.ts';
 import { type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -22,15 +22,7 @@ const A = '000.00.00.G22';
 const B = '000.00.00.H41';
 const C = '000.00.00.H29';
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = runCli;
 
 interface Trace {
   deliveries: Array<{

@@ -4,26 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/adapters/http/build-http-app.ts';
 import { createVxpMount } from '../../src/adapters/vxp/index.ts';
-import { main } from '../../src/cli/main.ts';
 import { codes } from '../../src/errors.ts';
 import type { HubService } from '../../src/hub/hub-service.ts';
 import { type Database, getNode, getVxpSystem, openDatabase } from '../../src/store/index.ts';
 import { expectFail, expectOk } from '../adapters/vxp/harness.ts';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
+import { runCli } from '../support/run-cli.ts';
 import { VxpSdkClient } from '../support/vxp-sdk-client.ts';
 
 const schema = uniqueSchemaName('lt_vxp_cli');
 let database: Database;
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'lienthong', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runCli;
 
 beforeAll(async () => {
   process.env['DATABASE_URL'] = TEST_DATABASE_URL;
