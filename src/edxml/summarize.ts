@@ -27,6 +27,10 @@ export interface MessageSummary {
   /** OtherInfo/Priority, default 0; statuses 0 */
   priority: Priority;
   statusCode: StatusCode | null;
+  /** statuses: Description (the agency's words, e.g. why a 02 refused), else null */
+  statusDescription: string | null;
+  /** statuses: Timestamp as written (yyyy/MM/dd HH:mm:ss, Vietnam time unless an offset), else null */
+  statusTimestamp: string | null;
   /** the first ResponseFor (statuses always) */
   responseFor: { organId: string; documentId: string } | null;
   subject: string | null;
@@ -48,6 +52,8 @@ export function summarize(message: EdxmlMessage): MessageSummary {
       replacedDocumentIds: [],
       priority: 0,
       statusCode: message.statusCode,
+      statusDescription: message.description ?? null,
+      statusTimestamp: message.timestamp || null,
       responseFor: { organId, documentId },
       subject: null,
       attachments: [],
@@ -69,6 +75,8 @@ export function summarize(message: EdxmlMessage): MessageSummary {
         : [],
     priority: header.otherInfo?.priority ?? 0,
     statusCode: null,
+    statusDescription: null,
+    statusTimestamp: null,
     responseFor: first ? { organId: first.organId ?? '', documentId: first.documentId ?? '' } : null,
     subject: header.subject ?? null,
     attachments: message.attachments.map((a) => ({

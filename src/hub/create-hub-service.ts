@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Finding } from '../core/index.ts';
 import type { MessageSummary, ParseResult } from '../edxml/index.ts';
-import { summarize } from '../edxml/index.ts';
+import { edxmlTimestampToDate, summarize } from '../edxml/index.ts';
 import type { SignatureVerdict, VerifyOptions } from '../signature/index.ts';
 import { checkSignerBinding } from '../signature/index.ts';
 import type { HubFailure, HubResult, HubService, InboxQuery } from './hub-service.ts';
@@ -37,6 +37,16 @@ const refuse = (
 
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * When a status says it happened: its Timestamp (Vietnam time unless it carries an offset), but
+ * never after the hub received it — a sender's clock running ahead must not reorder a trace — and
+ * the reception time when the Timestamp is missing or malformed (the codec flags that).
+ */
+export function statusTime(timestamp: string | null, receivedAt: Date): Date {
+  const said = timestamp === null ? null : edxmlTimestampToDate(timestamp);
+  return said !== null && said.getTime() < receivedAt.getTime() ? said : receivedAt;
 }
 
 /** The hub's pipeline (architecture page, "The flow") over a store port. */
@@ -176,7 +186,8 @@ export function createHubService(deps: HubServiceDeps): HubService {
           originalMessageId: original.messageId,
           recipientOrganId: summary.fromOrganId,
           code,
-          description: null,
+          description: summary.statusDescription,
+          at: statusTime(summary.statusTimestamp, at),
           inconsistency,
         },
       },

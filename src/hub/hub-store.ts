@@ -41,7 +41,10 @@ export interface AcceptedMessage {
     readonly originalMessageId: string;
     readonly recipientOrganId: string;
     readonly code: string;
+    /** The status package's Description. */
     readonly description: string | null;
+    /** When the agency says it happened: the status Timestamp, never later than its reception. */
+    readonly at: Date;
     readonly inconsistency: string | null;
   };
   /** A revoke (BussinessDocType 1): the original's deliveries not yet delivered become `revoked`. */

@@ -55,10 +55,16 @@ export interface InboxItem {
 /** One business status a recipient sent about a document. */
 export interface BusinessStatusEntry {
   readonly code: string;
+  /** When the agency says it happened: the status Timestamp (never later than `receivedAt`). */
   readonly at: string;
+  /** When the hub received the status package. */
+  readonly receivedAt: string;
   readonly statusMessageId: string;
   /** True when the code does not follow from the ones before (e.g. 06 after 02). */
   readonly inconsistent: boolean;
+  /** Why the hub flagged it (with `inconsistent`). */
+  readonly note?: string;
+  /** The status package's Description, in the agency's words (e.g. why a 02 refused). */
   readonly description?: string | null;
 }
 

@@ -66,6 +66,7 @@ export interface AcceptedMessageInput {
         readonly at?: Date | undefined;
         readonly inconsistent: boolean;
         readonly note?: string | null | undefined;
+        readonly description?: string | null | undefined;
       }
     | undefined;
   /** A revoke package: the original's undelivered deliveries become `revoked` in the same transaction. */

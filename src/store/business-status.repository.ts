@@ -20,8 +20,10 @@ export interface BusinessStatusRecord {
   readonly recordedAt: Date;
   /** The code does not follow from the ones before (kept and flagged, never dropped). */
   readonly inconsistent: boolean;
-  /** Why it is inconsistent, or the status Description. */
+  /** Why the hub flagged it as inconsistent. */
   readonly note: string | null;
+  /** The status package's Description, in the agency's words (e.g. why a 02 refused the document). */
+  readonly description: string | null;
 }
 
 /** A status to record. */
@@ -33,6 +35,7 @@ export interface BusinessStatusInput {
   readonly at: Date;
   readonly inconsistent: boolean;
   readonly note?: string | null | undefined;
+  readonly description?: string | null | undefined;
   readonly recordedAt: Date;
   readonly actor: string;
 }
@@ -48,6 +51,7 @@ export function toBusinessStatusRecord(row: Record<string, unknown>): BusinessSt
     recordedAt: date(row, 'recorded_at'),
     inconsistent: row['inconsistent'] === true,
     note: strOrNull(row, 'note'),
+    description: strOrNull(row, 'description'),
   };
 }
 
@@ -62,8 +66,8 @@ export async function recordBusinessStatus(
   return db.tx(async (tx) => {
     const { rows } = await tx.query(
       `INSERT INTO business_statuses
-         (id, document_message_id, recipient_organ_id, status_code, status_message_id, at, recorded_at, inconsistent, note)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         (id, document_message_id, recipient_organ_id, status_code, status_message_id, at, recorded_at, inconsistent, note, description)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (status_message_id, recipient_organ_id) WHERE status_message_id IS NOT NULL DO NOTHING
        RETURNING *`,
       [
@@ -76,6 +80,7 @@ export async function recordBusinessStatus(
         input.recordedAt,
         input.inconsistent,
         input.note ?? null,
+        input.description ?? null,
       ],
     );
     if (!rows[0]) {
@@ -103,6 +108,7 @@ export async function recordBusinessStatus(
         statusAt: input.at.toISOString(),
         inconsistent: input.inconsistent,
         ...(input.note ? { note: input.note } : {}),
+        ...(input.description ? { description: input.description } : {}),
       },
     });
     return record;

@@ -28,7 +28,13 @@ interface Trace {
     state: string;
     deliveredAt: string | null;
     deliveredBy: string | null;
-    statuses: Array<{ code: string; inconsistent: boolean }>;
+    statuses: Array<{
+      code: string;
+      inconsistent: boolean;
+      at: string;
+      receivedAt: string;
+      description: string | null;
+    }>;
   }>;
 }
 
@@ -93,8 +99,11 @@ for (const backend of ['server', 'embedded'] as Backend[]) {
         ['C', C, '02'],
       ];
       for (const [who, organ, code] of statuses) {
+        // C's refusal says why and when, in its own words and Vietnam time.
+        const refusal =
+          code === '02' ? { description: 'Không đúng thẩm quyền', timestamp: '2026/11/20 10:15:00' } : {};
         const status = await t.sign(
-          sampleStatus({ from: organ, responseFor: { organId: A, documentId }, code }),
+          sampleStatus({ from: organ, responseFor: { organId: A, documentId }, code, ...refusal }),
           organ,
         );
         const res = await t.call('POST', '/v1/messages', tokens[who]!, status);
@@ -122,6 +131,19 @@ for (const backend of ['server', 'embedded'] as Backend[]) {
       expect(byOrgan[B]?.statuses.map((s) => s.code)).toEqual(['01', '03', '05', '06']);
       expect(byOrgan[C]?.state).toBe('delivered');
       expect(byOrgan[C]?.statuses.map((s) => s.code)).toEqual(['02']);
+      expect(byOrgan[C]?.statuses[0]).toMatchObject({
+        description: 'Không đúng thẩm quyền',
+        at: '2026-11-20T03:15:00.000Z', // the status Timestamp, 10:15 in Vietnam
+      });
+      expect(Date.parse(byOrgan[C]!.statuses[0]!.receivedAt)).toBeGreaterThan(
+        Date.parse('2026-11-20T03:15:00Z'),
+      );
+      expect(byOrgan[B]?.statuses.map((s) => s.description)).toEqual([
+        'Trạng thái 01',
+        'Trạng thái 03',
+        'Trạng thái 05',
+        'Trạng thái 06',
+      ]);
       expect(trace.deliveries.flatMap((d) => d.statuses).every((s) => !s.inconsistent)).toBe(true);
 
       // The same document by DocumentId, for the sender.

@@ -55,11 +55,24 @@ export const InboxItemSchema = Type.Object({
 });
 
 const StatusEntrySchema = Type.Object({
-  code: Type.String(),
-  at: Type.String(),
+  code: Type.String({
+    description: 'Business status: 01 arrived … 06 done, 13 take-back asked, 15/16 answers.',
+  }),
+  at: Type.String({
+    description:
+      "When the agency says it happened: the status package's Timestamp, never later than receivedAt.",
+  }),
+  receivedAt: Type.String({ description: 'When the hub received the status package.' }),
   statusMessageId: Type.String(),
-  inconsistent: Type.Boolean(),
-  description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  inconsistent: Type.Boolean({
+    description: 'The code does not follow from the ones before (e.g. 06 after 02).',
+  }),
+  note: Type.Optional(Type.String({ description: 'Why the hub flagged it as inconsistent.' })),
+  description: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: "The status package's Description, in the agency's words (e.g. why a 02 refused).",
+    }),
+  ),
 });
 
 const EventSchema = Type.Object({

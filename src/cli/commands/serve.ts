@@ -27,7 +27,7 @@ function banner(hub: Hub, url: string): string {
     `  operator      ${url}/ops/queues, ${url}/metrics${config.redisUrl || config.databaseUrl ? `, ${url}/ops/board` : ''}${config.operatorToken ? '' : '   (off: set LIENTHONG_OPERATOR_TOKEN)'}`,
     `  database      ${config.databaseUrl ? 'Postgres server (DATABASE_URL)' : `embedded Postgres in ${config.dataDir}`}`,
     deliveryLine(hub),
-    `  trust         ${config.trustDir} (${hub.trustFiles} certificate file(s))`,
+    `  trust         ${config.trustDir} (${hub.trustFiles} certificate and CRL file(s))`,
   ];
   if (hub.trustFiles === 0) {
     lines.push(
