@@ -40,13 +40,16 @@ function sha256Hex(bytes: Uint8Array): string {
 }
 
 /**
- * When a status says it happened: its Timestamp (Vietnam time unless it carries an offset), but
- * never after the hub received it — a sender's clock running ahead must not reorder a trace — and
- * the reception time when the Timestamp is missing or malformed (the codec flags that).
+ * When a status says it happened: its Timestamp (Vietnam time unless it carries an offset), kept
+ * between the reception of the document it is about and its own reception — a producer's clock off
+ * by hours, or a template's fixed Timestamp, must not put a status before the document or in the
+ * future — and the status's reception when the Timestamp is missing or malformed.
  */
-export function statusTime(timestamp: string | null, receivedAt: Date): Date {
+export function statusTime(timestamp: string | null, window: { notBefore: Date; receivedAt: Date }): Date {
   const said = timestamp === null ? null : edxmlTimestampToDate(timestamp);
-  return said !== null && said.getTime() < receivedAt.getTime() ? said : receivedAt;
+  if (said === null) return window.receivedAt;
+  const t = Math.min(Math.max(said.getTime(), window.notBefore.getTime()), window.receivedAt.getTime());
+  return new Date(t);
 }
 
 /** The hub's pipeline (architecture page, "The flow") over a store port. */
@@ -187,7 +190,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
           recipientOrganId: summary.fromOrganId,
           code,
           description: summary.statusDescription,
-          at: statusTime(summary.statusTimestamp, at),
+          at: statusTime(summary.statusTimestamp, { notBefore: original.receivedAt, receivedAt: at }),
           inconsistency,
         },
       },
@@ -238,10 +241,17 @@ export function createHubService(deps: HubServiceDeps): HubService {
     };
   }
 
+  /** The first receipt of these bytes, for a node that serves their sender only. */
+  function firstReceiptFor(
+    node: NodeIdentity,
+    first: { receipt: Receipt; fromOrganId: string } | null,
+  ): Receipt | null {
+    if (!first || !node.organIds.includes(first.fromOrganId)) return null;
+    return { ...first.receipt, duplicate: true };
+  }
+
   async function duplicateFor(node: NodeIdentity, sha256: string): Promise<Receipt | null> {
-    const existing = await store.findDuplicate(sha256);
-    if (!existing || !node.organIds.includes(existing.fromOrganId)) return null;
-    return { ...existing.receipt, duplicate: true };
+    return firstReceiptFor(node, await store.findDuplicate(sha256));
   }
 
   async function submit(node: NodeIdentity, bytes: Uint8Array): Promise<HubResult<Receipt>> {
@@ -300,14 +310,22 @@ export function createHubService(deps: HubServiceDeps): HubService {
       ...effects,
     });
     if (!stored.inserted) {
+      if (stored.reason === 'duplicate') {
+        // The same bytes were accepted first (a resend, or a concurrent identical send).
+        const first = firstReceiptFor(node, stored.first);
+        if (first) return { ok: true, value: first };
+        return refuse(
+          'DOCUMENT_CONFLICT',
+          'These bytes were already accepted, and their first receipt is not one this node may see.',
+          [],
+          { documentId: summary.documentId },
+        );
+      }
       return refuse(
         'DOCUMENT_CONFLICT',
         `DocumentId ${summary.documentId} was already accepted from ${summary.fromOrganId} with different bytes.`,
         [],
-        {
-          documentId: summary.documentId,
-          ...(stored.reason === 'conflict' ? { existingMessageId: stored.existingMessageId } : {}),
-        },
+        { documentId: summary.documentId, existingMessageId: stored.existingMessageId },
       );
     }
     deps.notifier.notify(routes.flatMap((r) => (r.kind === 'local' ? [r.nodeId] : [])));

@@ -23,6 +23,8 @@ export interface OriginalDocument {
   readonly businessType: number | null;
   /** Organizations it was delivered to (after successor redirection). */
   readonly recipientOrganIds: readonly string[];
+  /** When the hub accepted it (a status about it cannot have happened before). */
+  readonly receivedAt: Date;
 }
 
 /** Everything written in the accepting transaction. */
@@ -43,7 +45,7 @@ export interface AcceptedMessage {
     readonly code: string;
     /** The status package's Description. */
     readonly description: string | null;
-    /** When the agency says it happened: the status Timestamp, never later than its reception. */
+    /** When the agency says it happened: the status Timestamp, between the document's and the status's reception. */
     readonly at: Date;
     readonly inconsistency: string | null;
   };
@@ -76,13 +78,14 @@ export interface HubStore {
   /**
    * Message, deliveries, events, outbox, status record and revocations: one transaction.
    * When the same bytes were stored first (or, for a new document, the same sender and DocumentId
-   * with other bytes, now or by a concurrent request), nothing is written and the reason is returned.
+   * with other bytes, now or by a concurrent request), nothing is written and the reason is returned
+   * (for the same bytes, with the first receipt and who sent it, as {@link findDuplicate} gives them).
    */
   insertAccepted(
     message: AcceptedMessage,
   ): Promise<
     | { inserted: true }
-    | { inserted: false; reason: 'duplicate' }
+    | { inserted: false; reason: 'duplicate'; first: { receipt: Receipt; fromOrganId: string } | null }
     | { inserted: false; reason: 'conflict'; existingMessageId: string }
   >;
   /** Undelivered messages for a node, most urgent first, then oldest. */

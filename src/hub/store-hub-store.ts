@@ -165,6 +165,7 @@ export function createStoreHubStore(
         senderNodeId: original.senderNodeId,
         businessType: original.businessDocType,
         recipientOrganIds: [...new Set(deliveries.map((d) => d.recipientOrganId))],
+        receivedAt: original.receivedAt,
       };
     },
 
@@ -230,7 +231,17 @@ export function createStoreHubStore(
         ...(message.revokeOriginalId ? { revokeOriginalMessageId: message.revokeOriginalId } : {}),
       });
       if (result.kind === 'accepted') return { inserted: true };
-      if (result.kind === 'duplicate') return { inserted: false, reason: 'duplicate' };
+      if (result.kind === 'duplicate') {
+        const first = result.message;
+        return {
+          inserted: false,
+          reason: 'duplicate',
+          first:
+            first.receipt === null
+              ? null
+              : { receipt: first.receipt as Receipt, fromOrganId: first.senderOrganId },
+        };
+      }
       return { inserted: false, reason: 'conflict', existingMessageId: result.existing.id };
     },
 

@@ -115,14 +115,17 @@ export async function recordBusinessStatus(
   });
 }
 
-/** Statuses recorded for a document message (optionally one recipient), in the order they happened. */
+/**
+ * Statuses recorded for a document message (optionally one recipient), in the order they reached the
+ * hub: `at` is the agency's own clock, which can be wrong, so it never decides the order.
+ */
 export async function listBusinessStatuses(
   db: Db,
   filter: { readonly documentMessageId: string; readonly recipientOrganId?: string | undefined },
 ): Promise<BusinessStatusRecord[]> {
   const { rows } = await db.query(
     `SELECT * FROM business_statuses WHERE document_message_id = $1 AND ($2::text IS NULL OR recipient_organ_id = $2::text)
-     ORDER BY at, recorded_at, id`,
+     ORDER BY recorded_at, id`,
     [filter.documentMessageId, filter.recipientOrganId ?? null],
   );
   return rows.map(toBusinessStatusRecord);

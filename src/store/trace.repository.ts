@@ -41,7 +41,7 @@ export async function traceMessage(
       [messageId, options.recipientNodeId ?? null],
     );
     const statuses = await tx.query(
-      'SELECT * FROM business_statuses WHERE document_message_id = $1 ORDER BY at, recorded_at, id',
+      'SELECT * FROM business_statuses WHERE document_message_id = $1 ORDER BY recorded_at, id',
       [messageId],
     );
     const events = await tx.query('SELECT * FROM events WHERE message_id = $1 ORDER BY id', [messageId]);

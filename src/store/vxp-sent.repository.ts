@@ -54,7 +54,7 @@ export async function listVxpSent(
      LEFT JOIN LATERAL (
        SELECT bs.status_code, bs.at FROM business_statuses bs
        WHERE bs.document_message_id = s.id AND bs.recipient_organ_id = d.recipient_organ_id
-       ORDER BY bs.at DESC, bs.recorded_at DESC, bs.id DESC LIMIT 1) b ON true
+       ORDER BY bs.recorded_at DESC, bs.id DESC LIMIT 1) b ON true
      ORDER BY s.received_at DESC, s.id DESC, d.recipient_organ_id
      LIMIT $4`,
     [

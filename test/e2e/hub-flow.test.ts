@@ -23,6 +23,7 @@ interface InboxItem {
   statusCode: string | null;
 }
 interface Trace {
+  receivedAt: string;
   deliveries: Array<{
     recipientOrganId: string;
     state: string;
@@ -98,10 +99,18 @@ for (const backend of ['server', 'embedded'] as Backend[]) {
         ['B', B, '06'],
         ['C', C, '02'],
       ];
+      // C's refusal says why and when, in its own words and Vietnam time (whole seconds, taken at
+      // least a second after the package was accepted, so it falls between the two receptions).
+      await new Promise((r) => setTimeout(r, 1_100));
+      const refusedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const refusedAtVietnam = new Date(refusedAt.getTime() + 7 * 3_600_000)
+        .toISOString()
+        .slice(0, 19)
+        .replace('T', ' ')
+        .replaceAll('-', '/');
       for (const [who, organ, code] of statuses) {
-        // C's refusal says why and when, in its own words and Vietnam time.
         const refusal =
-          code === '02' ? { description: 'Không đúng thẩm quyền', timestamp: '2026/11/20 10:15:00' } : {};
+          code === '02' ? { description: 'Không đúng thẩm quyền', timestamp: refusedAtVietnam } : {};
         const status = await t.sign(
           sampleStatus({ from: organ, responseFor: { organId: A, documentId }, code, ...refusal }),
           organ,
@@ -133,11 +142,12 @@ for (const backend of ['server', 'embedded'] as Backend[]) {
       expect(byOrgan[C]?.statuses.map((s) => s.code)).toEqual(['02']);
       expect(byOrgan[C]?.statuses[0]).toMatchObject({
         description: 'Không đúng thẩm quyền',
-        at: '2026-11-20T03:15:00.000Z', // the status Timestamp, 10:15 in Vietnam
+        at: refusedAt.toISOString(), // the status Timestamp, read as Vietnam time
       });
-      expect(Date.parse(byOrgan[C]!.statuses[0]!.receivedAt)).toBeGreaterThan(
-        Date.parse('2026-11-20T03:15:00Z'),
-      );
+      expect(Date.parse(byOrgan[C]!.statuses[0]!.receivedAt)).toBeGreaterThanOrEqual(refusedAt.getTime());
+      // B's statuses carry the samples' fixed 2026/11/20 Timestamp, before the package was sent:
+      // shown as the package's reception, never earlier.
+      expect(byOrgan[B]?.statuses.map((s) => s.at)).toEqual(Array(4).fill(trace.receivedAt));
       expect(byOrgan[B]?.statuses.map((s) => s.description)).toEqual([
         'Trạng thái 01',
         'Trạng thái 03',

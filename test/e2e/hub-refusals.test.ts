@@ -33,6 +33,8 @@ describe('hub refusals and rules (Postgres)', () => {
       messages: await count('messages'),
       deliveries: await count('deliveries'),
       outbox: await count('outbox'),
+      statuses: await count('business_statuses'),
+      events: await count('events'),
     };
   }
   async function refused(token: string, body: string, status: number, code: string): Promise<Problem> {
@@ -194,6 +196,42 @@ organizations:
     await refused(tokens['A']!, fresh, 422, 'NO_ROUTABLE_RECIPIENT');
     const before = await counts();
     const again = await t.call('POST', '/v1/messages', tokens['A']!, pkg);
+    expect([again.status, await again.json()]).toMatchObject([202, { id: first.id, duplicate: true }]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers identical packages sent at once with one new message and the same receipt', async () => {
+    const pkg = await t.sign(samplePackage({ from: A, to: [B], documentId: docId() }), A);
+    const before = await counts();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const res = await t.call('POST', '/v1/messages', tokens['A']!, pkg);
+        return { status: res.status, body: (await res.json()) as { id: string; duplicate: boolean } };
+      }),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(answers.filter((a) => !a.body.duplicate)).toHaveLength(1);
+    expect((await counts()).messages).toBe(before.messages + 1);
+  });
+
+  it('returns the first receipt for a status sent again, recording the status once', async () => {
+    const id = docId();
+    await t.call(
+      'POST',
+      '/v1/messages',
+      tokens['A']!,
+      await t.sign(samplePackage({ from: A, to: [B], documentId: id }), A),
+    );
+    const status = await t.sign(
+      sampleStatus({ from: B, responseFor: { organId: A, documentId: id }, code: '03' }),
+      B,
+    );
+    const first = (await (await t.call('POST', '/v1/messages', tokens['B']!, status)).json()) as {
+      id: string;
+    };
+    const before = await counts();
+    const again = await t.call('POST', '/v1/messages', tokens['B']!, status);
     expect([again.status, await again.json()]).toMatchObject([202, { id: first.id, duplicate: true }]);
     expect(await counts()).toEqual(before);
   });
