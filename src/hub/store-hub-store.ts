@@ -41,6 +41,12 @@ const identityOf = (node: NodeRecord): NodeIdentity => ({
   clientCertificates: node.clientCertificates,
 });
 
+/** The receipt a stored message was accepted with, and the From organ id it carries. */
+const firstReceiptOf = (message: MessageRecord): { receipt: Receipt; fromOrganId: string } | null =>
+  message.receipt === null
+    ? null
+    : { receipt: message.receipt as Receipt, fromOrganId: message.senderOrganId };
+
 /** Nodes remembered by token at most; past it the memory starts afresh. */
 const MAX_CACHED_TOKENS = 10_000;
 
@@ -150,8 +156,7 @@ export function createStoreHubStore(
 
     async findDuplicate(sha256) {
       const message = await findMessageBySha256(db, sha256);
-      if (!message || message.receipt === null) return null;
-      return { receipt: message.receipt as Receipt, fromOrganId: message.senderOrganId };
+      return message ? firstReceiptOf(message) : null;
     },
 
     async findOriginal(senderOrganId, documentId): Promise<OriginalDocument | null> {
@@ -232,15 +237,7 @@ export function createStoreHubStore(
       });
       if (result.kind === 'accepted') return { inserted: true };
       if (result.kind === 'duplicate') {
-        const first = result.message;
-        return {
-          inserted: false,
-          reason: 'duplicate',
-          first:
-            first.receipt === null
-              ? null
-              : { receipt: first.receipt as Receipt, fromOrganId: first.senderOrganId },
-        };
+        return { inserted: false, reason: 'duplicate', first: firstReceiptOf(result.message) };
       }
       return { inserted: false, reason: 'conflict', existingMessageId: result.existing.id };
     },

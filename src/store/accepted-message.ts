@@ -245,7 +245,6 @@ FROM m LEFT JOIN d ON true`;
 /** The events of an acceptance, in order: message.accepted, then delivery.queued per recipient. */
 function acceptedEvents(
   input: AcceptedMessageInput,
-
   sha256: string,
   deliveries: ReadonlyArray<DeliveryInput & { readonly id: string }>,
 ): Array<{ type: string; deliveryId: string; nodeId: string; organId: string; data: unknown }> {

@@ -57,6 +57,11 @@ function notFound(nodeId: string): LienthongError {
   });
 }
 
+/** Throws STORE_NOT_FOUND unless the node exists. */
+async function assertNodeExists(db: Db, nodeId: string): Promise<void> {
+  if ((await db.query('SELECT 1 FROM nodes WHERE id = $1', [nodeId])).rowCount === 0) throw notFound(nodeId);
+}
+
 /** The node with this id, or null. */
 export async function getNode(db: Db, nodeId: string): Promise<NodeRecord | null> {
   const { rows } = await db.query(`${NODE_SELECT} WHERE n.id = $1`, [nodeId]);
@@ -301,20 +306,15 @@ export async function addClientCertificate(
   input: Audit & { readonly nodeId: string; readonly certSha256: string },
 ): Promise<void> {
   await db.tx(async (tx) => {
-    if ((await tx.query('SELECT 1 FROM nodes WHERE id = $1', [input.nodeId])).rowCount === 0)
-      throw notFound(input.nodeId);
+    await assertNodeExists(tx, input.nodeId);
     const sha256 = input.certSha256.toLowerCase();
-    const exists = await tx.query(
-      `SELECT 1 FROM node_credentials WHERE node_id = $1 AND kind = 'client_cert' AND sha256 = $2 AND revoked_at IS NULL`,
-      [input.nodeId, sha256],
-    );
-    if (exists.rowCount > 0) return;
     // A client certificate identifies one node (the credentials index is unique across nodes).
-    const other = await tx.query<{ node_id: string }>(
+    const registered = await tx.query<{ node_id: string }>(
       `SELECT node_id FROM node_credentials WHERE kind = 'client_cert' AND sha256 = $1 AND revoked_at IS NULL`,
       [sha256],
     );
-    const owner = other.rows[0]?.node_id;
+    const owner = registered.rows[0]?.node_id;
+    if (owner === input.nodeId) return;
     if (owner !== undefined) {
       throw new LienthongError(
         'CLIENT_CERT_IN_USE',
@@ -342,8 +342,7 @@ export async function revokeClientCertificate(
   input: Audit & { readonly nodeId: string; readonly certSha256: string },
 ): Promise<boolean> {
   return db.tx(async (tx) => {
-    if ((await tx.query('SELECT 1 FROM nodes WHERE id = $1', [input.nodeId])).rowCount === 0)
-      throw notFound(input.nodeId);
+    await assertNodeExists(tx, input.nodeId);
     const sha256 = input.certSha256.toLowerCase();
     const { rowCount } = await tx.query(
       `UPDATE node_credentials SET revoked_at = $3

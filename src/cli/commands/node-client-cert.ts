@@ -8,9 +8,35 @@ import { operatorActor, runStoreCommand } from './directory.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** SHA-256 (hex, lower case) of the DER certificate in a PEM file: what the hub compares with the TLS peer's. */
+/** SHA-256 of a certificate's DER as the hub keeps it: hex, lower case, no colons. */
+export function certificateSha256(certificate: X509Certificate): string {
+  return certificate.fingerprint256.replaceAll(':', '').toLowerCase();
+}
+
+/** SHA-256 of the certificate in a PEM file: what the hub compares with the TLS peer's. */
 export async function clientCertificateSha256(file: string): Promise<string> {
-  return new X509Certificate(await readFile(file)).fingerprint256.replaceAll(':', '').toLowerCase();
+  return certificateSha256(new X509Certificate(await readFile(file)));
+}
+
+/**
+ * Each distinct SHA-256 of `values` (read with `read`), in order; or the first value that cannot be
+ * read. Files are read before the database is touched.
+ */
+export async function readThumbprints(
+  values: readonly string[],
+  read: (value: string) => Promise<string>,
+): Promise<{ ok: true; sha256s: string[] } | { ok: false; value: string }> {
+  const sha256s: string[] = [];
+  for (const value of values) {
+    let sha256: string;
+    try {
+      sha256 = await read(value);
+    } catch {
+      return { ok: false, value };
+    }
+    if (!sha256s.includes(sha256)) sha256s.push(sha256);
+  }
+  return { ok: true, sha256s };
 }
 
 /** A `--remove` value: a PEM file, or the SHA-256 itself (the certificate may be long gone). */
@@ -37,26 +63,15 @@ export function addNodeClientCertCommand(node: Command, ctx: CliContext): void {
       'print one JSON object: { "id", "clientCertificates": [sha256…], "notRegistered": [sha256…] }',
     )
     .action(async (id: string, options: { add?: string[]; remove?: string[]; json?: boolean }) => {
-      const added: string[] = [];
-      // Files are read before the database is touched; a duplicate is counted once.
-      const removed: string[] = [];
-      for (const [files, into] of [
-        [options.add ?? [], added],
-        [options.remove ?? [], removed],
-      ] as const) {
-        for (const file of files) {
-          try {
-            const sha256 = into === added ? await clientCertificateSha256(file) : await thumbprintOf(file);
-            if (!into.includes(sha256)) into.push(sha256);
-          } catch {
-            ctx.err(
-              `error: ${file} is not a readable PEM certificate${into === removed ? ' or a SHA-256' : ''}\n`,
-            );
-            ctx.exitCode = EXIT.usage;
-            return;
-          }
-        }
-      }
+      const usage = (message: string) => {
+        ctx.err(`error: ${message}\n`);
+        ctx.exitCode = EXIT.usage;
+      };
+      const toAdd = await readThumbprints(options.add ?? [], clientCertificateSha256);
+      if (!toAdd.ok) return usage(`${toAdd.value} is not a readable PEM certificate`);
+      const toRemove = await readThumbprints(options.remove ?? [], thumbprintOf);
+      if (!toRemove.ok) return usage(`${toRemove.value} is not a readable PEM certificate or a SHA-256`);
+      const [added, removed] = [toAdd.sha256s, toRemove.sha256s];
       await runStoreCommand(ctx, options.json === true, async ({ db }) => {
         const at = new Date();
         const actor = operatorActor();

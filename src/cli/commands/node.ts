@@ -16,7 +16,12 @@ import {
 } from '../../store/index.ts';
 import { type CommandRegistrar, EXIT } from '../cli-context.ts';
 import { operatorActor, runStoreCommand, table } from './directory.ts';
-import { addNodeClientCertCommand, clientCertificateSha256 } from './node-client-cert.ts';
+import {
+  addNodeClientCertCommand,
+  certificateSha256,
+  clientCertificateSha256,
+  readThumbprints,
+} from './node-client-cert.ts';
 import { addNodeSetCommand } from './node-set.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -27,7 +32,7 @@ const VXP_AGENCY_POLICIES: readonly VxpAgencyPolicyValue[] = ['refuse', 'pending
 export async function readSignerCertificate(file: string): Promise<SignerCertificateInput> {
   const certificate = new X509Certificate(await readFile(file));
   return {
-    sha256: certificate.fingerprint256.replaceAll(':', '').toLowerCase(),
+    sha256: certificateSha256(certificate),
     subject: certificate.subject.replaceAll('\n', ', '),
     notAfter: new Date(certificate.validTo),
   };
@@ -126,17 +131,13 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
             return;
           }
         }
-        const clientCertificates: string[] = [];
-        for (const file of options.clientCert ?? []) {
-          try {
-            const sha256 = await clientCertificateSha256(file);
-            if (!clientCertificates.includes(sha256)) clientCertificates.push(sha256);
-          } catch {
-            ctx.err(`error: ${file} is not a readable PEM certificate\n`);
-            ctx.exitCode = EXIT.usage;
-            return;
-          }
+        const clients = await readThumbprints(options.clientCert ?? [], clientCertificateSha256);
+        if (!clients.ok) {
+          ctx.err(`error: ${clients.value} is not a readable PEM certificate\n`);
+          ctx.exitCode = EXIT.usage;
+          return;
         }
+        const clientCertificates = clients.sha256s;
         await runStoreCommand(ctx, options.json === true, async ({ db }) => {
           const at = new Date();
           // The node and its VXP credentials in one transaction: no half-registered system.
