@@ -1,19 +1,8 @@
-import type { Finding } from '../core/index.ts';
+import type { HubResult } from './hub-failure.ts';
+
+export type { HubFailure, HubResult } from './hub-failure.ts';
+
 import type { InboxItem, MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
-
-/** Why the hub refused a request: a stable code, a human message, and what was found. */
-export interface HubFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly findings: readonly Finding[];
-  /** Safe extra facts (ids, per-recipient reasons); never bytes or secrets. */
-  readonly details?: Readonly<Record<string, unknown>>;
-}
-
-/** A verdict value: the hub's operations never throw for a refusal, only for a fault. */
-export type HubResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: HubFailure };
 
 /** The exact bytes of a message as it was received. */
 export interface StoredBytes {

@@ -1,19 +1,6 @@
 import type { MessageSummary } from '../edxml/index.ts';
-import type { SignerBinding } from '../signature/index.ts';
+import type { DirectorySnapshot, RoutePlan } from '../routing/index.ts';
 import type { InboxItem, MessageTrace, NodeIdentity, Receipt, RecipientReceipt } from './hub-types.ts';
-
-/** Where one recipient organ id goes, decided from the directory at the time of acceptance. */
-export type RecipientRoute =
-  | {
-      readonly kind: 'local';
-      /** The organ id as addressed. */
-      readonly organId: string;
-      /** The organization that receives (differs from organId when it was merged into a successor). */
-      readonly recipientOrganId: string;
-      readonly nodeId: string;
-      readonly reason?: string;
-    }
-  | { readonly kind: 'unroutable'; readonly organId: string; readonly reason: string; readonly code: string };
 
 /** The message a status or a revoke/update refers to. */
 export interface OriginalDocument {
@@ -36,7 +23,11 @@ export interface AcceptedMessage {
   readonly summary: MessageSummary;
   /** The signature verdict or the legacy-unsigned marker, stored as JSON. */
   readonly verdict: Readonly<Record<string, unknown>>;
-  readonly routes: readonly RecipientRoute[];
+  /**
+   * Where the recipients go, decided by the hub service from a directory snapshot: one delivery per
+   * receiving organization (`plan.deliveries`), each with its route kind and next hop (the node).
+   */
+  readonly plan: RoutePlan;
   readonly receivedAt: Date;
   /** A status package about an original document: recorded on its trace for the status's sender. */
   readonly businessStatus?: {
@@ -62,10 +53,11 @@ export interface AcceptedMessage {
 export interface HubStore {
   /** The node a presented bearer token belongs to. */
   findNodeByToken(token: string): Promise<NodeIdentity | null>;
-  /** Routes for the recipients at time `at` (directory snapshot + pure routing). */
-  route(organIds: readonly string[], at: Date): Promise<RecipientRoute[]>;
-  /** Pinned signer bindings registered for an organization. */
-  signerBindings(organId: string): Promise<SignerBinding[]>;
+  /**
+   * The directory as the routing and binding rules read it (organizations, nodes, peer hubs,
+   * successors, pinned signer certificates), reused for a short time between loads.
+   */
+  directory(): Promise<DirectorySnapshot>;
   /** The receipt of the same bytes already accepted (whoever sent them) and the From organ id they carry. */
   findDuplicate(sha256: string): Promise<{ receipt: Receipt; fromOrganId: string } | null>;
   /** The package with this DocumentId sent by this organization. */

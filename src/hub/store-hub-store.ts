@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DirectorySnapshot } from '../routing/index.ts';
-import { planRoutes } from '../routing/index.ts';
-import type { SignerBinding } from '../signature/index.ts';
 import {
   ackDelivery,
   type BusinessStatusCode,
@@ -23,7 +21,7 @@ import {
   traceDocument,
   traceMessage,
 } from '../store/index.ts';
-import type { AcceptedMessage, HubStore, OriginalDocument, RecipientRoute } from './hub-store.ts';
+import type { AcceptedMessage, HubStore, OriginalDocument } from './hub-store.ts';
 import type { MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
 
 /** Options of the Postgres-backed hub store. */
@@ -134,25 +132,7 @@ export function createStoreHubStore(
       return node;
     },
 
-    async route(organIds, at): Promise<RecipientRoute[]> {
-      const plan = planRoutes(await snapshot(), organIds, { at });
-      return plan.decisions.map((d) =>
-        d.kind === 'unroutable'
-          ? { kind: 'unroutable', organId: d.addressedOrganId, reason: d.reason, code: d.code }
-          : {
-              kind: 'local',
-              organId: d.addressedOrganId,
-              recipientOrganId: d.recipientOrganId,
-              nodeId: d.nodeId,
-              ...(d.reason ? { reason: d.reason } : {}),
-            },
-      );
-    },
-
-    async signerBindings(organId): Promise<SignerBinding[]> {
-      const pins = (await snapshot()).signerPins.get(organId) ?? [];
-      return pins.map((p) => ({ kind: 'thumbprint', organId: p.organId, sha256: p.certSha256 }));
-    },
+    directory: snapshot,
 
     async findDuplicate(sha256) {
       const message = await findMessageBySha256(db, sha256);
@@ -189,19 +169,12 @@ export function createStoreHubStore(
     },
 
     async insertAccepted(message: AcceptedMessage) {
-      const seen = new Set<string>();
-      const deliveries = message.routes.flatMap((r) => {
-        if (r.kind !== 'local' || seen.has(r.recipientOrganId)) return [];
-        seen.add(r.recipientOrganId);
-        return [
-          {
-            recipientOrganId: r.recipientOrganId,
-            addressedOrganId: r.organId,
-            nodeId: r.nodeId,
-            route: 'local' as const,
-          },
-        ];
-      });
+      const deliveries = message.plan.deliveries.map((d) => ({
+        recipientOrganId: d.recipientOrganId,
+        addressedOrganId: d.addressedOrganId,
+        nodeId: d.nodeId,
+        route: d.kind,
+      }));
       const s = message.summary;
       const result = await insertAcceptedMessage(db, {
         id: message.id,

@@ -15,6 +15,7 @@ import {
   type MessageRecord,
   toMessageRecord,
 } from './message.repository.ts';
+import { SQLSTATE, sqlConstraint, sqlState } from './sql-error.ts';
 import { json } from './sql-values.ts';
 
 /** One recipient of an accepted message (a routed decision of src/routing). */
@@ -99,17 +100,6 @@ export async function insertAcceptedMessage(
 ): Promise<InsertAcceptedResult> {
   const sha256 = input.sha256 ?? createHash('sha256').update(input.raw).digest('hex');
   const id = input.id ?? randomUUID();
-  const recipients = new Set(input.deliveries.map((d) => d.recipientOrganId));
-  if (recipients.size !== input.deliveries.length) {
-    throw new LienthongError(
-      'STORE_INVALID_INPUT',
-      'Two deliveries of one message go to the same organization.',
-      {
-        where: 'store/accepted-message',
-        details: { messageId: id },
-      },
-    );
-  }
   const deliveries = input.deliveries.map((d) => ({ ...d, id: randomUUID() }));
   const events = acceptedEvents(input, sha256, deliveries);
   const params = [
@@ -173,7 +163,25 @@ export async function insertAcceptedMessage(
     return { kind: 'accepted', message, deliveries: written, revoked, businessStatus };
   };
   // One statement is atomic on its own; a transaction only when a status or revocation goes with it.
-  const accepted = hasEffects ? await db.tx(write) : await write(db);
+  const accepted = await (hasEffects ? db.tx(write) : write(db)).catch((error: unknown) => {
+    // "One delivery per receiving organization" is the route plan's rule (src/routing/plan-routes.ts);
+    // the unique key only guards it, so a plan that broke it is the caller's mistake, not a fault.
+    if (
+      sqlState(error) === SQLSTATE.uniqueViolation &&
+      sqlConstraint(error) === 'deliveries_message_id_recipient_organ_id_key'
+    ) {
+      throw new LienthongError(
+        'STORE_INVALID_INPUT',
+        'Two deliveries of one message go to the same organization.',
+        {
+          where: 'store/accepted-message',
+          details: { messageId: id },
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  });
   if (accepted) return accepted;
   const same = await findMessageBySha256(db, sha256);
   if (same) return { kind: 'duplicate', message: same };

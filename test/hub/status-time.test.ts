@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusTime } from '../../src/hub/create-hub-service.ts';
+import { statusTime } from '../../src/hub/accept-plan.ts';
 
 const SENT = new Date('2026-12-02T01:00:00.000Z'); // the document reached the hub at 08:00 in Vietnam
 const RECEIVED = new Date('2026-12-02T09:00:00.000Z'); // the status at 16:00

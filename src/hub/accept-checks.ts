@@ -1,0 +1,177 @@
+import type { Finding } from '../core/index.ts';
+import type { MessageSummary, ParseResult } from '../edxml/index.ts';
+import { summarize } from '../edxml/index.ts';
+import type { DirectorySnapshot, RoutePlan } from '../routing/index.ts';
+import type { SignatureVerdict, VerifyOptions } from '../signature/index.ts';
+import { checkSignerBinding } from '../signature/index.ts';
+import { type PlannedEffects, planEffects } from './accept-plan.ts';
+import type { HubFailure } from './hub-failure.ts';
+import { refusal } from './hub-failure.ts';
+import type { HubStore } from './hub-store.ts';
+import type { NodeIdentity } from './hub-types.ts';
+
+/** What the checks are run with: the hub's settings and its I/O. */
+export interface AcceptEnv {
+  readonly store: HubStore;
+  /** The codec with the hub's options (strictness, size) applied. */
+  readonly parse: (bytes: Uint8Array) => ParseResult;
+  /** Signature verification (worker threads in production). */
+  readonly verify: (bytes: Uint8Array, options: VerifyOptions) => Promise<SignatureVerdict>;
+  readonly maxPackageBytes: number;
+  /** Subject attributes that may carry the signer's organ id (e.g. OU, UID). */
+  readonly bindingAttributes: readonly string[];
+  readonly allowSha1: boolean;
+}
+
+/** One package on its way through the checks; each check fills in what it found. */
+export interface AcceptDraft {
+  readonly node: NodeIdentity;
+  readonly bytes: Uint8Array;
+  /** When the hub received it: the instant every rule is judged at. */
+  readonly at: Date;
+  /** Warnings gathered so far, in the order of the checks. */
+  readonly findings: Finding[];
+  summary?: MessageSummary;
+  /** The signature verdict, or the legacy-unsigned marker, as stored with the message. */
+  verdict?: Readonly<Record<string, unknown>>;
+  /** Who signed (policy `require` only), for the binding check. */
+  signer?: NonNullable<SignatureVerdict['signer']>;
+  directory?: DirectorySnapshot;
+  plan?: RoutePlan;
+  effects?: PlannedEffects;
+}
+
+/** A check: refuses with a failure, or lets the package on (having filled in the draft). */
+export type AcceptCheck = (
+  draft: AcceptDraft,
+  env: AcceptEnv,
+) => Promise<HubFailure | null> | HubFailure | null;
+
+/** A value a later check needs from an earlier one (a programming error when it is missing). */
+export function stage<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`accept check ran before ${name} was known`);
+  return value;
+}
+
+const checkSize: AcceptCheck = (draft, env) =>
+  draft.bytes.byteLength > env.maxPackageBytes
+    ? refusal('PAYLOAD_TOO_LARGE', `The package is larger than ${env.maxPackageBytes} bytes.`)
+    : null;
+
+const checkCodec: AcceptCheck = (draft, env) => {
+  const parsed = env.parse(draft.bytes);
+  if (!parsed.ok) return refusal(parsed.code, 'The package was refused by the edXML codec.', parsed.findings);
+  draft.summary = summarize(parsed.message);
+  draft.findings.push(...parsed.findings);
+  return null;
+};
+
+const checkSignaturePolicy: AcceptCheck = async (draft, env) => {
+  if (draft.node.signaturePolicy === 'legacy-unsigned') {
+    draft.verdict = { policy: 'legacy-unsigned', verified: false };
+    draft.findings.push({
+      code: 'SIGNATURE_NOT_REQUIRED_UNSIGNED',
+      severity: 'warning',
+      path: 'edXMLEnvelope/edXMLHeader/Signature',
+      message: 'Not verified: the sending node has the legacy-unsigned signature policy.',
+    });
+    return null;
+  }
+  const verdict = await env.verify(draft.bytes, { at: draft.at, allowSha1: env.allowSha1 });
+  if (!verdict.valid || !verdict.signer) {
+    return refusal(verdict.code, `The signature was refused: ${verdict.code}.`, verdict.findings);
+  }
+  draft.signer = verdict.signer;
+  draft.verdict = {
+    policy: 'require',
+    verified: true,
+    code: verdict.code,
+    algorithm: verdict.algorithm,
+    signer: verdict.signer,
+  };
+  draft.findings.push(...verdict.findings.filter((f) => f.severity === 'warning'));
+  return null;
+};
+
+const checkSenderServed: AcceptCheck = (draft) => {
+  const from = stage(draft.summary, 'the summary').fromOrganId;
+  if (draft.node.organIds.includes(from)) return null;
+  return refusal('SENDER_NOT_SERVED', `This node does not serve the sending organization ${from}.`, [], {
+    fromOrganId: from,
+  });
+};
+
+const checkSignerBound: AcceptCheck = async (draft, env) => {
+  draft.directory = await env.store.directory();
+  if (draft.signer === undefined) return null; // legacy-unsigned: nothing was verified to bind
+  const from = stage(draft.summary, 'the summary').fromOrganId;
+  const pins = draft.directory.signerPins.get(from) ?? [];
+  const binding = checkSignerBinding(draft.signer, from, {
+    bindings: pins.map((p) => ({ kind: 'thumbprint', organId: p.organId, sha256: p.certSha256 })),
+    subjectAttributes: env.bindingAttributes,
+  });
+  return binding ? refusal('SIGNER_NOT_SENDER', binding.message, [binding]) : null;
+};
+
+const checkEffects: AcceptCheck = async (draft, env) => {
+  const planned = await planEffects(
+    env.store,
+    stage(draft.directory, 'the directory'),
+    stage(draft.summary, 'the summary'),
+    draft.at,
+  );
+  if (!planned.ok) return planned.error;
+  draft.plan = planned.value.plan;
+  draft.effects = planned.value.effects;
+  draft.findings.push(...planned.value.findings);
+  return null;
+};
+
+const checkRoutable: AcceptCheck = (draft) => {
+  const plan = stage(draft.plan, 'the route plan');
+  if (plan.deliveries.length > 0) return null;
+  return refusal(
+    'NO_ROUTABLE_RECIPIENT',
+    'None of the recipients can be reached through this hub.',
+    draft.findings,
+    { recipients: recipientReceipts(plan) },
+  );
+};
+
+/**
+ * Every check a message passes before it is written, in this order, each once: the first refusal
+ * ends the run. The order is part of the contract (docs/errors.md): a package that fails two checks
+ * is refused with the code of the earlier one.
+ */
+export const ACCEPT_CHECKS: ReadonlyArray<{ readonly name: string; readonly run: AcceptCheck }> = [
+  { name: 'size', run: checkSize },
+  { name: 'codec', run: checkCodec },
+  { name: 'signature policy', run: checkSignaturePolicy },
+  { name: 'sender served', run: checkSenderServed },
+  { name: 'signer binding', run: checkSignerBound },
+  { name: 'status and revocation', run: checkEffects },
+  { name: 'routing', run: checkRoutable },
+];
+
+/** Runs {@link ACCEPT_CHECKS} on a draft; null when all let it on. */
+export async function runAcceptChecks(draft: AcceptDraft, env: AcceptEnv): Promise<HubFailure | null> {
+  for (const check of ACCEPT_CHECKS) {
+    const failure = await check.run(draft, env);
+    if (failure) return failure;
+  }
+  return null;
+}
+
+/** The receipt lines of a route plan: one per addressed organ id, in the order addressed. */
+export function recipientReceipts(plan: RoutePlan) {
+  return plan.decisions.map((d) =>
+    d.kind === 'unroutable'
+      ? { organId: d.addressedOrganId, state: 'unroutable', reason: d.reason }
+      : {
+          organId: d.addressedOrganId,
+          state: 'queued',
+          ...(d.recipientOrganId !== d.addressedOrganId ? { deliveredTo: d.recipientOrganId } : {}),
+          ...(d.reason ? { reason: d.reason } : {}),
+        },
+  );
+}
