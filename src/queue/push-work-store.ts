@@ -1,20 +1,17 @@
 import {
-  type ClaimPushResult,
-  type ClaimReceiptResult,
-  claimDeliveryPushes,
-  claimReceiptPushes,
+  claimPushes,
   type Db,
   type DeliveryPushRecord,
-  loadDeliveryPush,
-  loadReceiptPush,
+  loadPush,
   type NodePushSettings,
+  PUSHABLE_STATES,
   type PushAttemptInput,
   type PushNextState,
-  type PushRecordInput,
+  type PushRecords,
+  type PushTable,
+  type ReceiptPushRecord,
   type ReceiptRecord,
-  type ReceiptRecordInput,
-  recordDeliveryPushes,
-  recordReceiptPushes,
+  recordPushes,
 } from '../store/index.ts';
 import { createBatcher } from './batcher.ts';
 import { type BreakerConfig, defaultBreakerConfig } from './circuit-breaker.ts';
@@ -168,28 +165,90 @@ function toNextState(attempt: AttemptRecord, next: NextStep): PushNextState {
   }
 }
 
+/** A state in which the work still has to be pushed (the store's one rule). */
+const stillPushable = (state: string) => (PUSHABLE_STATES as readonly string[]).includes(state);
+
 /**
- * The worker's {@link DeliveryWorkStore} for deliveries, over src/store. `claim` reads the
- * delivery, its bytes and its node's settings and claims it (`sending` with a send lease) in one
- * statement; a delivery whose node has no webhook (URL and secret) is not claimed — nothing for a
- * worker to do, the node reads it from its inbox, and its state is left as it is. `recordAttempt`
- * writes attempt, state, event and the sender's receipt in one statement. (`load` reads without
- * claiming, for callers that do not claim.)
+ * How one table's records become work. `claimed` says whether the record was just claimed: its
+ * `attempts` then counts the attempt about to be made; a loaded one's, only those made.
  */
-export function createDeliveryWorkStore(
+type ToWork<T extends PushTable, W extends PushWork> = (
+  record: PushRecords[T],
+  cache: NodeSettingsCache,
+  defaults: PushDefaults,
+  claimed: boolean,
+) => W;
+
+const deliveryWork: ToWork<'delivery', DeliveryPushWork> = (
+  record: DeliveryPushRecord,
+  cache,
+  defaults,
+  claimed,
+) => {
+  cache.remember(record.nodeId, record.node);
+  const policy = retryPolicyOf(record.node, defaults.retry);
+  const { webhookUrl, webhookSecret } = record.node;
+  return {
+    target: 'delivery',
+    kind: record.messageKind,
+    deliveryId: record.id,
+    nodeId: record.nodeId,
+    finished:
+      !stillPushable(record.state) || webhookUrl === null || webhookSecret === null || record.body === null,
+    attemptsSoFar: claimed ? record.attempts - 1 : record.attempts,
+    firstAttemptAt: record.budgetStartedAt,
+    // The budget restarts after an operator retry: earlier attempts do not count against it.
+    policy: { ...policy, maxAttempts: policy.maxAttempts + record.retryBaseAttempts },
+    messageId: record.messageId,
+    body: record.body ?? new Uint8Array(),
+    webhook: { url: webhookUrl ?? '', secret: webhookSecret ?? '' },
+  };
+};
+
+const receiptWork: ToWork<'receipt', ReceiptPushWork> = (
+  { receipt, node }: ReceiptPushRecord,
+  cache,
+  defaults,
+  claimed,
+) => {
+  cache.remember(receipt.nodeId, node);
+  return {
+    target: 'receipt',
+    kind: 'receipt',
+    deliveryId: receipt.id,
+    nodeId: receipt.nodeId,
+    finished: !stillPushable(receipt.state) || node.webhookUrl === null || node.webhookSecret === null,
+    attemptsSoFar: claimed ? receipt.attempts - 1 : receipt.attempts,
+    firstAttemptAt: receipt.firstAttemptAt,
+    policy: retryPolicyOf(node, defaults.retry),
+    receipt,
+    webhook: { url: node.webhookUrl ?? '', secret: node.webhookSecret ?? '' },
+  };
+};
+
+/**
+ * The worker's {@link DeliveryWorkStore} over src/store's push lifecycle, for one table. `claim`
+ * reads the row, its bytes (a delivery) and its node's settings and claims it (`sending` with a send
+ * lease) in one statement; a row whose node has no webhook (URL and secret) is not claimed — nothing
+ * for a worker to do, the node reads it from its inbox. `recordAttempt` writes attempt, state, event
+ * (and, for a delivery, the sender's receipt) in one statement. Claims and records of concurrent
+ * pushes go to the database together, one statement per batch. (`load` reads without claiming.)
+ */
+function createPushWorkStore<T extends PushTable, W extends PushWork>(
+  table: T,
+  toWork: ToWork<T, W>,
   db: Db,
   cache: NodeSettingsCache,
   options: PushWorkStoreOptions,
-): DeliveryWorkStore<DeliveryPushWork> {
+): DeliveryWorkStore<W> {
   const defaults = options.defaults ?? defaultPushDefaults;
   const actor = options.actor ?? 'hub';
   const now = options.now ?? Date.now;
   const batch = { maxBatch: Math.max(1, options.batchSize ?? 50), maxInFlight: 4 };
-  // One claim statement and one record statement for all the pushes that reach them together.
-  const claims = createBatcher<string, { at: Date; result: ClaimPushResult }>(async (ids) => {
+  const claims = createBatcher(async (ids: readonly string[]) => {
     const at = new Date(now());
-    const results = await claimDeliveryPushes(db, {
-      deliveryIds: [...new Set(ids)],
+    const results = await claimPushes(db, table, {
+      ids: [...new Set(ids)],
       at,
       leaseUntil: new Date(at.getTime() + options.leaseMs),
       actor,
@@ -197,59 +256,46 @@ export function createDeliveryWorkStore(
     });
     return ids.map((id) => ({
       at,
-      result: results.get(id) ?? { claimed: false, state: null, leaseUntil: null },
+      result: results.get(id) ?? { claimed: false as const, state: null, leaseUntil: null },
     }));
   }, batch);
-  const records = createBatcher<PushRecordInput, void>(async (items) => {
-    await recordDeliveryPushes(db, { at: new Date(now()), actor, items });
-    return items.map(() => undefined);
-  }, batch);
-  /** `attempts` of a claimed record counts the claimed attempt; of a loaded one, only those made. */
-  const toWork = (record: DeliveryPushRecord, claimed: boolean): DeliveryPushWork => {
-    cache.remember(record.nodeId, record.node);
-    const policy = retryPolicyOf(record.node, defaults.retry);
-    const { webhookUrl, webhookSecret } = record.node;
-    const pushable =
-      (record.state === 'queued' || record.state === 'retrying' || record.state === 'sending') &&
-      webhookUrl !== null &&
-      webhookSecret !== null &&
-      record.body !== null;
-    return {
-      target: 'delivery',
-      kind: record.messageKind,
-      deliveryId: record.id,
-      nodeId: record.nodeId,
-      finished: !pushable,
-      attemptsSoFar: claimed ? record.attempts - 1 : record.attempts,
-      firstAttemptAt: record.budgetStartedAt,
-      // The budget restarts after an operator retry: earlier attempts do not count against it.
-      policy: { ...policy, maxAttempts: policy.maxAttempts + record.retryBaseAttempts },
-      messageId: record.messageId,
-      body: record.body ?? new Uint8Array(),
-      webhook: { url: webhookUrl ?? '', secret: webhookSecret ?? '' },
-    };
-  };
+  const records = createBatcher(
+    async (items: readonly { id: string; attempt: PushAttemptInput; next: PushNextState }[]) => {
+      await recordPushes(db, table, { at: new Date(now()), actor, items });
+      return items.map(() => undefined);
+    },
+    batch,
+  );
   return {
-    async load(deliveryId) {
-      const record = await loadDeliveryPush(db, deliveryId);
-      return record === null ? null : toWork(record, false);
+    async load(id) {
+      const record = await loadPush(db, table, id);
+      return record === null ? null : toWork(record, cache, defaults, false);
     },
 
-    async claim(deliveryId) {
-      const { at, result } = await claims.submit(deliveryId);
+    async claim(id) {
+      const { at, result } = await claims.submit(id);
       return result.claimed
-        ? { kind: 'claimed', work: toWork(result.delivery, true) }
+        ? { kind: 'claimed', work: toWork(result.record, cache, defaults, true) }
         : notClaimed(result, at);
     },
 
     recordAttempt(work, attempt, outcome, next) {
       return records.submit({
-        deliveryId: work.deliveryId,
+        id: work.deliveryId,
         attempt: toAttemptInput(attempt, outcome),
         next: toNextState(attempt, next),
       });
     },
   };
+}
+
+/** The work store of deliveries (packages and statuses pushed to recipient nodes). */
+export function createDeliveryWorkStore(
+  db: Db,
+  cache: NodeSettingsCache,
+  options: PushWorkStoreOptions,
+): DeliveryWorkStore<DeliveryPushWork> {
+  return createPushWorkStore('delivery', deliveryWork, db, cache, options);
 }
 
 /** The same for receipt events (pushed to the sender node's webhook). */
@@ -258,64 +304,5 @@ export function createReceiptWorkStore(
   cache: NodeSettingsCache,
   options: PushWorkStoreOptions,
 ): DeliveryWorkStore<ReceiptPushWork> {
-  const defaults = options.defaults ?? defaultPushDefaults;
-  const actor = options.actor ?? 'hub';
-  const now = options.now ?? Date.now;
-  const batch = { maxBatch: Math.max(1, options.batchSize ?? 50), maxInFlight: 4 };
-  const claims = createBatcher<string, { at: Date; result: ClaimReceiptResult }>(async (ids) => {
-    const at = new Date(now());
-    const results = await claimReceiptPushes(db, {
-      receiptIds: [...new Set(ids)],
-      at,
-      leaseUntil: new Date(at.getTime() + options.leaseMs),
-    });
-    return ids.map((id) => ({
-      at,
-      result: results.get(id) ?? { claimed: false, state: null, leaseUntil: null },
-    }));
-  }, batch);
-  const records = createBatcher<ReceiptRecordInput, void>(async (items) => {
-    await recordReceiptPushes(db, { at: new Date(now()), actor, items });
-    return items.map(() => undefined);
-  }, batch);
-  const toWork = (receipt: ReceiptRecord, node: NodePushSettings, claimed: boolean): ReceiptPushWork => {
-    cache.remember(receipt.nodeId, node);
-    const pushable =
-      (receipt.state === 'queued' || receipt.state === 'retrying' || receipt.state === 'sending') &&
-      node.webhookUrl !== null &&
-      node.webhookSecret !== null;
-    return {
-      target: 'receipt',
-      kind: 'receipt',
-      deliveryId: receipt.id,
-      nodeId: receipt.nodeId,
-      finished: !pushable,
-      attemptsSoFar: claimed ? receipt.attempts - 1 : receipt.attempts,
-      firstAttemptAt: receipt.firstAttemptAt,
-      policy: retryPolicyOf(node, defaults.retry),
-      receipt,
-      webhook: { url: node.webhookUrl ?? '', secret: node.webhookSecret ?? '' },
-    };
-  };
-  return {
-    async load(receiptId) {
-      const loaded = await loadReceiptPush(db, receiptId);
-      return loaded === null ? null : toWork(loaded.receipt, loaded.node, false);
-    },
-
-    async claim(receiptId) {
-      const { at, result } = await claims.submit(receiptId);
-      return result.claimed
-        ? { kind: 'claimed', work: toWork(result.receipt, result.node, true) }
-        : notClaimed(result, at);
-    },
-
-    recordAttempt(work, attempt, outcome, next) {
-      return records.submit({
-        receiptId: work.deliveryId,
-        attempt: toAttemptInput(attempt, outcome),
-        next: toNextState(attempt, next),
-      });
-    },
-  };
+  return createPushWorkStore('receipt', receiptWork, db, cache, options);
 }

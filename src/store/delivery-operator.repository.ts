@@ -1,7 +1,7 @@
 import { LienthongError } from '../core/index.ts';
 import type { Db } from './db.ts';
 import { type DeliveryRecord, toDeliveryRecord, transitionDelivery } from './delivery.repository.ts';
-import { DELIVERY_STATES, type DeliveryState } from './delivery-state.ts';
+import { DELIVERY_STATES, type DeliveryState, pushableSql } from './delivery-state.ts';
 import type { Audit } from './organization.repository.ts';
 import { dateOrNull, str, strOrNull } from './sql-values.ts';
 
@@ -132,8 +132,8 @@ export async function countDeliveriesByState(
   db: Db,
 ): Promise<Record<'queued' | 'sending' | 'retrying' | 'failed', number>> {
   const { rows } = await db.query<{ state: string; n: number }>(
-    `SELECT state, count(*)::int AS n FROM deliveries WHERE state IN ('queued', 'retrying', 'sending')
-     GROUP BY state
+    `SELECT d.state, count(*)::int AS n FROM deliveries d WHERE ${pushableSql('d')}
+     GROUP BY d.state
      UNION ALL
      SELECT 'failed', count(*)::int FROM deliveries WHERE state = 'failed'`,
   );

@@ -44,24 +44,14 @@ export {
   retryFailedDeliveries,
 } from './delivery-operator.repository.ts';
 export {
-  type ClaimPushesInput,
-  type ClaimPushResult,
-  claimDeliveryPush,
-  claimDeliveryPushes,
-  type DeliveryPushRecord,
-  loadDeliveryPush,
-  PUSHABLE_STATES,
-  type PushAttemptInput,
-  type PushNextState,
-  type PushRecordInput,
-  recordDeliveryPush,
-  recordDeliveryPushes,
-} from './delivery-push.repository.ts';
-export {
+  CLAIMABLE_STATES,
   canTransition,
   DELIVERY_STATES,
   DELIVERY_TRANSITIONS,
   type DeliveryState,
+  PUSHABLE_STATES,
+  pushableSql,
+  RECEIPT_EVENTS,
   REVOCABLE_STATES,
   statesLeadingTo,
   UNDELIVERED_STATES,
@@ -124,8 +114,25 @@ export {
   type OrganizationUpsertResult,
   upsertOrganizations,
 } from './organization.repository.ts';
-export { countPendingOutbox, type OutboxItem, relayOutbox, requeueUnfinished } from './outbox.repository.ts';
 export {
+  type ClaimPushesInput,
+  type ClaimPushResult,
+  claimPushes,
+  type DeliveryPushRecord,
+  loadPush,
+  PUSH_TARGET_SQL,
+  type PushAttemptInput,
+  type PushNextState,
+  type PushRecordInput,
+  type PushRecords,
+  type PushTable,
+  type ReceiptPushRecord,
+  type ReceiptRecord,
+  type ReceiptState,
+  recordPushes,
+} from './push-lifecycle.ts';
+export {
+  countPendingOutbox,
   listUnfinishedPush,
   type PushKind,
   type PushOutboxItem,
@@ -133,16 +140,7 @@ export {
   type UnfinishedPush,
   unfinishedPushPages,
 } from './push-outbox.repository.ts';
-export {
-  type ClaimReceiptResult,
-  claimReceiptPushes,
-  listReceiptsForMessage,
-  loadReceiptPush,
-  type ReceiptRecord,
-  type ReceiptRecordInput,
-  type ReceiptState,
-  recordReceiptPushes,
-} from './receipt.repository.ts';
+export { listReceiptsForMessage } from './receipt.repository.ts';
 export {
   bindSignerCertificates,
   listSignerBindings,

@@ -1,4 +1,6 @@
 import type { Db } from './db.ts';
+import { pushableSql } from './delivery-state.ts';
+import { PUSH_TARGET_SQL } from './push-lifecycle.ts';
 import { dateOrNull, str } from './sql-values.ts';
 
 /** What the delivery engine schedules: a delivery of a package or status, or a receipt event. */
@@ -39,7 +41,7 @@ export async function relayPushOutbox(
       `SELECT o.id AS outbox_id, COALESCE(o.delivery_id, o.receipt_id) AS target_id,
               CASE WHEN o.receipt_id IS NOT NULL THEN 'receipt' ELSE m.kind END AS kind,
               COALESCE(d.node_id, r.node_id) AS node_id, o.priority,
-              (n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL AND COALESCE(d.state, r.state) IN ('queued', 'retrying', 'sending')) AS push
+              (${PUSH_TARGET_SQL} AND (${pushableSql('d')} OR ${pushableSql('r')})) AS push
        FROM outbox o
        LEFT JOIN deliveries d ON d.id = o.delivery_id
        LEFT JOIN messages m ON m.id = d.message_id
@@ -94,14 +96,14 @@ export async function listUnfinishedPush(
     options.target === 'delivery'
       ? `SELECT d.id, m.kind, d.node_id, d.priority, d.state, d.next_attempt_at, d.send_lease_until
          FROM deliveries d
-         JOIN nodes n ON n.id = d.node_id AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
+         JOIN nodes n ON n.id = d.node_id AND ${PUSH_TARGET_SQL}
          JOIN messages m ON m.id = d.message_id
-         WHERE d.state IN ('queued', 'retrying', 'sending') AND ($1::uuid IS NULL OR d.id > $1::uuid)
+         WHERE ${pushableSql('d')} AND ($1::uuid IS NULL OR d.id > $1::uuid)
          ORDER BY d.id LIMIT $2`
       : `SELECT r.id, 'receipt' AS kind, r.node_id, 0 AS priority, r.state, r.next_attempt_at, r.send_lease_until
          FROM receipts r
-         JOIN nodes n ON n.id = r.node_id AND n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL
-         WHERE r.state IN ('queued', 'retrying', 'sending') AND ($1::uuid IS NULL OR r.id > $1::uuid)
+         JOIN nodes n ON n.id = r.node_id AND ${PUSH_TARGET_SQL}
+         WHERE ${pushableSql('r')} AND ($1::uuid IS NULL OR r.id > $1::uuid)
          ORDER BY r.id LIMIT $2`;
   const { rows } = await db.query(sql, [options.afterId, options.limit], { prepare: true });
   return rows.map((row) => {
@@ -136,4 +138,12 @@ export async function* unfinishedPushPages(
       afterId = page[page.length - 1]?.id ?? null;
     }
   }
+}
+
+/** Outbox rows not yet dispatched. */
+export async function countPendingOutbox(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL',
+  );
+  return rows[0]?.n ?? 0;
 }

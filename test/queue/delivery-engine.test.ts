@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ackDelivery,
-  claimDeliveryPush,
+  claimPushes,
   generateWebhookSecret,
   getDelivery,
   getMessageRaw,
@@ -203,14 +203,14 @@ describe('delivery engine: a send left by a dead worker (in-process)', () => {
       const [entry] = await listDeliveries(e.db, { messageId });
       const id = entry!.delivery.id;
       // A worker began attempt 1 and died: `sending`, lease until 1.5 s from now.
-      const began = await claimDeliveryPush(e.db, {
-        deliveryId: id,
+      const began = await claimPushes(e.db, 'delivery', {
+        ids: [id],
         at: new Date(),
         leaseUntil: new Date(Date.now() + 1_500),
         actor: 'test',
         interruptedError: 'QUEUE_SEND_INTERRUPTED',
       });
-      expect(began.claimed).toBe(true);
+      expect(began.get(id)?.claimed).toBe(true);
       // The outbox row was consumed by nobody; the engine's reconciler finds the delivery.
       const startedAt = Date.now();
       await e.engine();

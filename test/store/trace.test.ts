@@ -6,8 +6,8 @@ import {
   listDeliveryAttempts,
   recordBusinessStatus,
   recordDeliveryAttempt,
-  relayOutbox,
-  requeueUnfinished,
+  relayPushOutbox,
+  setNodeWebhook,
   traceDocument,
   traceMessage,
   transitionDelivery,
@@ -173,10 +173,18 @@ describe.each(testBackends)('trace, business statuses, attempts and outbox on $n
     ]);
   });
 
-  it('relays the outbox urgent first, keeps rows when publishing fails, re-queues unfinished deliveries', async () => {
+  it('relays the outbox urgent first, keeps rows when publishing fails', async () => {
     // Drain what earlier tests left.
-    await relayOutbox(database.db, { limit: 10_000, at: at(0) }, async () => {});
+    await relayPushOutbox(database.db, { limit: 10_000, at: at(0) }, async () => {});
     const pair = await seedPair(database.db);
+    // A node with a webhook: its deliveries are published (a polling node's are only marked dispatched).
+    await setNodeWebhook(database.db, {
+      nodeId: pair.recipient.nodeId,
+      url: 'http://127.0.0.1:9/hook',
+      secret: 'whsec_test',
+      at: at(0),
+      actor: 'test',
+    });
     const to = [
       {
         recipientOrganId: pair.recipient.organId,
@@ -190,28 +198,20 @@ describe.each(testBackends)('trace, business statuses, attempts and outbox on $n
     if (normal.kind !== 'accepted' || urgent.kind !== 'accepted') throw new Error('setup');
     expect(await countPendingOutbox(database.db)).toBe(2);
 
-    const failing = relayOutbox(database.db, { limit: 10, at: at(1) }, async () => {
+    const failing = relayPushOutbox(database.db, { limit: 10, at: at(1) }, async () => {
       throw new Error('queue down');
     });
     await expect(failing).rejects.toThrow('queue down');
     expect(await countPendingOutbox(database.db)).toBe(2);
 
-    const published: string[] = [];
-    const relayed = await relayOutbox(database.db, { limit: 10, at: at(2) }, async (items) => {
-      published.push(...items.map((i) => i.deliveryId));
+    const items: Array<{ id: string; nodeId: string; priority: number }> = [];
+    const relayed = await relayPushOutbox(database.db, { limit: 10, at: at(2) }, async (batch) => {
+      items.push(...batch);
     });
-    expect(published).toEqual([urgent.deliveries[0]!.id, normal.deliveries[0]!.id]);
-    expect(relayed[0]).toMatchObject({
-      messageId: urgent.message.id,
-      nodeId: pair.recipient.nodeId,
-      priority: 4,
-    });
+    expect(items.map((i) => i.id)).toEqual([urgent.deliveries[0]!.id, normal.deliveries[0]!.id]);
+    expect(items[0]).toMatchObject({ nodeId: pair.recipient.nodeId, priority: 4 });
+    expect(relayed).toEqual({ claimed: 2, published: 2 });
     expect(await countPendingOutbox(database.db)).toBe(0);
-
-    // Redis lost everything: both deliveries are still queued, so both come back.
-    expect(await requeueUnfinished(database.db, { at: at(3) })).toBeGreaterThanOrEqual(2);
-    expect(await requeueUnfinished(database.db, { at: at(3) })).toBe(0);
-    await relayOutbox(database.db, { limit: 10_000, at: at(4) }, async () => {});
     // An operator retry of a failed delivery goes through the outbox again.
     await transitionDelivery(database.db, {
       deliveryId: normal.deliveries[0]!.id,
