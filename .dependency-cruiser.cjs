@@ -1,13 +1,14 @@
-// The import rules of ../shared/design/architecture.md ("Layout"), checked in CI.
+// The import rules of docs/architecture.md ("Folders and what each may import"), checked in CI.
 // core/    : shared kernel (error base class, findings, the code registry types). Pure.
 // edxml/   : pure; imports only core and I/O-free npm packages.
 // signature/, routing/: pure; may import edxml and core.
 // store/   : may import the pure folders and core.
 // queue/   : store, core and the pure folders.
-// hub/     : the accept/inbox/trace services over store, queue and the pure folders.
-// ops/     : store, queue, core.
-// adapters/: everything below app.
-// cli/     : app (and, for offline commands, the pure folders).
+// hub/     : the services every edge calls (accept, inbox, trace, VXP) over store, queue and the pure folders.
+// ops/     : the operator's services (deliveries, nodes, directory, metrics) over hub, store, queue.
+// adapters/: the edges; they reach the store only through hub and ops services.
+// cli/     : app, ops and hub services (and, for offline commands, the pure folders); never the store.
+// app.ts, app/: the composition root.
 const IO_MODULES = '^(node:)?(net|http|https|http2|dgram|dns|tls|child_process|cluster)$';
 const IO_PACKAGES = '^(pg|ioredis|bullmq|undici|fastify|@fastify|@electric-sql|node-pg-migrate|pino|@bull-board)(/|$)';
 
@@ -74,7 +75,15 @@ module.exports = {
       name: 'ops-imports',
       severity: 'error',
       from: { path: '^src/ops/' },
-      to: { path: '^src/', pathNot: '^src/(ops|store|queue|core|edxml|signature|routing)/' },
+      to: { path: '^src/', pathNot: '^src/(ops|hub|store|queue|core|edxml|signature|routing)/' },
+    },
+    {
+      name: 'edges-not-store',
+      comment:
+        'Every edge (node API, VXP API, operator API, webhook sender, CLI) reaches the store only through the hub and ops services: not even a type.',
+      severity: 'error',
+      from: { path: '^src/(adapters|cli)/' },
+      to: { path: '^src/store/' },
     },
     {
       name: 'hub-imports',
@@ -86,7 +95,7 @@ module.exports = {
     {
       name: 'config-only-for-entry-points',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(cli/|app\\.ts$|config\\.ts$)' },
+      from: { path: '^src/', pathNot: '^src/(cli/|app/|app\\.ts$|config\\.ts$)' },
       to: { path: '^src/config\\.ts$' },
     },
     {
@@ -94,6 +103,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/adapters/' },
       to: { path: '^src/(app\\.ts|cli/)' },
+    },
+    {
+      name: 'app-parts-only-for-app',
+      comment: 'src/app/ holds parts of the composition root; only src/app.ts uses them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(app/|app\\.ts$)' },
+      to: { path: '^src/app/' },
     },
     {
       name: 'only-entry-points-import-app',

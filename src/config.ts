@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
 /** The example directory shipped with lienthong (found next to the sources, whatever the cwd). */
@@ -221,4 +223,33 @@ function loadDeliveryConfig(env: NodeJS.ProcessEnv): DeliveryConfig {
     reconcileIntervalMs: integer(env, 'LIENTHONG_RECONCILE_INTERVAL_MS', 15_000, 100, 3_600_000),
     lockMs: integer(env, 'LIENTHONG_QUEUE_LOCK_MS', 30_000, 1_000, 600_000),
   });
+}
+
+/**
+ * The hub's TLS certificate and key, read and checked once at start, before any database is opened:
+ * an unreadable file or a key that does not fit the certificate is a configuration error (exit 2),
+ * not a failure after the first start has issued and printed tokens.
+ */
+export async function readTlsFiles(files: TlsFiles): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = async (variable: string, file: string) => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new ConfigError(
+        variable,
+        `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  };
+  const cert = await read('LIENTHONG_TLS_CERT', files.certFile);
+  const key = await read('LIENTHONG_TLS_KEY', files.keyFile);
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new ConfigError(
+      'LIENTHONG_TLS_KEY',
+      `the certificate and key cannot be used together (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+  return { cert, key };
 }

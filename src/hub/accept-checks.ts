@@ -27,6 +27,8 @@ export interface AcceptEnv {
 export interface AcceptDraft {
   readonly node: NodeIdentity;
   readonly bytes: Uint8Array;
+  /** What the edge said the bytes are, when it said (SubmitOptions.declaredKind). */
+  readonly declaredKind?: 'package' | 'status' | undefined;
   /** When the hub received it: the instant every rule is judged at. */
   readonly at: Date;
   /** Warnings gathered so far, in the order of the checks. */
@@ -64,6 +66,16 @@ const checkCodec: AcceptCheck = (draft, env) => {
   draft.summary = summarize(parsed.message);
   draft.findings.push(...parsed.findings);
   return null;
+};
+
+const checkDeclaredKind: AcceptCheck = (draft) => {
+  const kind = stage(draft.summary, 'the summary').kind;
+  if (draft.declaredKind === undefined || draft.declaredKind === kind) return null;
+  const said = draft.declaredKind === 'package' ? 'edoc' : 'status';
+  return refusal(
+    'VXP_MESSAGETYPE_MISMATCH',
+    `messagetype is ${said} but the package is ${kind === 'package' ? 'a document' : 'a status'}.`,
+  );
 };
 
 const checkSignaturePolicy: AcceptCheck = async (draft, env) => {
@@ -146,6 +158,7 @@ const checkRoutable: AcceptCheck = (draft) => {
 export const ACCEPT_CHECKS: ReadonlyArray<{ readonly name: string; readonly run: AcceptCheck }> = [
   { name: 'size', run: checkSize },
   { name: 'codec', run: checkCodec },
+  { name: 'declared kind', run: checkDeclaredKind },
   { name: 'signature policy', run: checkSignaturePolicy },
   { name: 'sender served', run: checkSenderServed },
   { name: 'signer binding', run: checkSignerBound },

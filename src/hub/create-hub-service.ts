@@ -2,8 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ParseResult } from '../edxml/index.ts';
 import type { SignatureVerdict, VerifyOptions } from '../signature/index.ts';
 import { type AcceptDraft, recipientReceipts, runAcceptChecks, stage } from './accept-checks.ts';
+import { clientCertificateRefusal } from './client-certificate.ts';
 import { type HubFailure, type HubResult, refuse, success } from './hub-failure.ts';
-import type { HubService, InboxQuery } from './hub-service.ts';
+import type { HubService, InboxQuery, SubmitOptions } from './hub-service.ts';
 import type { HubStore } from './hub-store.ts';
 import type { InboxItem, NodeIdentity, Receipt } from './hub-types.ts';
 import type { InboxNotifier } from './inbox-notifier.ts';
@@ -41,9 +42,20 @@ function firstReceiptFor(
 export function createHubService(deps: HubServiceDeps): HubService {
   const { store } = deps;
 
-  async function submit(node: NodeIdentity, bytes: Uint8Array): Promise<HubResult<Receipt>> {
+  async function submit(
+    node: NodeIdentity,
+    bytes: Uint8Array,
+    options: SubmitOptions = {},
+  ): Promise<HubResult<Receipt>> {
     const sha256 = sha256Hex(bytes);
-    const accepted = await accept(node, bytes, sha256);
+    const draft: AcceptDraft = {
+      node,
+      bytes,
+      at: deps.now(),
+      findings: [],
+      declaredKind: options.declaredKind,
+    };
+    const accepted = await accept(draft, sha256);
     if (accepted.ok || accepted.error.code === 'PAYLOAD_TOO_LARGE') return accepted;
     // The same bytes sent again get the first receipt, even when they would be refused today
     // (a certificate revoked since, a directory change). The look-up is made here, on the way out,
@@ -53,8 +65,8 @@ export function createHubService(deps: HubServiceDeps): HubService {
     return duplicate ? success(duplicate) : accepted;
   }
 
-  async function accept(node: NodeIdentity, bytes: Uint8Array, sha256: string): Promise<HubResult<Receipt>> {
-    const draft: AcceptDraft = { node, bytes, at: deps.now(), findings: [] };
+  async function accept(draft: AcceptDraft, sha256: string): Promise<HubResult<Receipt>> {
+    const { node, bytes } = draft;
     const failure = await runAcceptChecks(draft, deps);
     if (failure) return { ok: false, error: failure };
     const summary = stage(draft.summary, 'the summary');
@@ -117,7 +129,13 @@ export function createHubService(deps: HubServiceDeps): HubService {
     refuse('MESSAGE_NOT_FOUND', `No message ${messageId} for this node.`);
 
   return {
-    authenticate: (token) => store.findNodeByToken(token),
+    limits: { maxPackageBytes: deps.maxPackageBytes },
+    async authenticate(token, presentedCertificate) {
+      const node = token === null ? null : await store.findNodeByToken(token);
+      if (!node) return refuse('AUTH_REQUIRED', 'A valid bearer token is required.');
+      const refused = clientCertificateRefusal(node, presentedCertificate);
+      return refused ? { ok: false, error: refused } : success(node);
+    },
     submit,
     inbox,
     async fetch(node, messageId) {

@@ -12,6 +12,15 @@ export interface StoredBytes {
   readonly sha256: string;
 }
 
+/** What an edge knows about a submission besides its bytes. */
+export interface SubmitOptions {
+  /**
+   * What the caller says the bytes are (the VXP `messagetype`): refused with VXP_MESSAGETYPE_MISMATCH
+   * when the codec reads otherwise (a status filed as a document would never be looked for).
+   */
+  readonly declaredKind?: 'package' | 'status';
+}
+
 /** Options of an inbox read. */
 export interface InboxQuery {
   /** At most this many items (1..500). */
@@ -27,10 +36,17 @@ export interface InboxQuery {
  * pipeline of the architecture page; the edges only translate wire formats and statuses.
  */
 export interface HubService {
-  /** The node a bearer token belongs to, or null for an unknown or revoked token. */
-  authenticate(token: string): Promise<NodeIdentity | null>;
-  /** Size limit → codec → signature policy → sender served → signer binding → routing → one transaction. */
-  submit(node: NodeIdentity, bytes: Uint8Array): Promise<HubResult<Receipt>>;
+  /** What the hub accepts, for the edges' transport limits (they stop reading a body past it). */
+  readonly limits: { readonly maxPackageBytes: number };
+  /**
+   * The node a bearer token belongs to, over this connection: AUTH_REQUIRED for an unknown or
+   * revoked token, CLIENT_CERT_REQUIRED when the node has TLS client certificates registered and
+   * the connection did not present one of them (`presentedCertificate`: SHA-256 of the TLS peer's
+   * certificate, or null).
+   */
+  authenticate(token: string | null, presentedCertificate: string | null): Promise<HubResult<NodeIdentity>>;
+  /** The checks of src/hub/accept-checks.ts in their order, then one atomic write. */
+  submit(node: NodeIdentity, bytes: Uint8Array, options?: SubmitOptions): Promise<HubResult<Receipt>>;
   /** The node's undelivered messages, most urgent first, then oldest. */
   inbox(node: NodeIdentity, query: InboxQuery): Promise<InboxItem[]>;
   /** Exact bytes, for the sender or a recipient of the message only. */

@@ -8,15 +8,19 @@ import { EventEmitter } from 'node:events';
 export class InboxNotifier {
   readonly #events = new EventEmitter();
   readonly #pollMs: number;
+  readonly #onNotify: (() => void) | undefined;
 
-  constructor(pollMs = 1000) {
+  /** `onNotify` runs on every commit too (the composition root wakes the outbox relay with it). */
+  constructor(pollMs = 1000, onNotify?: () => void) {
     this.#pollMs = pollMs;
+    this.#onNotify = onNotify;
     this.#events.setMaxListeners(0);
   }
 
   /** Signals that messages for these nodes were committed. */
   notify(nodeIds: Iterable<string>): void {
     for (const id of new Set(nodeIds)) this.#events.emit(id);
+    this.#onNotify?.();
   }
 
   /** Resolves when the node is notified or after min(remaining, pollMs) ms, whichever comes first. */

@@ -17,12 +17,12 @@ import {
   loadDirectorySnapshot,
   type MessageRecord,
   type MessageTraceRecord,
-  type NodeRecord,
   traceDocument,
   traceMessage,
 } from '../store/index.ts';
 import type { AcceptedMessage, HubStore, OriginalDocument } from './hub-store.ts';
 import type { MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
+import { identityOf } from './node-identity.ts';
 
 /** Options of the Postgres-backed hub store. */
 export interface StoreHubStoreOptions {
@@ -31,13 +31,6 @@ export interface StoreHubStoreOptions {
   /** Current time, for the snapshot cache. */
   readonly now?: () => number;
 }
-
-const identityOf = (node: NodeRecord): NodeIdentity => ({
-  id: node.id,
-  organIds: node.organizations,
-  signaturePolicy: node.signaturePolicy,
-  clientCertificates: node.clientCertificates,
-});
 
 /** The receipt a stored message was accepted with, and the From organ id it carries. */
 const firstReceiptOf = (message: MessageRecord): { receipt: Receipt; fromOrganId: string } | null =>

@@ -1,2 +1,31 @@
+// The operator service's vocabulary, so that its edges need not reach into the store.
+export {
+  checkIpAllowList,
+  checkWebhookUrl,
+  DELIVERY_STATES,
+  type DeliveryState,
+  type DirectoryImportReport,
+  type NodeDeliverySettingsInput,
+  type NodePushSettings,
+  type RetryTarget,
+  type SignerCertificateInput,
+  type VxpAgencyPolicyValue,
+} from '../store/index.ts';
+export type { Admin } from './admin.ts';
+export { type OpsAttempt, type OpsDelivery, toOpsAttempt, toOpsDelivery } from './delivery-view.ts';
+export type { DirectoryAdmin } from './directory-admin.ts';
 export { createHubMetrics, type HubMetrics } from './hub-metrics.ts';
+export type {
+  AdminAudit,
+  DeliveryChange,
+  NodeAdmin,
+  RegisteredNode,
+  RegisterNodeInput,
+} from './node-admin.ts';
+export {
+  createOperatorService,
+  type DeliveryFilter,
+  type OperatorService,
+  type OperatorServiceDeps,
+} from './operator-service.ts';
 export { type QueueHealth, type QueuesReport, queuesReport } from './queue-health.ts';

@@ -19,6 +19,7 @@ export {
 } from './signature-verifier.ts';
 export { type BindingPolicy, checkSignerBinding, type SignerBinding } from './signer-binding.ts';
 export {
+  countTrustFiles,
   createTrustStore,
   type LoadTrustOptions,
   loadTrustStore,

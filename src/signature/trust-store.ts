@@ -2,8 +2,8 @@
 // building aids, trusted only through an anchor), CRLs and the revocation sources built from them.
 // `createTrustStore` is pure; `loadTrustStore` reads files and directories (PEM or DER).
 import 'reflect-metadata';
-import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import path, { join, relative } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { LienthongError } from '../core/index.ts';
 import { type CertInfo, parseCertificate, toArrayBuffer } from './certificate.ts';
@@ -210,4 +210,23 @@ function dedupe(list: readonly CertInfo[]): CertInfo[] {
     seen.add(c.sha256);
     return true;
   });
+}
+
+/** Certificate and CRL files (.pem .crt .cer .der) under a trust folder, counted; 0 when it does not exist. */
+export function countTrustFiles(dir: string): number {
+  const walk = (d: string): number => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return 0;
+    }
+    let count = 0;
+    for (const entry of entries) {
+      if (entry.isDirectory()) count += walk(path.join(d, entry.name));
+      else if (/\.(pem|crt|cer|der)$/i.test(entry.name)) count += 1;
+    }
+    return count;
+  };
+  return walk(dir);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrganizationLevel } from '../routing/index.ts';
+import { civilDateAt, type OrganizationLevel } from '../routing/index.ts';
 import type { Db } from './db.ts';
 import { appendEvent } from './event.repository.ts';
 import { assignOrganizations } from './node.repository.ts';
@@ -196,11 +196,6 @@ export async function listVxpAgencyRequests(
   return rows.map(toRequest);
 }
 
-/** The calendar day of an instant in Vietnam time (UTC+07:00), as the directory's dates are. */
-function vietnamDay(at: Date): string {
-  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
 /**
  * An operator decides a pending request. Approving a register creates the organization if needed
  * (level `unit`; a directory file can refine it) and makes the requesting node serve it (refused with
@@ -238,7 +233,7 @@ export async function decideVxpAgencyRequest(
       const { rows: ended } = await tx.query<{ valid_to: string }>(
         `UPDATE organizations SET valid_to = GREATEST($2::date, COALESCE(valid_from, $2::date)), updated_at = $3
          WHERE organ_id = $1 RETURNING valid_to`,
-        [request.organId, vietnamDay(new Date(input.at.getTime() - 86_400_000)), input.at],
+        [request.organId, civilDateAt(new Date(input.at.getTime() - 86_400_000)), input.at],
       );
       const validTo = ended[0]?.valid_to ?? null;
       await appendEvent(tx, {

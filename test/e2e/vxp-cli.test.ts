@@ -6,6 +6,7 @@ import { buildHttpApp } from '../../src/adapters/http/build-http-app.ts';
 import { createVxpMount } from '../../src/adapters/vxp/index.ts';
 import { codes } from '../../src/errors.ts';
 import type { HubService } from '../../src/hub/hub-service.ts';
+import { createVxpService } from '../../src/hub/index.ts';
 import { type Database, getNode, getVxpSystem, openDatabase } from '../../src/store/index.ts';
 import { expectFail, expectOk } from '../adapters/vxp/harness.ts';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
@@ -67,7 +68,7 @@ describe('lienthong node add --vxp', () => {
       codes,
       maxPackageBytes: 1024 * 1024,
       version: 'test',
-      mounts: [createVxpMount(database, {} as HubService)],
+      mounts: [createVxpMount(createVxpService({ db: database.db, service: {} as HubService }))],
     });
     try {
       const origin = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildHttpApp } from '../../src/adapters/http/build-http-app.ts';
 import { createVxpMount } from '../../src/adapters/vxp/index.ts';
 import { codes } from '../../src/errors.ts';
+import { createVxpService } from '../../src/hub/index.ts';
 import { createNode, enableVxpSystem } from '../../src/store/index.ts';
 import { type Backend, startTestHub, type TestHub } from '../support/hub-harness.ts';
 import { VxpSdkClient } from '../support/vxp-sdk-client.ts';
@@ -45,7 +46,11 @@ export async function startVxpTestHub(options: {
       codes,
       maxPackageBytes,
       version: 'test',
-      mounts: [createVxpMount(t.hub.database, t.hub.service, { maxPackageBytes })],
+      mounts: [
+        createVxpMount(createVxpService({ db: t.hub.database.db, service: t.hub.service }), {
+          maxPackageBytes,
+        }),
+      ],
     });
     const vxpOrigin = await vxpApp.listen({ port: 0, host: '127.0.0.1' });
     const app = vxpApp;

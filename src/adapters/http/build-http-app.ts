@@ -9,7 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { CodeTable } from '../../core/index.ts';
-import type { HubService } from '../../hub/hub-service.ts';
+import type { HubService } from '../../hub/index.ts';
 import { nodeApi } from './node-api.ts';
 import { sendProblem } from './problem.ts';
 
@@ -20,8 +20,8 @@ export interface HttpAppDeps {
   readonly codes: CodeTable;
   /** A pino logger; when absent the app logs nothing (tests). */
   readonly logger?: Logger;
-  /** Largest package accepted, in bytes. */
-  readonly maxPackageBytes: number;
+  /** Largest package accepted, in bytes (default: the hub's own limit). */
+  readonly maxPackageBytes?: number;
   /** Reported by /healthz. */
   readonly version: string;
   /**
@@ -60,6 +60,7 @@ class OneLinePerRequest extends LogController {
 
 /** Builds the hub's Fastify instance without listening: tests use `inject()`, `serve` calls `listen()`. */
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const maxPackageBytes = deps.maxPackageBytes ?? deps.hub.limits.maxPackageBytes;
   const app: FastifyInstance = Fastify({
     ...(deps.logger
       ? { loggerInstance: deps.logger, logController: new OneLinePerRequest() }
@@ -100,7 +101,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendProblem(reply, deps.codes, {
         code: 'PAYLOAD_TOO_LARGE',
-        message: `The package is larger than ${deps.maxPackageBytes} bytes.`,
+        message: `The package is larger than ${maxPackageBytes} bytes.`,
       });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_EMPTY_TYPE') {
@@ -130,7 +131,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', version: deps.version }));
 
-  await app.register(nodeApi({ hub: deps.hub, codes: deps.codes, maxPackageBytes: deps.maxPackageBytes }), {
+  await app.register(nodeApi({ hub: deps.hub, codes: deps.codes, maxPackageBytes }), {
     prefix: '/v1',
   });
   for (const mount of deps.mounts ?? []) {

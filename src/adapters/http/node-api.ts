@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { CodeTable } from '../../core/index.ts';
-import { clientCertificateRefusal } from '../../hub/client-certificate.ts';
-import type { HubFailure, HubService } from '../../hub/hub-service.ts';
-import type { NodeIdentity } from '../../hub/hub-types.ts';
+import type { HubFailure, HubService, NodeIdentity } from '../../hub/index.ts';
 import { presentedCertificateSha256 } from '../tls-peer.ts';
 import { sendProblem } from './problem.ts';
 import { InboxItemSchema, MessageIdParams, ProblemSchema, ReceiptSchema, TraceSchema } from './schemas.ts';
@@ -13,7 +11,7 @@ export interface NodeApiOptions {
   readonly hub: HubService;
   /** Registry used to map codes to HTTP statuses. */
   readonly codes: CodeTable;
-  /** Largest package accepted, in bytes. */
+  /** The transport limit: a body past it is not read (the hub's accept checks hold the rule). */
   readonly maxPackageBytes: number;
 }
 
@@ -41,16 +39,9 @@ export function nodeApi(options: NodeApiOptions) {
     app.addHook('onRequest', async function bearerAuth(request: FastifyRequest, reply: FastifyReply) {
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-      const node = match?.[1] ? await hub.authenticate(match[1]) : null;
-      if (!node) {
-        return sendProblem(reply, codes, {
-          code: 'AUTH_REQUIRED',
-          message: 'A valid bearer token is required.',
-        });
-      }
-      const refusal = clientCertificateRefusal(node, presentedCertificateSha256(request.raw.socket));
-      if (refusal) return sendProblem(reply, codes, refusal);
-      request.lienthongNode = node;
+      const node = await hub.authenticate(match?.[1] ?? null, presentedCertificateSha256(request.raw.socket));
+      if (!node.ok) return sendProblem(reply, codes, node.error);
+      request.lienthongNode = node.value;
       return undefined;
     });
 

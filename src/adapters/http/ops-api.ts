@@ -1,56 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { CodeTable } from '../../core/index.ts';
-import { isLienthongError } from '../../core/index.ts';
-import type { QueuesReport } from '../../ops/index.ts';
+import {
+  DELIVERY_STATES,
+  type DeliveryState,
+  type OperatorService,
+  type RetryTarget,
+} from '../../ops/index.ts';
 import { operatorAuth } from './operator-auth.ts';
 import { sendProblem } from './problem.ts';
 import { ProblemSchema } from './schemas.ts';
 
-/** A delivery as the operator API shows it (why it failed included). */
-export interface OpsDelivery {
-  readonly id: string;
-  readonly messageId: string;
-  readonly documentId: string;
-  readonly fromOrganId: string;
-  readonly toOrganId: string;
-  readonly nodeId: string;
-  readonly state: string;
-  readonly priority: number;
-  readonly attempts: number;
-  readonly lastError: string | null;
-  readonly nextAttemptAt: string | null;
-  readonly deliveredBy: string | null;
-  readonly updatedAt: string;
-  readonly lastAttempt: {
-    readonly attempt: number;
-    readonly startedAt: string;
-    readonly durationMs: number | null;
-    readonly httpStatus: number | null;
-    readonly error: string | null;
-    readonly errorDetail: string | null;
-  } | null;
-}
-
-/** Which failed deliveries to retry: exactly one of the three. */
-export type OpsRetryTarget = { deliveryId: string } | { nodeId: string } | { allFailed: true };
-
-/** What the operator API needs; the composition root implements it over the store and queue. */
-export interface OpsPort {
-  queues(): Promise<QueuesReport>;
-  /** Prometheus text: the hub's registry plus the queue backend's export. */
-  metrics(): Promise<string>;
-  listDeliveries(filter: {
-    readonly state?: string | undefined;
-    readonly nodeId?: string | undefined;
-    readonly limit: number;
-  }): Promise<OpsDelivery[]>;
-  retryDeliveries(target: OpsRetryTarget, actor: string): Promise<{ readonly retried: readonly string[] }>;
-}
-
 /** Options of {@link opsApi}. */
 export interface OpsApiOptions {
-  readonly port: OpsPort;
+  readonly service: OperatorService;
   readonly codes: CodeTable;
   /** LIENTHONG_OPERATOR_TOKEN; null turns every operator route into a 401. */
   readonly token: string | null;
@@ -97,6 +60,7 @@ const OpsDeliverySchema = Type.Object({
   toOrganId: Type.String(),
   nodeId: Type.String(),
   state: Type.String(),
+  route: Type.String({ description: 'local, child-hub or parent-hub' }),
   priority: Type.Integer(),
   attempts: Type.Integer(),
   lastError: Type.Union([Type.String(), Type.Null()]),
@@ -107,6 +71,7 @@ const OpsDeliverySchema = Type.Object({
     Type.Object({
       attempt: Type.Integer(),
       startedAt: Type.String(),
+      finishedAt: Type.Union([Type.String(), Type.Null()]),
       durationMs: Type.Union([Type.Integer(), Type.Null()]),
       httpStatus: Type.Union([Type.Integer(), Type.Null()]),
       error: Type.Union([Type.String(), Type.Null()]),
@@ -117,7 +82,6 @@ const OpsDeliverySchema = Type.Object({
 });
 
 const unauthorized = { 401: ProblemSchema };
-const STATES = ['queued', 'sending', 'retrying', 'delivered', 'failed', 'revoked', 'forwarded'] as const;
 
 /**
  * The operator HTTP surface, mounted at the root: GET /metrics, GET /ops/queues, GET
@@ -125,14 +89,9 @@ const STATES = ['queued', 'sending', 'retrying', 'delivered', 'failed', 'revoked
  * the operator token (see {@link operatorAuth}).
  */
 export function opsApi(options: OpsApiOptions) {
-  const { port, codes } = options;
+  const { service, codes } = options;
   return async function opsApiPlugin(app: FastifyInstance): Promise<void> {
     app.addHook('onRequest', operatorAuth({ token: options.token, codes }));
-
-    const failure = (error: unknown) => {
-      if (isLienthongError(error)) return { code: error.code, message: error.message };
-      throw error;
-    };
 
     app.get(
       '/metrics',
@@ -148,7 +107,7 @@ export function opsApi(options: OpsApiOptions) {
         },
       },
       async (_request, reply) => {
-        const text = await port.metrics();
+        const text = await service.metrics();
         return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
       },
     );
@@ -165,11 +124,8 @@ export function opsApi(options: OpsApiOptions) {
         },
       },
       async (_request, reply) => {
-        try {
-          return await port.queues();
-        } catch (error) {
-          return sendProblem(reply, codes, failure(error));
-        }
+        const report = await service.queues();
+        return report.ok ? report.value : sendProblem(reply, codes, report.error);
       },
     );
 
@@ -180,7 +136,7 @@ export function opsApi(options: OpsApiOptions) {
           summary: 'Deliveries by state and node, most recently changed first, with their last attempt',
           tags: ['operator'],
           querystring: Type.Object({
-            state: Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s)))),
+            state: Type.Optional(Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s)))),
             node: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           }),
@@ -188,9 +144,9 @@ export function opsApi(options: OpsApiOptions) {
         },
       },
       async (request) => {
-        const query = request.query as { state?: string; node?: string; limit: number };
+        const query = request.query as { state?: DeliveryState; node?: string; limit: number };
         return {
-          items: await port.listDeliveries({ state: query.state, nodeId: query.node, limit: query.limit }),
+          items: await service.listDeliveries({ state: query.state, nodeId: query.node, limit: query.limit }),
         };
       },
     );
@@ -221,11 +177,8 @@ export function opsApi(options: OpsApiOptions) {
         },
       },
       async (request, reply) => {
-        try {
-          return await port.retryDeliveries(request.body as OpsRetryTarget, 'operator:http');
-        } catch (error) {
-          return sendProblem(reply, codes, failure(error));
-        }
+        const result = await service.retryDeliveries(request.body as RetryTarget, 'operator:http');
+        return result.ok ? result.value : sendProblem(reply, codes, result.error);
       },
     );
 

@@ -1,3 +1,4 @@
+import type { HubFailure } from '../../hub/hub-failure.ts';
 import { vxpErrorCode, vxpErrorDesc } from './error-code-map.ts';
 
 /*
@@ -18,10 +19,26 @@ export type WireScalar = string | number | boolean;
  */
 export type WireItem = Readonly<Record<string, WireScalar | null | undefined>>;
 
-/** A failure to report: a stable code and a message safe to show the caller. */
-export interface VxpFailure {
-  readonly code: string;
-  readonly message: string;
+/** A failure to report: the hub's failure (a stable code, a message safe to show the caller, findings). */
+export type VxpFailure = Pick<HubFailure, 'code' | 'message'> &
+  Partial<Pick<HubFailure, 'findings' | 'details'>>;
+
+/**
+ * The failure as one ErrorDesc sentence: the hub's message, then the first error finding (where and
+ * what) or, for unroutable recipients, why each one is. Findings carry element paths and organ ids,
+ * never package bytes.
+ */
+export function describeFailure(failure: VxpFailure): string {
+  const parts = [failure.message];
+  const finding = failure.findings?.find((f) => f.severity === 'error');
+  if (finding) parts.push(`${finding.code} at ${finding.path}: ${finding.message}`);
+  const recipients = failure.details?.['recipients'];
+  if (Array.isArray(recipients)) {
+    for (const r of recipients as Array<{ organId?: unknown; reason?: unknown }>) {
+      if (typeof r.organId === 'string') parts.push(`${r.organId}: ${String(r.reason ?? 'unroutable')}`);
+    }
+  }
+  return parts.join(' ');
 }
 
 /** The payload member an operation's envelope carries, which decides its empty value on failure. */
@@ -56,7 +73,7 @@ function failHead(failure: VxpFailure): { status: 'FAIL'; ErrorCode: string; Err
   return {
     status: 'FAIL',
     ErrorCode: vxpErrorCode(failure.code),
-    ErrorDesc: vxpErrorDesc(failure.code, failure.message),
+    ErrorDesc: vxpErrorDesc(failure.code, describeFailure(failure)),
   };
 }
 

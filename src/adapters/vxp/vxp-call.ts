@@ -1,7 +1,7 @@
-import { LienthongError } from '../../core/index.ts';
+import { type HubFailure, refusal } from '../../hub/hub-failure.ts';
+import type { VxpMessageKind, VxpService, VxpSystem } from '../../hub/vxp/vxp-service.ts';
 import type { VxpCode } from './codes.ts';
 import { lookupParam, type SignedMember } from './signed-params.ts';
-import type { VxpMessageKind, VxpPort, VxpPortFailure, VxpSystem } from './vxp-port.ts';
 
 /** Limits and policies of the endpoint, fixed when the plugin is built. */
 export interface VxpSettings {
@@ -15,7 +15,7 @@ export interface VxpSettings {
 
 /** One authenticated VXP call, as an operation handler sees it. */
 export interface VxpCall {
-  readonly port: VxpPort;
+  readonly port: VxpService;
   /** The system the HMAC was verified for. */
   readonly system: VxpSystem;
   /** The signed members: the only place parameters are read from. */
@@ -40,16 +40,25 @@ export function json(body: string): VxpAnswer {
 }
 
 /**
- * Stops the handler with a refusal; the dispatcher turns it into the operation's FAIL envelope.
- * Throwing keeps the handlers linear; only coded LienthongErrors are shown to the caller.
+ * A refusal on its way from an operation handler to the dispatcher, which answers it as the
+ * operation's FAIL envelope. Throwing keeps the handlers linear; only this class is shown to the
+ * caller — any other error is a fault, logged and answered VXP_INTERNAL without its text.
  */
-export function refuse(code: VxpCode | (string & {}), message: string): never {
-  throw new LienthongError(code, message, { where: 'vxp' });
+export class VxpRefusal extends Error {
+  override readonly name = 'VxpRefusal';
+  constructor(readonly failure: HubFailure) {
+    super(failure.message);
+  }
 }
 
-/** Refuses with the hub's own code and message. */
-export function refuseFromPort(failure: VxpPortFailure): never {
-  refuse(failure.code, failure.message);
+/** Stops the handler with a refusal of the endpoint's own (a parameter, the hash-file). */
+export function refuse(code: VxpCode, message: string): never {
+  throw new VxpRefusal(refusal(code, message));
+}
+
+/** Stops the handler with the hub's refusal, as the service returned it. */
+export function refuseWith(failure: HubFailure): never {
+  throw new VxpRefusal(failure);
 }
 
 /** A signed parameter, trimmed; undefined when absent or empty. Refuses two spellings with different values. */

@@ -1,20 +1,17 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isLienthongError } from '../../core/index.ts';
-import { clientCertificateRefusal } from '../../hub/client-certificate.ts';
+import type { VxpService, VxpSystem } from '../../hub/index.ts';
 import { presentedCertificateSha256 } from '../tls-peer.ts';
 import type { VxpCode } from './codes.ts';
 import { failEnvelope, type VxpFailure } from './envelope.ts';
-import { ipAllowed } from './ip-allow-list.ts';
 import { operationForPath, type VxpOperation } from './operations.ts';
 import { parseSignHeader, verifySignHeader } from './sign-header.ts';
 import type { SignedMember } from './signed-params.ts';
-import type { VxpAnswer, VxpCall, VxpSettings } from './vxp-call.ts';
-import type { VxpPort, VxpSystem } from './vxp-port.ts';
+import { type VxpAnswer, type VxpCall, VxpRefusal, type VxpSettings } from './vxp-call.ts';
 
 /** Options of the VXP endpoint. */
 export interface VxpPluginOptions {
-  /** The hub, seen through the port. */
-  readonly port: VxpPort;
+  /** The hub's VXP service. */
+  readonly port: VxpService;
   /** Where the operations are mounted: `<basePath>/<operation>`. Default `/vxp`; `''` mounts at the root. */
   readonly basePath?: string;
   /** Largest sendEdoc package in bytes (the body may be 2 bytes longer: the SDK's CRLF). Default 50 MiB. */
@@ -134,44 +131,20 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
         const parsed = parseSignHeader(raw);
         if (!parsed.ok) return refuseEarly(request, reply, op.shape, parsed.code, parsed.message);
         const systemId = parsed.request.systemId;
-        const system = await port.findSystem(systemId);
-        if (system === null) {
-          return refuseEarly(
-            request,
-            reply,
-            op.shape,
-            'VXP_UNKNOWN_SYSTEM',
-            'no VXP system with this systemid',
-            systemId,
-          );
+        const checked = await port.authenticate({
+          systemId,
+          verify: (secret) => {
+            const verified = verifySignHeader(parsed.request, secret, raw);
+            return verified.ok ? null : verified;
+          },
+          remoteAddress: request.ip,
+          presentedCertificate: presentedCertificateSha256(request.raw.socket),
+        });
+        if (!checked.ok) {
+          const { code, message } = checked.error;
+          return refuseEarly(request, reply, op.shape, code as VxpCode, message, systemId);
         }
-        const verified = verifySignHeader(parsed.request, system.secret, raw);
-        if (!verified.ok)
-          return refuseEarly(request, reply, op.shape, verified.code, verified.message, systemId);
-        if (!ipAllowed(system.ipAllowList, request.ip)) {
-          return refuseEarly(
-            request,
-            reply,
-            op.shape,
-            'VXP_IP_NOT_ALLOWED',
-            'this address may not call as this system',
-            systemId,
-          );
-        }
-        const certificate = clientCertificateRefusal(
-          { clientCertificates: system.clientCertificates },
-          presentedCertificateSha256(request.raw.socket),
-        );
-        if (certificate) {
-          return refuseEarly(
-            request,
-            reply,
-            op.shape,
-            'VXP_CLIENT_CERT_REQUIRED',
-            certificate.message,
-            systemId,
-          );
-        }
+        const system = checked.value;
         const declared = Number(request.headers['content-length'] ?? 0);
         const limit = op.body === 'package' ? bodyLimit : settings.maxSmallBodyBytes;
         if (declared > limit) {
@@ -202,13 +175,14 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
         try {
           return answer(reply, await auth.op.handler(call));
         } catch (error) {
-          if (isLienthongError(error)) {
+          if (error instanceof VxpRefusal) {
             request.log.info(
-              { vxp: { code: error.code, systemId: auth.system.systemId, op: auth.op.name } },
+              { vxp: { code: error.failure.code, systemId: auth.system.systemId, op: auth.op.name } },
               'vxp call refused',
             );
-            return answer(reply, refusal(auth.op.shape, { code: error.code, message: error.message }));
+            return answer(reply, refusal(auth.op.shape, error.failure));
           }
+          // Anything else is a fault of the hub: logged with its cause, never shown to the caller.
           request.log.error(
             { err: error, vxp: { op: auth.op.name, systemId: auth.system.systemId } },
             'vxp call failed',

@@ -1,38 +1,7 @@
-import {
-  DELIVERY_STATES,
-  type DeliveryListEntry,
-  type DeliveryState,
-  listDeliveries,
-  listDeliveryAttempts,
-  type RetryTarget,
-  retryFailedDeliveries,
-} from '../../store/index.ts';
+import { DELIVERY_STATES, type DeliveryState, type RetryTarget } from '../../ops/index.ts';
+import { operatorActor, runAdminCommand, settled } from '../admin-command.ts';
 import { type CommandRegistrar, EXIT } from '../cli-context.ts';
-import { operatorActor, runStoreCommand, table } from './directory.ts';
-
-function toJson(entry: DeliveryListEntry) {
-  const d = entry.delivery;
-  return {
-    id: d.id,
-    messageId: d.messageId,
-    documentId: entry.documentId,
-    fromOrganId: entry.senderOrganId,
-    toOrganId: d.recipientOrganId,
-    nodeId: d.nodeId,
-    state: d.state,
-    priority: d.priority,
-    attempts: d.attempts,
-    lastError: d.lastError,
-    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-    deliveredBy: d.deliveredBy,
-    updatedAt: d.updatedAt.toISOString(),
-    lastAttempt: entry.lastAttempt && {
-      ...entry.lastAttempt,
-      startedAt: entry.lastAttempt.startedAt.toISOString(),
-      finishedAt: entry.lastAttempt.finishedAt?.toISOString() ?? null,
-    },
-  };
-}
+import { table } from '../table.ts';
 
 /** `lienthong deliveries list|retry|attempts`: what is on its way, what failed and why, and retrying it. */
 export const registerDeliveries: CommandRegistrar = (program, ctx) => {
@@ -61,20 +30,19 @@ export const registerDeliveries: CommandRegistrar = (program, ctx) => {
           ctx.exitCode = EXIT.usage;
           return;
         }
-        await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-          const entries = await listDeliveries(db, {
+        await runAdminCommand(ctx, options.json === true, async (admin) => {
+          const entries = await admin.operator.listDeliveries({
             state: options.state as DeliveryState | undefined,
             nodeId: options.node,
             messageId: options.message,
             limit,
           });
           if (options.json) {
-            ctx.out(`${JSON.stringify({ deliveries: entries.map(toJson) })}\n`);
+            ctx.out(`${JSON.stringify({ deliveries: entries })}\n`);
             return;
           }
-          const rows = entries.map((e) => {
-            const d = e.delivery;
-            const a = e.lastAttempt;
+          const rows = entries.map((d) => {
+            const a = d.lastAttempt;
             const why = [
               d.lastError ?? (a?.error || ''),
               a?.httpStatus ? `HTTP ${a.httpStatus}` : '',
@@ -86,9 +54,9 @@ export const registerDeliveries: CommandRegistrar = (program, ctx) => {
               d.id,
               d.state,
               d.nodeId,
-              d.recipientOrganId,
+              d.toOrganId,
               String(d.attempts),
-              d.updatedAt.toISOString(),
+              d.updatedAt,
               why.length > 80 ? `${why.slice(0, 77)}...` : why || '-',
             ];
           });
@@ -104,16 +72,16 @@ export const registerDeliveries: CommandRegistrar = (program, ctx) => {
     .argument('<id>', 'delivery id')
     .option('--json', 'print one JSON object: { "attempts": [...] }')
     .action(async (id: string, options: { json?: boolean }) => {
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const attempts = await listDeliveryAttempts(db, id);
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const attempts = await admin.operator.deliveryAttempts(id);
         if (options.json) {
           ctx.out(`${JSON.stringify({ id, attempts })}\n`);
           return;
         }
         const rows = attempts.map((a) => [
           String(a.attempt),
-          a.startedAt.toISOString(),
-          a.finishedAt ? `${a.finishedAt.getTime() - a.startedAt.getTime()} ms` : '-',
+          a.startedAt,
+          a.finishedAt ? `${Date.parse(a.finishedAt) - Date.parse(a.startedAt)} ms` : '-',
           a.outcome,
           a.httpStatus === null ? '-' : String(a.httpStatus),
           a.error ?? '-',
@@ -145,10 +113,16 @@ export const registerDeliveries: CommandRegistrar = (program, ctx) => {
             : options.node !== undefined
               ? { nodeId: options.node }
               : { allFailed: true };
-        await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-          const retried = await retryFailedDeliveries(db, target, { at: new Date(), actor: operatorActor() });
+        await runAdminCommand(ctx, options.json === true, async (admin) => {
+          const result = settled(
+            ctx,
+            options.json === true,
+            await admin.operator.retryDeliveries(target, operatorActor()),
+          );
+          if (result === undefined) return;
+          const { retried } = result;
           if (options.json) {
-            ctx.out(`${JSON.stringify({ retried: retried.map((d) => d.id) })}\n`);
+            ctx.out(`${JSON.stringify({ retried })}\n`);
             return;
           }
           ctx.out(

@@ -1,77 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import { isLienthongError } from '../../core/index.ts';
+import type { DirectoryImportReport } from '../../ops/index.ts';
 import {
   civilDateAt,
   type DirectoryFormat,
   directoryFormatOf,
   isCivilDate,
   parseDirectoryFile,
-  planRoutes,
   startOfCivilDate,
 } from '../../routing/index.ts';
-import {
-  type Database,
-  type DirectoryImportReport,
-  databaseOptionsFromEnv,
-  importDirectory,
-  listOrganizations,
-  loadDirectorySnapshot,
-  withDatabase,
-} from '../../store/index.ts';
-import { type CliContext, type CommandRegistrar, EXIT } from '../cli-context.ts';
-
-/** The actor recorded in events for commands run by an operator at a terminal. */
-export function operatorActor(): string {
-  try {
-    return `operator:${os.userInfo().username}`;
-  } catch {
-    return 'operator:cli';
-  }
-}
-
-/**
- * Runs a command against the database that DATABASE_URL / LIENTHONG_DATA_DIR select (while the
- * hub runs in embedded mode, through its local socket). A coded error becomes exit 1 with the
- * code on stderr, or `{ "error": { code, message, details } }` on stdout with --json.
- */
-export async function runStoreCommand(
-  ctx: CliContext,
-  json: boolean,
-  fn: (database: Database) => Promise<void>,
-): Promise<void> {
-  try {
-    await withDatabase(databaseOptionsFromEnv(), fn);
-  } catch (error) {
-    if (!isLienthongError(error)) throw error;
-    ctx.exitCode = EXIT.negative;
-    if (json) {
-      ctx.out(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`,
-      );
-    } else {
-      ctx.err(`error ${error.code}: ${error.message}\n`);
-    }
-  }
-}
-
-/** Left-aligned columns for terminal tables. */
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, [...cell].length);
-    });
-  }
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length)))
-        .join('  '),
-    )
-    .join('\n')
-    .concat('\n');
-}
+import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
+import { type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { table } from '../table.ts';
 
 function describeImport(file: string, report: DirectoryImportReport): string {
   const lines: string[] = [];
@@ -133,8 +72,13 @@ export const registerDirectory: CommandRegistrar = (program, ctx) => {
         }
         return;
       }
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const report = await importDirectory(db, parsed.file, { at: new Date(), actor: operatorActor() });
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const report = settled(
+          ctx,
+          options.json === true,
+          await admin.directory.import(parsed.file, operatorAudit()),
+        );
+        if (report === undefined) return;
         const all = { ...report, warnings: [...parsed.findings, ...report.warnings] };
         ctx.out(options.json ? `${JSON.stringify(all)}\n` : describeImport(file, all));
       });
@@ -146,8 +90,8 @@ export const registerDirectory: CommandRegistrar = (program, ctx) => {
     .option('--node <id>', 'only the organizations this node serves')
     .option('--json', 'print one JSON object')
     .action(async (options: { node?: string; json?: boolean }) => {
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const organizations = await listOrganizations(db, options.node ? { nodeId: options.node } : {});
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const organizations = await admin.directory.organizations({ nodeId: options.node });
         if (options.json) {
           ctx.out(`${JSON.stringify({ organizations })}\n`);
           return;
@@ -178,8 +122,8 @@ export const registerDirectory: CommandRegistrar = (program, ctx) => {
         return;
       }
       const at = options.at ? startOfCivilDate(options.at) : new Date();
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const plan = planRoutes(await loadDirectorySnapshot(db), organIds, { at });
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const plan = await admin.directory.routes(organIds, at);
         if (plan.decisions.some((d) => d.kind === 'unroutable')) ctx.exitCode = EXIT.negative;
         if (options.json) {
           ctx.out(`${JSON.stringify({ at: civilDateAt(at), decisions: plan.decisions })}\n`);

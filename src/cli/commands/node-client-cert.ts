@@ -1,10 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { LienthongError } from '../../core/index.ts';
-import { addClientCertificate, getNode, revokeClientCertificate } from '../../store/index.ts';
+import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import { type CliContext, EXIT } from '../cli-context.ts';
-import { operatorActor, runStoreCommand } from './directory.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -72,26 +70,14 @@ export function addNodeClientCertCommand(node: Command, ctx: CliContext): void {
       const toRemove = await readThumbprints(options.remove ?? [], thumbprintOf);
       if (!toRemove.ok) return usage(`${toRemove.value} is not a readable PEM certificate or a SHA-256`);
       const [added, removed] = [toAdd.sha256s, toRemove.sha256s];
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const at = new Date();
-        const actor = operatorActor();
-        const { current, notRegistered } = await db.tx(async (tx) => {
-          for (const certSha256 of added)
-            await addClientCertificate(tx, { nodeId: id, certSha256, at, actor });
-          const notRegistered: string[] = [];
-          for (const certSha256 of removed) {
-            if (!(await revokeClientCertificate(tx, { nodeId: id, certSha256, at, actor })))
-              notRegistered.push(certSha256);
-          }
-          const node = await getNode(tx, id);
-          if (node === null) {
-            throw new LienthongError('STORE_NOT_FOUND', `No node ${id}.`, {
-              where: 'cli/node client-cert',
-              details: { nodeId: id },
-            });
-          }
-          return { current: node.clientCertificates, notRegistered };
-        });
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const changed = settled(
+          ctx,
+          options.json === true,
+          await admin.nodes.changeClientCertificates(id, { add: added, remove: removed }, operatorAudit()),
+        );
+        if (changed === undefined) return;
+        const { current, notRegistered } = changed;
         // A removal that removed nothing (a mistyped SHA-256) leaves the old certificate valid:
         // a negative result, not a success, for scripts that rotate certificates.
         if (notRegistered.length > 0) ctx.exitCode = EXIT.negative;

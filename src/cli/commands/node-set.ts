@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import {
-  checkWebhookUrl,
-  generateWebhookSecret,
-  getNodePushSettings,
-  type NodeDeliverySettingsInput,
-  type NodePushSettings,
-  setNodeDeliverySettings,
-  setNodeWebhook,
-} from '../../store/index.ts';
+import { checkWebhookUrl, type NodeDeliverySettingsInput, type NodePushSettings } from '../../ops/index.ts';
+import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import { type CliContext, EXIT } from '../cli-context.ts';
-import { operatorActor, runStoreCommand } from './directory.ts';
 
 interface SetOptions {
   webhook?: string | false;
@@ -104,31 +96,22 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
       if (options.webhook === false && options.rotateWebhookSecret) {
         return usage('--no-webhook and --rotate-webhook-secret exclude each other');
       }
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const at = new Date();
-        const actor = operatorActor();
-        const { push, secret } = await db.tx(async (tx) => {
-          let secret: string | undefined;
-          const current = await getNodePushSettings(tx, id);
-          if (typeof options.webhook === 'string' || options.rotateWebhookSecret) {
-            const url = typeof options.webhook === 'string' ? options.webhook : current?.webhookUrl;
-            if (!url) throw new Error('no webhook URL to rotate the secret of');
-            secret = generateWebhookSecret();
-            await setNodeWebhook(tx, { nodeId: id, url, secret, at, actor });
-          } else if (options.webhook === false) {
-            await setNodeWebhook(tx, { nodeId: id, url: null, secret: null, at, actor });
-          }
-          const push = await setNodeDeliverySettings(tx, {
-            nodeId: id,
-            settings: {
-              ...settings,
-              ...(options.receipts === undefined ? {} : { receipts: options.receipts === 'on' }),
-            },
-            at,
-            actor,
-          });
-          return { push, secret };
-        });
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const change = {
+          webhook: options.webhook,
+          rotateWebhookSecret: options.rotateWebhookSecret,
+          settings: {
+            ...settings,
+            ...(options.receipts === undefined ? {} : { receipts: options.receipts === 'on' }),
+          },
+        };
+        const changed = settled(
+          ctx,
+          options.json === true,
+          await admin.nodes.changeDelivery(id, change, operatorAudit()),
+        );
+        if (changed === undefined) return;
+        const { push, webhookSecret: secret } = changed;
         if (options.json) {
           ctx.out(
             `${JSON.stringify({ id, push: describePush(push), ...(secret === undefined ? {} : { webhookSecret: secret }) })}\n`,

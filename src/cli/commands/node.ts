@@ -1,21 +1,15 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { NODE_KINDS, type NodeKind, SIGNATURE_POLICIES, type SignaturePolicy } from '../../routing/index.ts';
 import {
-  addClientCertificate,
   checkIpAllowList,
   checkWebhookUrl,
-  createNode,
-  enableVxpSystem,
-  generateWebhookSecret,
-  listNodes,
-  rotateNodeToken,
   type SignerCertificateInput,
-  setNodeWebhook,
   type VxpAgencyPolicyValue,
-} from '../../store/index.ts';
+} from '../../ops/index.ts';
+import { NODE_KINDS, type NodeKind, SIGNATURE_POLICIES, type SignaturePolicy } from '../../routing/index.ts';
+import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import { type CommandRegistrar, EXIT } from '../cli-context.ts';
-import { operatorActor, runStoreCommand, table } from './directory.ts';
+import { table } from '../table.ts';
 import {
   addNodeClientCertCommand,
   certificateSha256,
@@ -138,44 +132,34 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           return;
         }
         const clientCertificates = clients.sha256s;
-        await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-          const at = new Date();
-          // The node and its VXP credentials in one transaction: no half-registered system.
-          const { created, vxpSecret, webhookSecret } = await db.tx(async (tx) => {
-            const created = await createNode(tx, {
-              id: options.id,
-              name: options.name,
-              kind: options.kind as NodeKind | undefined,
-              signaturePolicy: options.signaturePolicy as SignaturePolicy | undefined,
-              organizations: options.org,
-              signerCertificates: certificates,
-              at,
-              actor: operatorActor(),
-            });
-            for (const certSha256 of clientCertificates) {
-              await addClientCertificate(tx, { nodeId: options.id, certSha256, at, actor: operatorActor() });
-            }
-            let webhookSecret: string | undefined;
-            if (options.webhook !== undefined) {
-              webhookSecret = generateWebhookSecret();
-              await setNodeWebhook(tx, {
-                nodeId: options.id,
-                url: options.webhook,
-                secret: webhookSecret,
-                at,
-                actor: operatorActor(),
-              });
-            }
-            if (!options.vxp) return { created, vxpSecret: undefined, webhookSecret };
-            const { secret } = await enableVxpSystem(tx, {
-              nodeId: options.id,
-              ipAllowList: options.vxpAllowIp,
-              agencyPolicy: options.vxpAgencyPolicy as VxpAgencyPolicyValue | undefined,
-              at,
-              actor: operatorActor(),
-            });
-            return { created, vxpSecret: secret, webhookSecret };
-          });
+        await runAdminCommand(ctx, options.json === true, async (admin) => {
+          const registered = settled(
+            ctx,
+            options.json === true,
+            await admin.nodes.register(
+              {
+                id: options.id,
+                name: options.name,
+                kind: options.kind as NodeKind | undefined,
+                signaturePolicy: options.signaturePolicy as SignaturePolicy | undefined,
+                organizations: options.org,
+                signerCertificates: certificates,
+                clientCertificates,
+                webhookUrl: options.webhook,
+                ...(options.vxp
+                  ? {
+                      vxp: {
+                        ipAllowList: options.vxpAllowIp ?? [],
+                        agencyPolicy: options.vxpAgencyPolicy as VxpAgencyPolicyValue | undefined,
+                      },
+                    }
+                  : {}),
+              },
+              operatorAudit(),
+            ),
+          );
+          if (registered === undefined) return;
+          const { created, vxpSecret, webhookSecret } = registered;
           if (options.json) {
             ctx.out(
               `${JSON.stringify({
@@ -221,8 +205,14 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
     .argument('<id>', 'node id')
     .option('--json', 'print one JSON object: { "id", "token" }')
     .action(async (id: string, options: { json?: boolean }) => {
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const { token } = await rotateNodeToken(db, { nodeId: id, at: new Date(), actor: operatorActor() });
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const rotated = settled(
+          ctx,
+          options.json === true,
+          await admin.nodes.rotateToken(id, operatorAudit()),
+        );
+        if (rotated === undefined) return;
+        const { token } = rotated;
         ctx.out(
           options.json
             ? `${JSON.stringify({ id, token })}\n`
@@ -238,8 +228,8 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
     )
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) => {
-      await runStoreCommand(ctx, options.json === true, async ({ db }) => {
-        const nodes = await listNodes(db);
+      await runAdminCommand(ctx, options.json === true, async (admin) => {
+        const nodes = await admin.nodes.list();
         if (options.json) {
           ctx.out(`${JSON.stringify({ nodes })}\n`);
           return;

@@ -1,6 +1,6 @@
 import type { QueuesReport } from '../../ops/index.ts';
 import { type CommandRegistrar, EXIT } from '../cli-context.ts';
-import { table } from './directory.ts';
+import { table } from '../table.ts';
 
 const age = (ms: number | null) =>
   ms === null

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { VXP_ERROR_FAMILIES, vxpCodes } from '../../../src/adapters/vxp/index.ts';
 import { repoRoot } from './fixtures.ts';
 
-const srcDir = path.join(repoRoot, 'src', 'adapters', 'vxp');
+// The VXP edge and the hub's VXP service (and the accept check of the declared messagetype).
+const srcDirs = [path.join(repoRoot, 'src', 'adapters', 'vxp'), path.join(repoRoot, 'src', 'hub')];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -14,7 +15,9 @@ function sources(dir: string): string[] {
 }
 
 describe('VXP code registry', () => {
-  const files = sources(srcDir).filter((f) => !f.endsWith('codes.ts') && !f.endsWith('error-code-map.ts'));
+  const files = srcDirs
+    .flatMap(sources)
+    .filter((f) => !f.endsWith('codes.ts') && !f.endsWith('error-code-map.ts'));
   const used = new Set(
     files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'(VXP_[A-Z_]+)'/g)].map((m) => m[1])),
   );

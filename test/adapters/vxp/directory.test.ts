@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { VxpAgency } from '../../../src/adapters/vxp/index.ts';
+import type { VxpAgency } from '../../../src/hub/index.ts';
 import { readLikeSdk } from '../../support/vxp-sdk-client.ts';
 import { expectFail, expectOk, type Harness, RECEIVER, SENDER, startHarness } from './harness.ts';
 

@@ -9,6 +9,7 @@ import { codes } from '../../../src/errors.ts';
 import { createHubService } from '../../../src/hub/create-hub-service.ts';
 import type { HubService } from '../../../src/hub/hub-service.ts';
 import { InboxNotifier } from '../../../src/hub/inbox-notifier.ts';
+import { createVxpService } from '../../../src/hub/index.ts';
 import { createStoreHubStore } from '../../../src/hub/store-hub-store.ts';
 import { createNode, type Db, enableVxpSystem, type VxpAgencyPolicyValue } from '../../../src/store/index.ts';
 import { openEmbeddedTestDatabase, openServerTestDatabase, type TestDatabase } from '../../support/db.ts';
@@ -73,7 +74,19 @@ export async function startHubPort(
     codes,
     maxPackageBytes: MAX_PACKAGE_BYTES,
     version: 'test',
-    mounts: [createVxpMount(database, service, { maxPackageBytes: MAX_PACKAGE_BYTES, ...options.mount })],
+    mounts: [
+      createVxpMount(
+        createVxpService({
+          db: database.db,
+          service,
+          ...(options.mount?.now ? { now: options.mount.now } : {}),
+        }),
+        {
+          maxPackageBytes: MAX_PACKAGE_BYTES,
+          ...options.mount,
+        },
+      ),
+    ],
   });
   const origin = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

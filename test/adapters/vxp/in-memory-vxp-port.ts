@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
 import type {
+  HubResult,
   VxpAgency,
   VxpAgencyChange,
   VxpAgencyRequest,
+  VxpCredentials,
   VxpDeliveryState,
   VxpInboxItem,
   VxpMessageKind,
-  VxpPort,
-  VxpPortFailure,
   VxpSentItem,
+  VxpService,
   VxpSubmission,
-  VxpSubmitResult,
+  VxpSubmitAccepted,
   VxpSystem,
-} from '../../../src/adapters/vxp/index.ts';
+} from '../../../src/hub/index.ts';
+import { checkVxpCredentials } from '../../../src/hub/index.ts';
 
 /*
  * A TEST DOUBLE OF THE HUB, not the hub. When the VXP adapter was written the hub core (store, accept
- * pipeline, directory) did not exist yet, so the adapter is tested against this in-memory VxpPort.
+ * pipeline, directory) did not exist yet, so the adapter is tested against this in-memory VxpService.
  * It keeps the port's promises the adapter relies on (idempotent submit per node and bytes, urgent
  * first, acknowledge idempotent, failure limit, node scoping) and reads the few edXML fields it needs
  * with regular expressions, which is NOT how the hub reads packages. End-to-end tests against the
@@ -65,11 +67,17 @@ const block = (xml: string, element: string): string[] =>
     (m) => m[1] ?? '',
   );
 
-function failure(code: string, message: string): VxpPortFailure {
-  return { ok: false, code, message };
+function failure(
+  code: string,
+  message: string,
+): { ok: false; error: { code: string; message: string; findings: [] } } {
+  return { ok: false, error: { code, message, findings: [] } };
 }
 
-export class InMemoryVxpPort implements VxpPort {
+const ok = <T>(value: T) => ({ ok: true as const, value });
+
+export class InMemoryVxpPort implements VxpService {
+  readonly limits = { maxPackageBytes: 50 * 1024 * 1024 };
   readonly systems = new Map<string, VxpSystem>();
   /** organ id → node id serving it. */
   readonly served = new Map<string, string>();
@@ -108,17 +116,21 @@ export class InMemoryVxpPort implements VxpPort {
     }
   }
 
+  async authenticate(call: VxpCredentials): Promise<HubResult<VxpSystem>> {
+    return checkVxpCredentials(await this.findSystem(call.systemId), call);
+  }
+
   async findSystem(systemId: string): Promise<VxpSystem | null> {
     this.#fault();
     return this.systems.get(systemId) ?? null;
   }
 
-  async submit(s: VxpSubmission): Promise<VxpSubmitResult> {
+  async submit(s: VxpSubmission): Promise<HubResult<VxpSubmitAccepted>> {
     this.#fault();
     this.submissions.push(s);
     const sha256 = createHash('sha256').update(s.bytes).digest('hex');
     const earlier = this.messages.find((m) => m.senderNode === s.nodeId && m.sha256 === sha256);
-    if (earlier !== undefined) return { ok: true, messageId: earlier.id, duplicate: true };
+    if (earlier !== undefined) return ok({ messageId: earlier.id, duplicate: true });
     const xml = Buffer.from(s.bytes).toString('utf8');
     if (!xml.trimStart().startsWith('<')) return failure('XML_MALFORMED', 'not XML');
     const kind: VxpMessageKind = xml.includes('<edXML:StatusCode>') ? 'status' : 'edoc';
@@ -161,7 +173,7 @@ export class InMemoryVxpPort implements VxpPort {
     }
     if (kind === 'status') this.#applyBusinessStatus(message, xml, s.nodeId);
     this.events.push({ type: 'accepted', nodeId: s.nodeId, docId: message.id });
-    return { ok: true, messageId: message.id, duplicate: false };
+    return ok({ messageId: message.id, duplicate: false });
   }
 
   /** A status from node N about document D applies to D's deliveries to organizations N serves. */
@@ -230,7 +242,7 @@ export class InMemoryVxpPort implements VxpPort {
       d.updatedAt = at;
     }
     if (open.length > 0) this.events.push({ type: 'acknowledged', nodeId, docId });
-    return { ok: true as const, alreadyAcknowledged: open.length === 0 };
+    return ok({ alreadyAcknowledged: open.length === 0 });
   }
 
   async reportFailure(
@@ -242,8 +254,7 @@ export class InMemoryVxpPort implements VxpPort {
     const mine = this.#deliveriesOf(nodeId, docId);
     if (mine.length === 0) return failure('MESSAGE_NOT_FOUND', 'no such message for this node');
     const open = mine.filter((d) => d.state === 'queued' || d.state === 'retrying');
-    if (open.length === 0)
-      return { ok: true as const, failures: mine[0]?.failures ?? 0, stillOffered: false };
+    if (open.length === 0) return ok({ failures: mine[0]?.failures ?? 0, stillOffered: false });
     let failures = 0;
     for (const d of open) {
       d.failures++;
@@ -255,7 +266,7 @@ export class InMemoryVxpPort implements VxpPort {
         this.events.push({ type: 'gave-up', nodeId, docId, data: { failures } });
       }
     }
-    return { ok: true as const, failures, stillOffered: failures < report.maxFailures };
+    return ok({ failures, stillOffered: failures < report.maxFailures });
   }
 
   async recordTransportRemark(nodeId: string, docId: string, remark: { word: string; at: Date }) {
@@ -263,7 +274,7 @@ export class InMemoryVxpPort implements VxpPort {
     if (this.#deliveriesOf(nodeId, docId).length === 0)
       return failure('MESSAGE_NOT_FOUND', 'no such message');
     this.events.push({ type: 'transport-remark', nodeId, docId, data: { word: remark.word } });
-    return { ok: true as const };
+    return ok(null);
   }
 
   async listSent(
@@ -304,7 +315,7 @@ export class InMemoryVxpPort implements VxpPort {
     );
   }
 
-  async registerAgency(nodeId: string, request: VxpAgencyRequest): Promise<VxpAgencyChange | VxpPortFailure> {
+  async registerAgency(nodeId: string, request: VxpAgencyRequest): Promise<HubResult<VxpAgencyChange>> {
     this.#fault();
     const owner = this.served.get(request.code);
     if (owner !== undefined && owner !== nodeId) {
@@ -315,10 +326,10 @@ export class InMemoryVxpPort implements VxpPort {
       (r) => r.nodeId === nodeId && r.action === 'register' && r.key === key,
     );
     if (!repeat) this.agencyRequests.push({ nodeId, action: 'register', key });
-    return { ok: true, state: repeat ? 'unchanged' : 'pending-approval' };
+    return ok({ state: repeat ? ('unchanged' as const) : ('pending-approval' as const) });
   }
 
-  async deleteAgency(nodeId: string, code: string): Promise<VxpAgencyChange | VxpPortFailure> {
+  async deleteAgency(nodeId: string, code: string): Promise<HubResult<VxpAgencyChange>> {
     this.#fault();
     if (this.served.get(code) !== nodeId)
       return failure('ORG_SERVED_BY_OTHER_NODE', `${code} is not served by this node`);
@@ -326,6 +337,6 @@ export class InMemoryVxpPort implements VxpPort {
       (r) => r.nodeId === nodeId && r.action === 'delete' && r.key === code,
     );
     if (!repeat) this.agencyRequests.push({ nodeId, action: 'delete', key: code });
-    return { ok: true, state: repeat ? 'unchanged' : 'pending-approval' };
+    return ok({ state: repeat ? ('unchanged' as const) : ('pending-approval' as const) });
   }
 }

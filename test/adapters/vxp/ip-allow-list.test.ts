@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipAllowed } from '../../../src/adapters/vxp/ip-allow-list.ts';
+import { ipAllowed } from '../../../src/hub/vxp/ip-allow-list.ts';
 
 describe('ipAllowed', () => {
   it('allows everything when the list is empty', () => {

@@ -3,7 +3,7 @@ import { VXP_OPERATIONS } from '../../../src/adapters/vxp/index.ts';
 import { operationForPath } from '../../../src/adapters/vxp/operations.ts';
 import { urgentFirst } from '../../../src/adapters/vxp/ops/inbox-ops.ts';
 import { parseDeclaredTo } from '../../../src/adapters/vxp/ops/send-edoc.ts';
-import type { VxpInboxItem } from '../../../src/adapters/vxp/vxp-port.ts';
+import type { VxpInboxItem } from '../../../src/hub/index.ts';
 
 describe('operation table', () => {
   it('serves exactly the 13 operations of the SDK', () => {

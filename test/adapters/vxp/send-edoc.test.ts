@@ -123,7 +123,10 @@ describe('sendEdoc', () => {
 
   it('escapes a hub message with Vietnamese text so the SDK (US-ASCII) reads it intact', async () => {
     const original = h.port.submit.bind(h.port);
-    h.port.submit = async () => ({ ok: false, code: 'EDXML_MISSING_ELEMENT', message: 'Thiếu nơi nhận' });
+    h.port.submit = async () => ({
+      ok: false,
+      error: { code: 'EDXML_MISSING_ELEMENT', message: 'Thiếu nơi nhận', findings: [] },
+    });
     const response = await h.sdk(SENDER).sendEdoc(SEND_HEADERS, EDOC);
     h.port.submit = original;
     expectFail(response, 'EDXML_MISSING_ELEMENT');

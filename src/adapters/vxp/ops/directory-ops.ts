@@ -1,14 +1,6 @@
+import type { VxpAgency, VxpAgencyRequest } from '../../../hub/vxp/vxp-service.ts';
 import { listOk, plainOk, type WireItem } from '../envelope.ts';
-import {
-  json,
-  param,
-  refuse,
-  refuseFromPort,
-  requireParam,
-  type VxpAnswer,
-  type VxpCall,
-} from '../vxp-call.ts';
-import type { VxpAgency, VxpAgencyRequest } from '../vxp-port.ts';
+import { json, param, refuse, refuseWith, requireParam, type VxpAnswer, type VxpCall } from '../vxp-call.ts';
 
 /** POST getAgenciesList: `id, pid, code, name, mail, oldCode` (spec §5.8). */
 export async function getAgenciesList(call: VxpCall): Promise<VxpAnswer> {
@@ -125,9 +117,9 @@ export async function registerAgency(call: VxpCall): Promise<VxpAnswer> {
     refuse('VXP_PAYLOAD_TOO_LARGE', 'the registerAgency body is too large');
   }
   const result = await call.port.registerAgency(call.system.nodeId, parseAgencyRequest(call.body), call.at);
-  if (!result.ok) refuseFromPort(result);
+  if (!result.ok) refuseWith(result.error);
   return json(
-    plainOk(result.state === 'unchanged' ? 'Success: already requested' : 'Success: pending approval'),
+    plainOk(result.value.state === 'unchanged' ? 'Success: already requested' : 'Success: pending approval'),
   );
 }
 
@@ -136,8 +128,8 @@ export async function deleteAgency(call: VxpCall): Promise<VxpAnswer> {
   requireAgencyPolicy(call, 'deleteAgency');
   const code = requireParam(call, 'AgencyCode');
   const result = await call.port.deleteAgency(call.system.nodeId, code, call.at);
-  if (!result.ok) refuseFromPort(result);
+  if (!result.ok) refuseWith(result.error);
   return json(
-    plainOk(result.state === 'unchanged' ? 'Success: already requested' : 'Success: pending approval'),
+    plainOk(result.value.state === 'unchanged' ? 'Success: already requested' : 'Success: pending approval'),
   );
 }

@@ -1,3 +1,4 @@
+import type { VxpInboxItem, VxpMessageKind } from '../../../hub/vxp/vxp-service.ts';
 import { countOk, edocOk, listOk, type WireItem } from '../envelope.ts';
 import {
   json,
@@ -8,7 +9,6 @@ import {
   type VxpAnswer,
   type VxpCall,
 } from '../vxp-call.ts';
-import type { VxpInboxItem, VxpMessageKind } from '../vxp-port.ts';
 
 /** Urgent first, then oldest first; stable, so the hub's order decides among equals. */
 export function urgentFirst(items: readonly VxpInboxItem[]): VxpInboxItem[] {

@@ -5,7 +5,7 @@ import {
   messageKindParam,
   param,
   refuse,
-  refuseFromPort,
+  refuseWith,
   type VxpAnswer,
   type VxpCall,
 } from '../vxp-call.ts';
@@ -55,6 +55,6 @@ export async function sendEdoc(call: VxpCall): Promise<VxpAnswer> {
     receivedAt: call.at,
     remoteAddress: call.remoteAddress,
   });
-  if (!result.ok) refuseFromPort(result);
-  return json(sendEdocOk(result.messageId));
+  if (!result.ok) refuseWith(result.error);
+  return json(sendEdocOk(result.value.messageId));
 }

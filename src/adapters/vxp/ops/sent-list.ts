@@ -1,3 +1,4 @@
+import type { VxpDeliveryState, VxpSentItem } from '../../../hub/vxp/vxp-service.ts';
 import { listOk, type WireItem } from '../envelope.ts';
 import {
   json,
@@ -8,7 +9,6 @@ import {
   type VxpAnswer,
   type VxpCall,
 } from '../vxp-call.ts';
-import type { VxpDeliveryState, VxpSentItem } from '../vxp-port.ts';
 
 /** The hub's delivery state as `sendStatus` words (the spec's example says `done` / "Đã gửi"). */
 const SEND_STATUS: Readonly<Record<VxpDeliveryState, readonly [string, string]>> = {

@@ -1,13 +1,5 @@
 import { plainOk } from '../envelope.ts';
-import {
-  json,
-  param,
-  refuse,
-  refuseFromPort,
-  requireParam,
-  type VxpAnswer,
-  type VxpCall,
-} from '../vxp-call.ts';
+import { json, param, refuse, refuseWith, requireParam, type VxpAnswer, type VxpCall } from '../vxp-call.ts';
 
 /** A transport remark word: what the iOffice gateway validates (inbox, acceptance, ...) and similar tokens. */
 const REMARK_WORD = /^[a-z][a-z0-9_-]{0,39}$/;
@@ -25,7 +17,7 @@ export async function updateStatus(call: VxpCall): Promise<VxpAnswer> {
   const nodeId = call.system.nodeId;
   if (word === 'done') {
     const result = await call.port.acknowledge(nodeId, docId, call.at);
-    if (!result.ok) refuseFromPort(result);
+    if (!result.ok) refuseWith(result.error);
     return json(plainOk());
   }
   if (word === 'fail') {
@@ -35,13 +27,13 @@ export async function updateStatus(call: VxpCall): Promise<VxpAnswer> {
       maxFailures: call.settings.maxFailReports,
       at: call.at,
     });
-    if (!result.ok) refuseFromPort(result);
+    if (!result.ok) refuseWith(result.error);
     return json(plainOk());
   }
   if (!REMARK_WORD.test(word)) {
     refuse('VXP_BAD_PARAMETER', 'status must be done, fail, or a short word such as inbox or processing');
   }
   const result = await call.port.recordTransportRemark(nodeId, docId, { word, at: call.at });
-  if (!result.ok) refuseFromPort(result);
+  if (!result.ok) refuseWith(result.error);
   return json(plainOk());
 }

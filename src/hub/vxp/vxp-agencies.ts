@@ -1,6 +1,6 @@
 import type { OrganizationLevel } from '../../routing/index.ts';
 import type { VxpDirectoryEntry } from '../../store/index.ts';
-import type { VxpAgency } from './vxp-port.ts';
+import type { VxpAgency } from './vxp-service.ts';
 
 /** QĐ 20/2020 administrative levels as numbers (getAgenciesListQD20 `level`): 1 central … 5 below a commune. */
 export const LEVEL_NUMBER: Readonly<Record<OrganizationLevel, number>> = {
@@ -31,9 +31,4 @@ export function agencyOf(entry: VxpDirectoryEntry): VxpAgency {
     deleted: entry.ceased,
     isAgency: true,
   };
-}
-
-/** The calendar day of an instant in Vietnam time (UTC+07:00), which the directory's dates use. */
-export function vietnamDay(at: Date): string {
-  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }

@@ -1,6 +1,4 @@
-import type { HubFailure, HubService } from '../../hub/hub-service.ts';
-import type { NodeIdentity } from '../../hub/hub-types.ts';
-import { isOrganId } from '../../routing/index.ts';
+import { civilDateAt, isOrganId } from '../../routing/index.ts';
 import {
   countVxpPending,
   type Db,
@@ -15,19 +13,24 @@ import {
   requestVxpAgency,
   type VxpAgencyRequestOutcome,
 } from '../../store/index.ts';
-import { agencyOf, vietnamDay } from './hub-agencies.ts';
-import { packageKindOf } from './package-kind.ts';
+import { clientCertificateRefusal } from '../client-certificate.ts';
+import { type HubResult, refuse, success } from '../hub-failure.ts';
+import type { HubService } from '../hub-service.ts';
+import type { NodeIdentity } from '../hub-types.ts';
+import { identityOf } from '../node-identity.ts';
+import { ipAllowed } from './ip-allow-list.ts';
+import { agencyOf } from './vxp-agencies.ts';
 import type {
   VxpAgencyChange,
+  VxpCredentials,
   VxpMessageKind,
-  VxpPort,
-  VxpPortFailure,
   VxpSentItem,
+  VxpService,
   VxpSystem,
-} from './vxp-port.ts';
+} from './vxp-service.ts';
 
-/** What the hub-backed port is built from. */
-export interface HubVxpPortDeps {
+/** What the VXP service is built from. */
+export interface VxpServiceDeps {
   /** The hub's database (the same one the node API's service uses). */
   readonly db: Db;
   /** The hub's accept/fetch/ack pipeline: VXP calls go through exactly what /v1 uses. */
@@ -36,97 +39,82 @@ export interface HubVxpPortDeps {
   readonly now?: () => Date;
 }
 
-const fail = (code: string, message: string): VxpPortFailure => ({ ok: false, code, message });
-
-const notFound = (docId: string) => fail('MESSAGE_NOT_FOUND', `No message ${docId} for this system.`);
+const notFound = (docId: string) => refuse('MESSAGE_NOT_FOUND', `No message ${docId} for this system.`);
 
 const storeKind = (kind: VxpMessageKind) => (kind === 'edoc' ? 'package' : 'status');
 
-/**
- * The hub's refusal as a VXP ErrorDesc: the hub's sentence, then the first error finding (where and
- * what) or, for unroutable recipients, why each one is. Findings carry element paths and organ ids,
- * never package bytes.
- */
-export function describeHubFailure(error: HubFailure): string {
-  const parts = [error.message];
-  const finding = error.findings.find((f) => f.severity === 'error');
-  if (finding) parts.push(`${finding.code} at ${finding.path}: ${finding.message}`);
-  const recipients = error.details?.['recipients'];
-  if (Array.isArray(recipients)) {
-    for (const r of recipients as Array<{ organId?: unknown; reason?: unknown }>) {
-      if (typeof r.organId === 'string') parts.push(`${r.organId}: ${String(r.reason ?? 'unroutable')}`);
-    }
-  }
-  return parts.join(' ');
-}
-
-function agencyChange(outcome: VxpAgencyRequestOutcome, code: string): VxpAgencyChange | VxpPortFailure {
+function agencyChange(outcome: VxpAgencyRequestOutcome, code: string): HubResult<VxpAgencyChange> {
   switch (outcome.kind) {
     case 'filed':
-      return { ok: true, state: 'pending-approval' };
+      return success({ state: 'pending-approval' });
     case 'unchanged':
-      return { ok: true, state: 'unchanged' };
+      return success({ state: 'unchanged' });
     case 'served-by-other':
-      return fail('ORG_SERVED_BY_OTHER_NODE', `${code} is served by another system of this hub.`);
+      return refuse('ORG_SERVED_BY_OTHER_NODE', `${code} is served by another system of this hub.`);
     case 'not-served':
-      return fail('VXP_AGENCY_NOT_SERVED', `${code} is not an agency this system serves.`);
+      return refuse('VXP_AGENCY_NOT_SERVED', `${code} is not an agency this system serves.`);
   }
 }
 
+/** The rule of VxpService.authenticate, given the system the call names (null: none, or disabled). */
+export function checkVxpCredentials(system: VxpSystem | null, call: VxpCredentials): HubResult<VxpSystem> {
+  if (system === null) return refuse('VXP_UNKNOWN_SYSTEM', 'no VXP system with this systemid');
+  const signature = call.verify(system.secret);
+  if (signature) return refuse(signature.code, signature.message);
+  if (!ipAllowed(system.ipAllowList, call.remoteAddress)) {
+    return refuse('VXP_IP_NOT_ALLOWED', 'this address may not call as this system');
+  }
+  const certificate = clientCertificateRefusal(system, call.presentedCertificate);
+  if (certificate) return refuse('VXP_CLIENT_CERT_REQUIRED', certificate.message);
+  return success(system);
+}
+
 /**
- * The VxpPort over the real hub: the accept pipeline, fetch and acknowledgement of `service` (the
- * same calls the node API makes, so both APIs see the same messages), and the store for what only
- * VXP has (secrets, inbox per message, fail reports, remarks, sent lists, agency requests). Every
- * call is scoped to the authenticated node.
+ * The VXP service over the real hub: the accept pipeline, fetch and acknowledgement of `service`
+ * (the same calls the node API makes, so both APIs see the same messages), and the store for what
+ * only VXP has (secrets, inbox per message, fail reports, remarks, sent lists, agency requests).
+ * Every call is scoped to the authenticated node.
  */
-export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
+export function createVxpService(deps: VxpServiceDeps): VxpService {
   const { db, service } = deps;
   const now = deps.now ?? (() => new Date());
 
   /** The node as the hub pipeline sees it, read fresh: a directory change applies to the next call. */
   async function identity(nodeId: string): Promise<NodeIdentity | null> {
     const node = await getNode(db, nodeId);
-    return node === null
-      ? null
-      : {
-          id: node.id,
-          organIds: node.organizations,
-          signaturePolicy: node.signaturePolicy,
-          clientCertificates: node.clientCertificates,
-        };
+    return node === null ? null : identityOf(node);
   }
 
-  const gone = () => fail('VXP_UNKNOWN_SYSTEM', 'This system is no longer registered on the hub.');
+  async function findSystem(systemId: string): Promise<VxpSystem | null> {
+    const system = await getVxpSystem(db, systemId);
+    if (system === null || system.disabledAt !== null) return null;
+    return {
+      systemId,
+      nodeId: system.nodeId,
+      secret: system.secret,
+      ipAllowList: system.ipAllowList,
+      agencyPolicy: system.agencyPolicy,
+      clientCertificates: system.clientCertificates,
+    };
+  }
+
+  const gone = () => refuse('VXP_UNKNOWN_SYSTEM', 'This system is no longer registered on the hub.');
 
   return {
-    async findSystem(systemId): Promise<VxpSystem | null> {
-      const system = await getVxpSystem(db, systemId);
-      if (system === null || system.disabledAt !== null) return null;
-      return {
-        systemId,
-        nodeId: system.nodeId,
-        secret: system.secret,
-        ipAllowList: system.ipAllowList,
-        agencyPolicy: system.agencyPolicy,
-        clientCertificates: system.clientCertificates,
-      };
-    },
+    limits: service.limits,
+
+    authenticate: async (call) => checkVxpCredentials(await findSystem(call.systemId), call),
 
     async submit(submission) {
       const node = await identity(submission.nodeId);
       if (node === null) return gone();
       // The signed messagetype must say what the bytes are: the receiver lists documents and statuses
       // separately, so a status filed as a document would never be looked for.
-      const kind = packageKindOf(submission.bytes);
-      if (kind !== undefined && kind !== submission.messageType) {
-        return fail(
-          'VXP_MESSAGETYPE_MISMATCH',
-          `messagetype is ${submission.messageType} but the package is ${kind === 'edoc' ? 'a document' : 'a status'}.`,
-        );
-      }
-      const result = await service.submit(node, submission.bytes);
-      if (!result.ok) return fail(result.error.code, describeHubFailure(result.error));
-      return { ok: true, messageId: result.value.id, duplicate: result.value.duplicate };
+      const result = await service.submit(node, submission.bytes, {
+        declaredKind: submission.messageType === 'edoc' ? 'package' : 'status',
+      });
+      if (!result.ok) return result;
+      return success({ messageId: result.value.id, duplicate: result.value.duplicate });
     },
 
     async listPending(nodeId, query) {
@@ -160,8 +148,8 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
       const node = await identity(nodeId);
       if (node === null) return gone();
       const result = await service.ack(node, docId);
-      if (!result.ok) return fail(result.error.code, result.error.message);
-      return { ok: true, alreadyAcknowledged: !result.value.changed };
+      if (!result.ok) return result;
+      return success({ alreadyAcknowledged: !result.value.changed });
     },
 
     async reportFailure(nodeId, docId, report) {
@@ -173,7 +161,7 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
         at: report.at,
         actor: `node:${nodeId}`,
       });
-      return result === null ? notFound(docId) : { ok: true, ...result };
+      return result === null ? notFound(docId) : success(result);
     },
 
     async recordTransportRemark(nodeId, docId, remark) {
@@ -184,7 +172,7 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
         at: remark.at,
         actor: `node:${nodeId}`,
       });
-      return result === null ? notFound(docId) : { ok: true };
+      return result === null ? notFound(docId) : success(null);
     },
 
     async listSent(nodeId, query) {
@@ -213,7 +201,7 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
     },
 
     async listAgencies(query) {
-      const entries = await listVxpDirectory(db, vietnamDay(now()));
+      const entries = await listVxpDirectory(db, civilDateAt(now()));
       return entries
         .map(agencyOf)
         .filter(
@@ -224,7 +212,7 @@ export function createHubVxpPort(deps: HubVxpPortDeps): VxpPort {
 
     async registerAgency(nodeId, request, at) {
       if (!isOrganId(request.code)) {
-        return fail(
+        return refuse(
           'VXP_BAD_BODY',
           `code "${request.code.slice(0, 80)}" is not an organ id (1-64 of 0-9 A-Z a-z . _ -, first a letter or digit).`,
         );

@@ -1,15 +1,17 @@
+import type { HubResult } from '../hub-failure.ts';
+
 /*
- * THE PORT: everything the VXP adapter needs from the hub, in the adapter's own terms. The hub
- * (store, accept pipeline, directory) implements it; the adapter never touches a database, queue or
- * edXML parser itself. Every method is scoped to the calling node: the adapter passes the node id it
- * authenticated, and the hub must never let one node read, acknowledge or see another node's data
- * (architecture invariant 5).
+ * The VXP service: everything the VXP edge (src/adapters/vxp) needs from the hub, in the SDK's
+ * terms. createVxpService implements it over the accept pipeline and the store; the edge never
+ * touches a database, queue or edXML parser itself. Every method is scoped to the calling node: the
+ * edge passes the node id it authenticated, and the hub never lets one node read, acknowledge or see
+ * another node's data (invariant 5).
  *
  * Conventions:
- *   - refusals are returned (`{ ok: false, code, message }`), never thrown; a throw means a fault
- *     (database down, ...) and becomes a VXP_INTERNAL envelope;
- *   - `code` is a stable code from the hub's registry (EDXML_*, SENDER_NOT_SERVED, ...); the adapter
- *     maps it into ErrorCode/ErrorDesc (error-code-map.ts);
+ *   - refusals are returned as HubResult failures (the hub's one failure shape), never thrown; a
+ *     throw means a fault (database down, ...) and the edge answers VXP_INTERNAL without its text;
+ *   - `code` is a stable code from the hub's registry (EDXML_*, SENDER_NOT_SERVED, ...); the edge
+ *     maps it into ErrorCode/ErrorDesc once (src/adapters/vxp/envelope.ts);
  *   - `message` is shown to the caller: no secrets, no package bytes, no other node's data;
  *   - ids are ASCII strings (they travel in HTTP headers and in US-ASCII-decoded JSON).
  */
@@ -42,13 +44,16 @@ export interface VxpSystem {
   readonly clientCertificates: readonly string[];
 }
 
-/** A refusal from the hub. */
-export interface VxpPortFailure {
-  readonly ok: false;
-  /** Stable code from the hub's registry. */
-  readonly code: string;
-  /** Human explanation, safe to return to the caller. */
-  readonly message: string;
+/** What a VXP call presents to be recognised. */
+export interface VxpCredentials {
+  /** The signed `systemid`. */
+  readonly systemId: string;
+  /** Checks the request's HMAC with the system's secret: null when it verifies, else the refusal. */
+  readonly verify: (secret: string) => { readonly code: string; readonly message: string } | null;
+  /** The caller's address (after LIENTHONG_TRUST_PROXY, when set). */
+  readonly remoteAddress: string;
+  /** SHA-256 of the TLS client certificate the connection presented, or null. */
+  readonly presentedCertificate: string | null;
 }
 
 /** A package handed in through sendEdoc. */
@@ -74,14 +79,11 @@ export interface VxpSubmission {
 
 /** The hub accepted the package (or had accepted exactly these bytes from this node before). */
 export interface VxpSubmitAccepted {
-  readonly ok: true;
   /** The message id, returned as DocId. The same bytes sent again by the same node give the same id. */
   readonly messageId: string;
   /** True when nothing new was created because these bytes were already accepted (blind resend). */
   readonly duplicate: boolean;
 }
-
-export type VxpSubmitResult = VxpSubmitAccepted | VxpPortFailure;
 
 /** One message waiting for the calling node. */
 export interface VxpInboxItem {
@@ -170,21 +172,28 @@ export interface VxpAgencyRequest {
 
 /** The outcome of an allowed agency request. */
 export interface VxpAgencyChange {
-  readonly ok: true;
   /** `pending-approval` until an operator approves; `unchanged` for a repeat of the same request. */
   readonly state: 'pending-approval' | 'unchanged';
 }
 
-export interface VxpPort {
-  /** The VXP system with this system id, or null when there is none (or it is disabled). */
-  findSystem(systemId: string): Promise<VxpSystem | null>;
+export interface VxpService {
+  /** What the hub accepts (the same limits as the node API's). */
+  readonly limits: { readonly maxPackageBytes: number };
+
+  /**
+   * The VXP system a call comes from, checked in order: the system exists and is enabled
+   * (VXP_UNKNOWN_SYSTEM), its HMAC verifies with its secret (`verify` answers the edge's code),
+   * the caller's address is on its allow-list (VXP_IP_NOT_ALLOWED), and the connection presented one
+   * of its TLS client certificates when it has any (VXP_CLIENT_CERT_REQUIRED).
+   */
+  authenticate(call: VxpCredentials): Promise<HubResult<VxpSystem>>;
 
   /**
    * Runs the hub's accept pipeline on the bytes exactly as the node API does (size, codec, signature
    * policy, sender served, signer binding, routing, one transaction). Idempotent: the same bytes from
    * the same node return the first message id with `duplicate: true` and create nothing.
    */
-  submit(submission: VxpSubmission): Promise<VxpSubmitResult>;
+  submit(submission: VxpSubmission): Promise<HubResult<VxpSubmitAccepted>>;
 
   /**
    * Messages of this kind waiting for the node (not acknowledged, not given up), most urgent first,
@@ -212,7 +221,7 @@ export interface VxpPort {
     nodeId: string,
     docId: string,
     at: Date,
-  ): Promise<{ readonly ok: true; readonly alreadyAcknowledged: boolean } | VxpPortFailure>;
+  ): Promise<HubResult<{ readonly alreadyAcknowledged: boolean }>>;
 
   /**
    * The node could not take the message (`updateStatus` with `fail`). The hub records an event and
@@ -224,9 +233,7 @@ export interface VxpPort {
     nodeId: string,
     docId: string,
     report: { readonly reason: string; readonly maxFailures: number; readonly at: Date },
-  ): Promise<
-    { readonly ok: true; readonly failures: number; readonly stillOffered: boolean } | VxpPortFailure
-  >;
+  ): Promise<HubResult<{ readonly failures: number; readonly stillOffered: boolean }>>;
 
   /**
    * Any other updateStatus word (inbox, acceptance, processing, ...): recorded on the trace as the
@@ -237,7 +244,7 @@ export interface VxpPort {
     nodeId: string,
     docId: string,
     remark: { readonly word: string; readonly at: Date },
-  ): Promise<{ readonly ok: true } | VxpPortFailure>;
+  ): Promise<HubResult<null>>;
 
   /**
    * Per recipient, the messages the node sent: of one message when `docId` is given (null when the
@@ -258,15 +265,11 @@ export interface VxpPort {
    * Called only when the node's policy allows it: files the agency as served by the node, pending
    * operator approval. Idempotent for a repeat of the same request.
    */
-  registerAgency(
-    nodeId: string,
-    request: VxpAgencyRequest,
-    at: Date,
-  ): Promise<VxpAgencyChange | VxpPortFailure>;
+  registerAgency(nodeId: string, request: VxpAgencyRequest, at: Date): Promise<HubResult<VxpAgencyChange>>;
 
   /**
    * Called only when the node's policy allows it: files a deletion request, pending operator
    * approval, for an agency the node serves. Idempotent.
    */
-  deleteAgency(nodeId: string, code: string, at: Date): Promise<VxpAgencyChange | VxpPortFailure>;
+  deleteAgency(nodeId: string, code: string, at: Date): Promise<HubResult<VxpAgencyChange>>;
 }

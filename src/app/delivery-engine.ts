@@ -1,0 +1,133 @@
+// The composition of one process's delivery engine: where the scheduler lives, the webhook sender,
+// the engine's own database connections, and what it tells the logs and metrics.
+import type { Logger } from 'pino';
+import { createWebhookSender, webhookPushAttempt } from '../adapters/webhook/index.ts';
+import type { HubConfig, HubRole } from '../config.ts';
+import type { HubMetrics } from '../ops/index.ts';
+import {
+  assertRoleFitsScheduler,
+  chooseSchedulerBackend,
+  createDeliveryEngine,
+  createDeliveryScheduler,
+  type DeliveryEngine,
+  type DeliveryScheduler,
+  defaultBreakerConfig,
+  type PushDefaults,
+  type SchedulerBackend,
+} from '../queue/index.ts';
+import { type Database, openDatabase } from '../store/index.ts';
+
+/** Where the scheduler lives, from the configuration and the open database. */
+export function schedulerBackendFor(config: HubConfig, hubSchema: string): SchedulerBackend {
+  const d = config.delivery;
+  const schema = d.queueSchema ?? (hubSchema === 'public' ? 'bullmq' : `${hubSchema}_bullmq`.slice(0, 63));
+  return chooseSchedulerBackend({
+    redisUrl: config.redisUrl ?? undefined,
+    databaseUrl: config.databaseUrl ?? undefined,
+    // Embedded Postgres always gets the in-process scheduler: BullMQ's Postgres backend is not sound
+    // over pglite-socket (docs/operations.md, "Why not BullMQ on embedded Postgres").
+    embeddedDatabaseUrl: undefined,
+    forceInProcess: d.scheduler === 'in-process',
+    schema,
+    prefix: d.queuePrefix,
+    hubSchema,
+  });
+}
+
+function pushDefaults(config: HubConfig): PushDefaults {
+  const d = config.delivery;
+  return {
+    retry: {
+      maxAttempts: d.retryMaxAttempts,
+      maxAgeMs: d.retryMaxAgeSeconds * 1000,
+      baseDelayMs: Math.min(d.retryBaseDelayMs, d.retryMaxDelayMs),
+      maxDelayMs: d.retryMaxDelayMs,
+      jitter: 0.5,
+    },
+    breaker: { ...defaultBreakerConfig, failureThreshold: d.breakerFailures, openMs: d.breakerOpenMs },
+  };
+}
+
+/** The delivery engine of this process and what it needs closed. */
+export interface BuiltEngine {
+  readonly engine: DeliveryEngine;
+  readonly scheduler: DeliveryScheduler;
+  readonly backend: SchedulerBackend;
+  close(): Promise<void>;
+}
+
+export async function buildDeliveryEngine(
+  config: HubConfig,
+  database: Database,
+  role: HubRole,
+  logger: Logger,
+  metrics: HubMetrics,
+): Promise<BuiltEngine> {
+  const d = config.delivery;
+  const backend = schedulerBackendFor(config, database.schema);
+  assertRoleFitsScheduler(role, backend, { sharedDatabaseClient: database.mode === 'embedded-client' });
+  // On a server the engine has its own connections, so that a busy delivery queue never makes the
+  // API wait for a connection (and the other way round). Embedded Postgres has one session anyway.
+  const engineDatabase =
+    database.mode === 'server' && config.databaseUrl
+      ? await openDatabase({
+          databaseUrl: config.databaseUrl,
+          schema: database.schema,
+          migrate: false,
+          poolSize: role === 'api' ? 2 : Math.min(50, Math.max(4, Math.ceil(d.concurrency / 2))),
+        })
+      : null;
+  const db = engineDatabase?.db ?? database.db;
+  const scheduler = await createDeliveryScheduler(backend, {
+    queueName: d.queueName,
+    errorDelayMs: 10_000,
+    lockDurationMs: d.lockMs,
+    onError: (err, item) => logger.warn({ err, deliveryId: item?.deliveryId }, 'delivery queue error'),
+  });
+  const sender = createWebhookSender({
+    connectTimeoutMs: d.connectTimeoutMs,
+    headersTimeoutMs: d.headersTimeoutMs,
+    bodyTimeoutMs: d.headersTimeoutMs,
+    requestTimeoutMs: d.requestTimeoutMs,
+    connectionsPerOrigin: d.connectionsPerOrigin,
+  });
+  const engine = createDeliveryEngine({
+    db,
+    scheduler,
+    attempt: webhookPushAttempt(sender),
+    relay: true,
+    worker: role !== 'api',
+    concurrency: d.concurrency,
+    perNodeConcurrency: d.perNodeConcurrency,
+    // A push holds its delivery for the longest a request may take, plus a margin.
+    leaseMs: d.requestTimeoutMs + Math.min(30_000, d.requestTimeoutMs),
+    defaults: pushDefaults(config),
+    relayIntervalMs: d.relayIntervalMs,
+    reconcileIntervalMs: d.reconcileIntervalMs,
+    onError: (err, where) => logger.warn({ err, where }, 'delivery engine error'),
+    onAttempt: (work, outcome, next) => {
+      metrics.attempt(work, outcome, next);
+      if (next.next === 'failed') {
+        logger.warn(
+          { target: work.target, id: work.deliveryId, nodeId: work.nodeId, reason: next.reason },
+          'push failed for good',
+        );
+      }
+    },
+    onRelayed: (result) => metrics.relayed(result),
+    onReconciled: (result) => {
+      metrics.reconciled(result);
+      if (result.scheduled > 0) logger.info(result, 'reconciler scheduled unfinished pushes again');
+    },
+  });
+  return {
+    engine,
+    scheduler,
+    backend,
+    async close() {
+      await engine.close();
+      await sender.close();
+      await engineDatabase?.close();
+    },
+  };
+}

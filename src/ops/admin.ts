@@ -1,0 +1,26 @@
+import { databaseOptionsFromEnv, withDatabase } from '../store/index.ts';
+import { createDirectoryAdmin, type DirectoryAdmin } from './directory-admin.ts';
+import { createNodeAdmin, type NodeAdmin } from './node-admin.ts';
+import { createOperatorService, type OperatorService } from './operator-service.ts';
+
+/** What the operator's command line works with: the hub's services over its database. */
+export interface Admin {
+  readonly nodes: NodeAdmin;
+  readonly directory: DirectoryAdmin;
+  /** The store parts of the operator service (no delivery engine runs in the CLI). */
+  readonly operator: OperatorService;
+}
+
+/**
+ * Runs `fn` with the services over the database that DATABASE_URL / LIENTHONG_DATA_DIR select
+ * (while the hub runs in embedded mode, through its local socket), and closes it afterwards.
+ */
+export function withAdmin<T>(env: NodeJS.ProcessEnv, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  return withDatabase(databaseOptionsFromEnv(env), ({ db }) =>
+    fn({
+      nodes: createNodeAdmin(db),
+      directory: createDirectoryAdmin(db),
+      operator: createOperatorService({ db, now: () => new Date() }),
+    }),
+  );
+}

@@ -1,0 +1,102 @@
+import { attempt, type HubResult } from '../hub/index.ts';
+import type { DeliveryScheduler, NodeBreakers } from '../queue/index.ts';
+import {
+  countPendingOutbox,
+  type Db,
+  type DeliveryState,
+  listDeliveries,
+  listDeliveryAttempts,
+  type RetryTarget,
+  retryFailedDeliveries,
+} from '../store/index.ts';
+import { type OpsAttempt, type OpsDelivery, toOpsAttempt, toOpsDelivery } from './delivery-view.ts';
+import type { HubMetrics } from './hub-metrics.ts';
+import { type QueuesReport, queuesReport } from './queue-health.ts';
+
+/** Which deliveries to list. */
+export interface DeliveryFilter {
+  readonly state?: DeliveryState | undefined;
+  readonly nodeId?: string | undefined;
+  readonly messageId?: string | undefined;
+  /** At most this many, most recently changed first. */
+  readonly limit: number;
+}
+
+/** What operators do, whichever edge they use (operator HTTP API, CLI). */
+export interface OperatorService {
+  /** Queue health; throws QUEUE_BACKEND_UNAVAILABLE when the queue backend does not answer. */
+  queues(): Promise<HubResult<QueuesReport>>;
+  /** Prometheus text: the hub's registry plus the queue backend's export. */
+  metrics(): Promise<string>;
+  listDeliveries(filter: DeliveryFilter): Promise<OpsDelivery[]>;
+  /** Every attempt of one delivery, oldest first. */
+  deliveryAttempts(deliveryId: string): Promise<OpsAttempt[]>;
+  /** Queues failed deliveries again with a fresh retry budget; the ids retried. */
+  retryDeliveries(target: RetryTarget, actor: string): Promise<HubResult<{ readonly retried: string[] }>>;
+}
+
+/** What the operator service is built from. Without a scheduler (the CLI), only the store parts work. */
+export interface OperatorServiceDeps {
+  readonly db: Db;
+  readonly now: () => Date;
+  readonly engine?: {
+    readonly scheduler: DeliveryScheduler;
+    readonly queueName: string;
+    /** This process's circuit breakers. */
+    readonly breakers: NodeBreakers;
+    /** Whether this process runs workers (an API process pauses no node: it reports none). */
+    readonly workers: boolean;
+    readonly role: string;
+    readonly metrics: HubMetrics;
+    /** Wakes the outbox relay after deliveries were queued again. */
+    kick(): void;
+    /** A note for the log when the queue's export fails. */
+    onMetricsError(error: unknown): void;
+  };
+}
+
+export function createOperatorService(deps: OperatorServiceDeps): OperatorService {
+  const { db, engine } = deps;
+  const needEngine = () => {
+    if (!engine) throw new Error('operator service: this process has no delivery engine');
+    return engine;
+  };
+  return {
+    queues() {
+      const e = needEngine();
+      return attempt(() =>
+        queuesReport({
+          db,
+          scheduler: e.scheduler,
+          queueName: e.queueName,
+          breakers: e.workers ? e.breakers : null,
+          role: e.role,
+          now: deps.now(),
+        }),
+      );
+    },
+    async metrics() {
+      const e = needEngine();
+      e.metrics.gauge('outbox_pending', await countPendingOutbox(db));
+      e.metrics.gauge('nodes_paused', e.breakers.snapshot().filter((b) => b.state.kind !== 'closed').length);
+      const queue = await e.scheduler.prometheusMetrics({ role: e.role }).catch((error: unknown) => {
+        e.onMetricsError(error);
+        return '';
+      });
+      return e.metrics.render(queue);
+    },
+    async listDeliveries(filter) {
+      return (await listDeliveries(db, filter)).map(toOpsDelivery);
+    },
+    async deliveryAttempts(deliveryId) {
+      return (await listDeliveryAttempts(db, deliveryId)).map(toOpsAttempt);
+    },
+    retryDeliveries(target, actor) {
+      return attempt(async () => {
+        const retried = await retryFailedDeliveries(db, target, { at: deps.now(), actor });
+        engine?.kick();
+        return { retried: retried.map((d) => d.id) };
+      });
+    },
+  };
+}
