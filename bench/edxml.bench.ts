@@ -21,7 +21,7 @@ import {
   summarize,
 } from '../src/edxml/index.ts';
 
-const SDK = fileURLToPath(new URL('../../shared/fixtures/vxp-sdk/', import.meta.url));
+const SDK = fileURLToPath(new URL('../test/fixtures/vxp-sdk/', import.meta.url));
 
 function read(file: string): EdxmlMessage {
   const { message } = inspectEdxml(readFileSync(path.join(SDK, file)));

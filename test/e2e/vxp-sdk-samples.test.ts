@@ -1,4 +1,4 @@
-// Every SDK sample package of ../shared/fixtures/vxp-sdk/ through sendEdoc on the real hub (Postgres),
+// Every SDK sample package of test/fixtures/vxp-sdk/ through sendEdoc on the real hub (Postgres),
 // from systems with the legacy-unsigned policy (the samples carry placeholder signatures), and out
 // of the receiving system's getEdoc and downloadEdoc byte for byte; a second send is the same
 // message. Organizations: From served by the sending system, To by the receiving one (the SaaS

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root; CI clones the repo with `shared/` beside it. */
+/** The repository root. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const sdkDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'vxp-sdk');
+/** The SDK's sample packages (test/fixtures/README.md says where they come from). */
+export const sdkDir = path.resolve(repoRoot, 'test', 'fixtures', 'vxp-sdk');
 
 export function sdkPath(name: string): string {
   return path.join(sdkDir, name);

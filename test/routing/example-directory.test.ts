@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +18,7 @@ import {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examplePath = path.join(root, 'config', 'directory.example.yaml');
-const fixtures = path.resolve(root, '..', 'shared', 'fixtures', 'directory');
+const fixtures = path.resolve(root, 'test', 'fixtures', 'directory');
 
 async function example(): Promise<DirectoryFile> {
   const result = parseDirectoryFile(await readFile(examplePath, 'utf8'), 'yaml');
@@ -103,9 +102,7 @@ describe('config/directory.example.yaml', () => {
     expect(peoplesCommitteeName('Đặc khu Côn Đảo')).toBe('Ủy ban nhân dân đặc khu Côn Đảo');
   });
 
-  // The fixtures live outside the repository (../shared); a checkout without them can still run
-  // every other test, so only this comparison depends on their presence.
-  it.runIf(existsSync(fixtures))('is exactly what the build script makes from the fixtures', async () => {
+  it('is exactly what the build script makes from the fixtures', async () => {
     expect(await buildExampleDirectory(fixtures)).toBe(await readFile(examplePath, 'utf8'));
   });
 });

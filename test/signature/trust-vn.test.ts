@@ -43,7 +43,7 @@ function load(rel: string) {
   return parseCertificate(readFileSync(join(fixtures, rel), 'utf8'));
 }
 
-describe('Vietnamese CA certificates (../shared/fixtures/trust-vn)', () => {
+describe('Vietnamese CA certificates (test/fixtures/trust-vn)', () => {
   const rows = manifest();
 
   it('every certificate loads, with the SHA-256 the manifest lists', () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
-export const sharedFixtures = resolve(repoRoot, '..', 'shared', 'fixtures');
+export const sharedFixtures = resolve(repoRoot, 'test', 'fixtures');
 export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 

@@ -4,7 +4,7 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 
 /*
  * A TypeScript stand-in for the national axis Java SDK (SDKVXP-2.0.1, com.vpcp.services), built from
- * ../shared/spec/vxp-api.md so the VXP endpoint can be tested against what the SDK really sends:
+ * the SDK's wire format so the VXP endpoint can be tested against what the SDK really sends:
  *   - one header map per service instance (Knobstick / Agency), NEVER cleared: parameters of earlier
  *     calls ride along, and the timestamp is the one frozen at construction;
  *   - headers in Java HashMap iteration order, the bare Content-Type right before XroadVnpt-Content-Type;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** The SDK sample packages, shared read-only beside the repository (see their README.md). */
-export const sdkFixtureDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'vxp-sdk');
+export const sdkFixtureDir = path.resolve(repoRoot, 'test', 'fixtures', 'vxp-sdk');
 
 export function sdkFixturePath(name: string): string {
   return path.join(sdkFixtureDir, name);
