@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { VXP_ERROR_FAMILIES } from '../../../src/adapters/vxp/index.ts';
+import { LienthongError } from '../../../src/core/index.ts';
 import { readLikeSdk, sdkHashFileOf } from '../../support/vxp-sdk-client.ts';
 import { readSdkFixture } from './fixtures.ts';
 import { expectFail, expectOk, type Harness, RECEIVER, SENDER, startHarness } from './harness.ts';
@@ -146,5 +147,18 @@ describe('sendEdoc', () => {
     h.port.submit = original;
     expect(again['DocId']).toBe('');
     expect(String(again['ErrorDesc'])).not.toContain('database');
+  });
+
+  it('never shows the text of a coded error from inside the hub: only refusals the hub returns', async () => {
+    const original = h.port.submit.bind(h.port);
+    h.port.submit = async () => {
+      throw new LienthongError('STORE_TX_MISUSE', 'tx already closed in schema lt_secret_7f3a', {
+        where: 'store/db',
+      });
+    };
+    const json = expectFail(await h.sdk(SENDER).sendEdoc(SEND_HEADERS, EDOC), 'VXP_INTERNAL');
+    h.port.submit = original;
+    expect(JSON.stringify(json)).not.toContain('lt_secret_7f3a');
+    expect(JSON.stringify(json)).not.toContain('STORE_TX_MISUSE');
   });
 });
