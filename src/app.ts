@@ -1,5 +1,6 @@
 // The composition root: reads the configuration, builds the pieces and wires them. Only entry
 // points (the CLI, tests) import this file; it composes and decides nothing itself.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
@@ -22,11 +23,13 @@ import { type FirstStart, loadDirectoryIfEmpty } from './ops/first-start.ts';
 import { createHubMetrics, createOperatorService, type HubMetrics } from './ops/index.ts';
 import { assertRoleFitsScheduler, type BullmqConnection, type DeliveryEngine } from './queue/index.ts';
 import { countTrustFiles, createSignatureVerifier, type SignatureVerifier } from './signature/index.ts';
-import { type Database, openDatabase } from './store/index.ts';
+import { type Database, hubIdOf, openDatabase } from './store/index.ts';
 
 /** A running hub's parts, for `serve` and for tests. */
 export interface Hub {
   readonly config: HubConfig;
+  /** This hub's id in hop lists and traces (LIENTHONG_HUB_ID, or the one kept in its database). */
+  readonly hubId: string;
   readonly app: FastifyInstance;
   readonly database: Database;
   readonly service: HubService;
@@ -101,6 +104,8 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
             { at: now(), actor: 'hub' },
             (file) => logger.warn({ file }, 'empty directory and no example directory file to load'),
           );
+    const hubId =
+      config.hubId ?? (await hubIdOf(database.db, () => `hub-${randomBytes(5).toString('hex')}`, now()));
     const metrics = createHubMetrics({ role });
     delivery = await buildDeliveryEngine(config, database, role, logger, metrics);
     const { engine, scheduler, backend } = delivery;
@@ -118,6 +123,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       maxPackageBytes: config.maxPackageBytes,
       bindingAttributes: config.bindingAttributes,
       allowSha1: config.allowSha1,
+      hubId,
     });
     if (backend.backend !== 'in-process') {
       board = createQueueBoard({
@@ -163,6 +169,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     const [closeVerifier, closeDelivery, closeBoard] = [verifier, delivery, board];
     return {
       config,
+      hubId,
       app,
       database,
       service,

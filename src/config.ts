@@ -86,6 +86,8 @@ export interface HubConfig {
   readonly operatorToken: string | null;
   /** Serve HTTPS (LIENTHONG_TLS_CERT + LIENTHONG_TLS_KEY, PEM files); null = plain HTTP (a proxy in front terminates TLS). */
   readonly tls: TlsFiles | null;
+  /** This hub's id in hop lists and traces (LIENTHONG_HUB_ID); null = the one generated on the first start and kept in the database. */
+  readonly hubId: string | null;
   readonly delivery: DeliveryConfig;
 }
 
@@ -152,8 +154,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     role: oneOf(env, 'LIENTHONG_ROLE', HUB_ROLES, 'all'),
     operatorToken: operatorToken(env),
     tls: tlsFiles(env, cwd),
+    hubId: hubId(env),
     delivery: loadDeliveryConfig(env),
   });
+}
+
+function hubId(env: NodeJS.ProcessEnv): string | null {
+  const id = env['LIENTHONG_HUB_ID'];
+  if (id === undefined || id === '') return null;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(id)) {
+    throw new ConfigError('LIENTHONG_HUB_ID', 'use 1-128 of A-Z a-z 0-9 . _ : - (first a letter or digit)');
+  }
+  return id;
 }
 
 function tlsFiles(env: NodeJS.ProcessEnv, cwd: string): TlsFiles | null {

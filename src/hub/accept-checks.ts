@@ -1,10 +1,11 @@
 import type { Finding } from '../core/index.ts';
 import type { MessageSummary, ParseResult } from '../edxml/index.ts';
 import { summarize } from '../edxml/index.ts';
-import type { DirectorySnapshot, RoutePlan } from '../routing/index.ts';
+import { type DirectorySnapshot, isInOrganSubtree, type RoutePlan, resolveRoute } from '../routing/index.ts';
 import type { SignatureVerdict, VerifyOptions } from '../signature/index.ts';
 import { checkSignerBinding } from '../signature/index.ts';
 import { type PlannedEffects, planEffects } from './accept-plan.ts';
+import { type ForwardedFrom, MAX_HOPS } from './forwarding.ts';
 import type { HubFailure } from './hub-failure.ts';
 import { refusal } from './hub-failure.ts';
 import type { HubStore } from './hub-store.ts';
@@ -21,6 +22,8 @@ export interface AcceptEnv {
   /** Subject attributes that may carry the signer's organ id (e.g. OU, UID). */
   readonly bindingAttributes: readonly string[];
   readonly allowSha1: boolean;
+  /** This hub's id (LIENTHONG_HUB_ID): a message that passed it already is refused (HUB_LOOP). */
+  readonly hubId: string;
 }
 
 /** One package on its way through the checks; each check fills in what it found. */
@@ -29,6 +32,8 @@ export interface AcceptDraft {
   readonly bytes: Uint8Array;
   /** What the edge said the bytes are, when it said (SubmitOptions.declaredKind). */
   readonly declaredKind?: 'package' | 'status' | undefined;
+  /** What the peer hub that handed the message over says about it (SubmitOptions.forward). */
+  readonly forward?: ForwardedFrom | undefined;
   /** When the hub received it: the instant every rule is judged at. */
   readonly at: Date;
   /** Warnings gathered so far, in the order of the checks. */
@@ -59,6 +64,41 @@ const checkSize: AcceptCheck = (draft, env) =>
   draft.bytes.byteLength > env.maxPackageBytes
     ? refusal('PAYLOAD_TOO_LARGE', `The package is larger than ${env.maxPackageBytes} bytes.`)
     : null;
+
+/** The directory, loaded once per message (the store reuses a snapshot for a short while). */
+async function directoryOf(draft: AcceptDraft, env: AcceptEnv): Promise<DirectorySnapshot> {
+  draft.directory ??= await env.store.directory();
+  return draft.directory;
+}
+
+const isPeer = (node: NodeIdentity) => node.kind !== 'system';
+
+const checkForward: AcceptCheck = (draft, env) => {
+  const forward = draft.forward;
+  if (forward === undefined) return null;
+  if (!isPeer(draft.node)) {
+    return refusal(
+      'FORWARD_NOT_ALLOWED',
+      'Lienthong-Message-Id, Lienthong-Hops and Lienthong-Recipients are for peer hubs; this node is a system.',
+    );
+  }
+  if (forward.hops.includes(env.hubId)) {
+    return refusal('HUB_LOOP', `The message already passed this hub (${env.hubId}).`, [], {
+      hops: [...forward.hops],
+    });
+  }
+  if (forward.hops.length >= MAX_HOPS) {
+    return refusal(
+      'HUB_TOO_MANY_HOPS',
+      `The message passed ${forward.hops.length} hubs; at most ${MAX_HOPS}.`,
+      [],
+      {
+        hops: [...forward.hops],
+      },
+    );
+  }
+  return null;
+};
 
 const checkCodec: AcceptCheck = (draft, env) => {
   const parsed = env.parse(draft.bytes);
@@ -105,19 +145,36 @@ const checkSignaturePolicy: AcceptCheck = async (draft, env) => {
   return null;
 };
 
-const checkSenderServed: AcceptCheck = (draft) => {
+/**
+ * A node sends only as the organizations it serves. A child hub relays only what its subtree sent
+ * (what it reported, or its subtree roots); the parent relays only what came from outside this
+ * hub's own subtree (an organization this hub routes to one of its own nodes or children cannot
+ * have come down from above).
+ */
+const checkSenderServed: AcceptCheck = async (draft, env) => {
   const from = stage(draft.summary, 'the summary').fromOrganId;
-  if (draft.node.organIds.includes(from)) return null;
-  return refusal('SENDER_NOT_SERVED', `This node does not serve the sending organization ${from}.`, [], {
-    fromOrganId: from,
-  });
+  const { node } = draft;
+  const refuse = (why: string) => refusal('SENDER_NOT_SERVED', why, [], { fromOrganId: from });
+  if (node.kind === 'parent_hub') {
+    const route = resolveRoute(await directoryOf(draft, env), from, { at: draft.at });
+    return route.kind === 'local' || route.kind === 'child-hub'
+      ? refuse(`${from} is below this hub: a package from it cannot come from the parent hub.`)
+      : null;
+  }
+  if (node.organIds.includes(from)) return null;
+  if (node.kind === 'peer_hub' && node.subtreeRoots.some((root) => isInOrganSubtree(from, root))) return null;
+  return refuse(
+    node.kind === 'peer_hub'
+      ? `${from} is not in the subtree of child hub ${node.id}.`
+      : `This node does not serve the sending organization ${from}.`,
+  );
 };
 
 const checkSignerBound: AcceptCheck = async (draft, env) => {
-  draft.directory = await env.store.directory();
+  const directory = await directoryOf(draft, env);
   if (draft.signer === undefined) return null; // legacy-unsigned: nothing was verified to bind
   const from = stage(draft.summary, 'the summary').fromOrganId;
-  const pins = draft.directory.signerPins.get(from) ?? [];
+  const pins = directory.signerPins.get(from) ?? [];
   const binding = checkSignerBinding(draft.signer, from, {
     bindings: pins.map((p) => ({ kind: 'thumbprint', organId: p.organId, sha256: p.certSha256 })),
     subjectAttributes: env.bindingAttributes,
@@ -128,9 +185,13 @@ const checkSignerBound: AcceptCheck = async (draft, env) => {
 const checkEffects: AcceptCheck = async (draft, env) => {
   const planned = await planEffects(
     env.store,
-    stage(draft.directory, 'the directory'),
+    await directoryOf(draft, env),
     stage(draft.summary, 'the summary'),
-    draft.at,
+    {
+      at: draft.at,
+      node: draft.node,
+      forward: draft.forward,
+    },
   );
   if (!planned.ok) return planned.error;
   draft.plan = planned.value.plan;
@@ -157,6 +218,7 @@ const checkRoutable: AcceptCheck = (draft) => {
  */
 export const ACCEPT_CHECKS: ReadonlyArray<{ readonly name: string; readonly run: AcceptCheck }> = [
   { name: 'size', run: checkSize },
+  { name: 'hops', run: checkForward },
   { name: 'codec', run: checkCodec },
   { name: 'declared kind', run: checkDeclaredKind },
   { name: 'signature policy', run: checkSignaturePolicy },

@@ -1,9 +1,11 @@
 import type { Finding } from '../core/index.ts';
 import type { MessageSummary } from '../edxml/index.ts';
 import { edxmlTimestampToDate } from '../edxml/index.ts';
-import { type DirectorySnapshot, planRoutes, type RoutePlan } from '../routing/index.ts';
+import { type DirectorySnapshot, planRoutes, type RoutePlan, type RouteTarget } from '../routing/index.ts';
+import type { ForwardedFrom } from './forwarding.ts';
 import { type HubResult, refuse, success } from './hub-failure.ts';
 import type { AcceptedMessage, HubStore, OriginalDocument } from './hub-store.ts';
+import type { NodeIdentity } from './hub-types.ts';
 import { statusInconsistency } from './status-consistency.ts';
 
 /** What goes with a message besides its deliveries: a status record, or a revocation. */
@@ -29,18 +31,43 @@ export function statusTime(timestamp: string | null, window: { notBefore: Date; 
   return new Date(t);
 }
 
+/** The message's circumstances that decide its plan. */
+export interface PlanContext {
+  readonly at: Date;
+  /** The node that handed it over (a peer hub: its recipients may be limited by `forward`). */
+  readonly node: NodeIdentity;
+  readonly forward?: ForwardedFrom | undefined;
+}
+
 /**
  * The recipients of a message and its side effects, from the directory at `at`: a package goes to
  * its To list (a revoke also takes back the original's undelivered deliveries); a status goes to the
  * original's sender (a 13 to every recipient of the original) and is recorded on the original's trace.
+ * A message a peer hub forwarded goes only to the recipients that hop made this hub responsible for,
+ * and never back to that hub.
  */
 export async function planEffects(
   store: HubStore,
   directory: DirectorySnapshot,
   summary: MessageSummary,
-  at: Date,
+  context: PlanContext,
 ): Promise<HubResult<MessagePlan>> {
-  const route = (organIds: readonly string[]) => planRoutes(directory, organIds, { at });
+  const { at, node, forward } = context;
+  const fromPeer = node.kind !== 'system';
+  const cameFrom = fromPeer ? node.id : undefined;
+  const given = forward?.recipients ?? null;
+  /** The hop's own recipients when it named them, else `natural`. */
+  const route = (natural: readonly string[]) =>
+    planRoutes(
+      directory,
+      given === null
+        ? natural
+        : given.map((r): RouteTarget => ({ addressed: r.addressed, from: r.recipient })),
+      {
+        at,
+        cameFrom,
+      },
+    );
   const findings: Finding[] = [];
   if (summary.kind === 'package') {
     let revokeOriginalId: string | undefined;
@@ -60,6 +87,15 @@ export async function planEffects(
         revokeOriginalId = original.messageId;
       }
     }
+    const notAddressed = given?.find((r) => !summary.toOrganIds.includes(r.addressed));
+    if (notAddressed) {
+      return refuse(
+        'FORWARD_RECIPIENT_NOT_ADDRESSED',
+        `Lienthong-Recipients names ${notAddressed.addressed}, which the package does not address.`,
+        [],
+        { organId: notAddressed.addressed },
+      );
+    }
     const effects = revokeOriginalId ? { revokeOriginalId } : {};
     return success({ plan: route(summary.toOrganIds), effects, findings });
   }
@@ -67,6 +103,17 @@ export async function planEffects(
   const responseFor = summary.responseFor;
   const code = summary.statusCode ?? '';
   const original = responseFor ? await findAnswered(store, summary, responseFor, code) : null;
+  if (responseFor && !original && fromPeer) {
+    // A status relayed by another hub about a document that travelled another way: carried on to
+    // where it is addressed; the hub where the document is known records it.
+    findings.push({
+      code: 'ORIGINAL_UNKNOWN',
+      severity: 'warning',
+      path: 'edXMLEnvelope/edXMLHeader/ResponseFor/DocumentId',
+      message: `The document ${responseFor.documentId} this status answers was not carried by this hub; relayed as addressed.`,
+    });
+    return success({ plan: route([responseFor.organId]), effects: {}, findings });
+  }
   if (!responseFor || !original) {
     return refuse(
       'STATUS_UNKNOWN_DOCUMENT',

@@ -83,6 +83,48 @@ export const hubCodes = defineCodes({
     meaning: 'No such message, or the calling node is neither its sender nor one of its recipients.',
     action: 'Use the id from the receipt or the inbox of your own node.',
   },
+  FORWARD_NOT_ALLOWED: {
+    http: 403,
+    meaning:
+      'The request carries hub-to-hub transport headers (Lienthong-Message-Id, Lienthong-Hops, Lienthong-Recipients), and the calling node is a system, not a peer hub.',
+    action:
+      'Send packages without those headers; only peer hubs registered with `lienthong hub add` forward messages.',
+  },
+  HUB_LOOP: {
+    http: 422,
+    meaning:
+      'The forwarded message already passed this hub (its id is in Lienthong-Hops): carrying it on would loop.',
+    action:
+      'The hubs disagree about who serves a recipient: compare `lienthong hub list` and `directory route` on the hubs named in the details.',
+  },
+  HUB_TOO_MANY_HOPS: {
+    http: 422,
+    meaning: 'The forwarded message passed 8 hubs already; no chain of hubs in Vietnam is that long.',
+    action: 'Look for a routing loop between the hubs named in the details.',
+  },
+  FORWARD_RECIPIENT_NOT_ADDRESSED: {
+    http: 422,
+    meaning: 'Lienthong-Recipients names an organization the package does not address (To).',
+    action: 'The sending hub must name only recipients of the package; check its version and directory.',
+  },
+  HUB_MESSAGE_ID_CONFLICT: {
+    http: 409,
+    meaning:
+      'This hub holds a message under the forwarded Lienthong-Message-Id with other bytes, or these bytes under another id.',
+    action:
+      'Message ids are the first hub’s; a conflict means two hubs gave one id to different packages — report it to both operators.',
+  },
+  HUB_NOT_A_CHILD: {
+    http: 403,
+    meaning: 'Only a child hub reports the organizations it serves, and receipts come only from a peer hub.',
+    action: 'Register the caller as a child hub on this hub (`lienthong hub add --role child`).',
+  },
+  HUB_DIRECTORY_VERSION: {
+    http: 409,
+    meaning:
+      'A change report of the directory is based on a version this hub does not hold; the answer says which it holds.',
+    action: 'Send the whole set (a report without baseVersion); a lienthong child does so by itself.',
+  },
   BAD_REQUEST: {
     http: 400,
     meaning: 'The request does not match the API schema (a parameter is missing or malformed).',

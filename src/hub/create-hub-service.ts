@@ -23,6 +23,8 @@ export interface HubServiceDeps {
   /** Subject attributes that may carry the signer's organ id (e.g. OU, UID). */
   readonly bindingAttributes: readonly string[];
   readonly allowSha1: boolean;
+  /** This hub's id in hop lists and traces (LIENTHONG_HUB_ID, or the one kept in the database). */
+  readonly hubId: string;
 }
 
 function sha256Hex(bytes: Uint8Array): string {
@@ -71,16 +73,18 @@ export function createHubService(deps: HubServiceDeps): HubService {
     if (failure) return { ok: false, error: failure };
     const summary = stage(draft.summary, 'the summary');
     const plan = stage(draft.plan, 'the route plan');
-    const id = randomUUID();
+    const id = draft.forward?.messageId ?? randomUUID();
     const receipt: Receipt = {
       id,
+      hub: deps.hubId,
+      receivedAt: draft.at.toISOString(),
       kind: summary.kind,
       documentId: summary.documentId,
       duplicate: false,
       findings: draft.findings,
       recipients: recipientReceipts(plan),
     };
-    const stored = await store.insertAccepted({
+    const message = {
       id,
       node,
       bytes,
@@ -91,7 +95,33 @@ export function createHubService(deps: HubServiceDeps): HubService {
       receivedAt: draft.at,
       receipt,
       ...draft.effects,
-    });
+      ...(draft.forward ? { forward: draft.forward } : {}),
+    };
+    const stored = await store.insertAccepted(message);
+    if (!stored.inserted && stored.reason === 'id-taken') {
+      return refuse('HUB_MESSAGE_ID_CONFLICT', `This hub holds message ${id} with other bytes.`, [], {
+        messageId: id,
+      });
+    }
+    if (!stored.inserted && stored.reason === 'duplicate' && draft.forward) {
+      // The same forwarded message again (a retry, or another part of its recipients): this hub
+      // answers with the message it holds, adding the recipients it did not have.
+      const merged = await store.addForwardedDeliveries({ ...message, forward: draft.forward });
+      if (merged.kind !== 'added') {
+        return refuse(
+          'HUB_MESSAGE_ID_CONFLICT',
+          `This hub holds message ${id} with other bytes, or these bytes under another id.`,
+          [],
+          { messageId: id },
+        );
+      }
+      if (merged.added > 0) deps.notifier.notify(plan.deliveries.map((d) => d.nodeId));
+      return success({
+        ...(merged.receipt ?? receipt),
+        recipients: receipt.recipients,
+        duplicate: merged.added === 0,
+      });
+    }
     if (!stored.inserted) {
       if (stored.reason === 'duplicate') {
         // The same bytes were accepted first (a resend, or a concurrent identical send).
@@ -148,10 +178,11 @@ export function createHubService(deps: HubServiceDeps): HubService {
     },
     async trace(node, messageId) {
       const trace = await store.trace(node, messageId);
-      return trace ? success(trace) : notFound(messageId);
+      return trace ? success({ hub: deps.hubId, ...trace }) : notFound(messageId);
     },
     async traceByDocument(node, documentId) {
-      return success(await store.traceByDocument(node, documentId));
+      const traces = await store.traceByDocument(node, documentId);
+      return success(traces.map((trace) => ({ hub: deps.hubId, ...trace })));
     },
   };
 }

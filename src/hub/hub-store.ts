@@ -1,5 +1,6 @@
 import type { MessageSummary } from '../edxml/index.ts';
 import type { DirectorySnapshot, RoutePlan } from '../routing/index.ts';
+import type { ForwardedFrom } from './forwarding.ts';
 import type { InboxItem, MessageTrace, NodeIdentity, Receipt, RecipientReceipt } from './hub-types.ts';
 
 /** The message a status or a revoke/update refers to. */
@@ -44,6 +45,8 @@ export interface AcceptedMessage {
   readonly revokeOriginalId?: string;
   /** The receipt to keep with the message, so that a duplicate send gets it back. */
   readonly receipt: Receipt;
+  /** A message a peer hub handed over: its id and hops are kept, its recipients named by that hop. */
+  readonly forward?: ForwardedFrom | undefined;
 }
 
 /**
@@ -79,6 +82,19 @@ export interface HubStore {
     | { inserted: true }
     | { inserted: false; reason: 'duplicate'; first: { receipt: Receipt; fromOrganId: string } | null }
     | { inserted: false; reason: 'conflict'; existingMessageId: string }
+    | { inserted: false; reason: 'id-taken' }
+  >;
+  /**
+   * A peer hub handed over a message this hub already holds (a retry, or another part of its
+   * recipients): the planned deliveries it does not have yet are added. `absent` when there is no
+   * message with that id; `conflict` when the one with that id has other bytes.
+   */
+  addForwardedDeliveries(
+    message: AcceptedMessage & { readonly forward: ForwardedFrom },
+  ): Promise<
+    | { readonly kind: 'added'; readonly added: number; readonly receipt: Receipt | null }
+    | { readonly kind: 'absent' }
+    | { readonly kind: 'conflict' }
   >;
   /** Undelivered messages for a node, most urgent first, then oldest. */
   inbox(nodeId: string, limit: number, kind?: 'package' | 'status'): Promise<InboxItem[]>;
@@ -90,9 +106,12 @@ export interface HubStore {
   /** Marks the node's delivery of the message delivered; null when the node has no delivery of it. */
   ack(nodeId: string, messageId: string, at: Date): Promise<{ changed: boolean } | null>;
   /** Trace as the node may see it (sender: all recipients; recipient: its own part); null = not visible. */
-  trace(node: NodeIdentity, messageId: string): Promise<MessageTrace | null>;
+  trace(node: NodeIdentity, messageId: string): Promise<StoredTrace | null>;
   /** Traces of messages sent by the node's organizations with this DocumentId. */
-  traceByDocument(node: NodeIdentity, documentId: string): Promise<MessageTrace[]>;
+  traceByDocument(node: NodeIdentity, documentId: string): Promise<StoredTrace[]>;
 }
 
 export type { RecipientReceipt };
+
+/** A trace as the store knows it (the service adds which hub answers). */
+export type StoredTrace = Omit<MessageTrace, 'hub'>;

@@ -1,11 +1,16 @@
 import type { Finding } from '../core/index.ts';
+import type { NodeKind } from '../routing/index.ts';
 
 /** The node a request was authenticated as. A node acts only for the organizations it serves. */
 export interface NodeIdentity {
   /** Node id (for VXP systems: the system id the SDK is configured with). */
   readonly id: string;
-  /** Organ ids this node serves. */
+  /** `system`: an e-office system; `peer_hub`: a child hub; `parent_hub`: this hub's parent. */
+  readonly kind: NodeKind;
+  /** Organ ids this node serves (a child hub: those it reported or was given). */
   readonly organIds: readonly string[];
+  /** A child hub: the organ-id subtrees it serves besides `organIds`. */
+  readonly subtreeRoots: readonly string[];
   /** `require`: packages must carry a valid, trusted, bound signature. `legacy-unsigned`: SDK placeholder signatures are let through and never reported as verified. */
   readonly signaturePolicy: 'require' | 'legacy-unsigned';
   /**
@@ -30,6 +35,10 @@ export interface RecipientReceipt {
 /** What the hub answers a sender once a message is committed. */
 export interface Receipt {
   readonly id: string;
+  /** The hub that wrote this receipt (LIENTHONG_HUB_ID): on a forward, the next hop. */
+  readonly hub?: string;
+  /** When this hub accepted the message. */
+  readonly receivedAt?: string;
   readonly kind: 'package' | 'status';
   readonly documentId: string;
   readonly duplicate: boolean;
@@ -76,6 +85,13 @@ export interface TraceEvent {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
+/** One hub a forwarded delivery passed after this one, as the next hubs reported it. */
+export interface HopTrace {
+  readonly hub: string;
+  readonly acceptedAt: string | null;
+  readonly deliveredAt: string | null;
+}
+
 /** The life of one message towards one recipient. */
 export interface DeliveryTrace {
   readonly recipientOrganId: string;
@@ -85,8 +101,12 @@ export interface DeliveryTrace {
   readonly createdAt: string;
   readonly deliveredAt: string | null;
   readonly updatedAt: string;
-  /** How the delivered state was reached: `ack` by the recipient node, `webhook` push, or null. */
+  /** How the delivered state was reached: `ack` by the recipient node, `webhook` push, `peer` (the final hub reported it), or null. */
   readonly deliveredBy: string | null;
+  /** local, child-hub or parent-hub: whether `nodeId` is a system of this hub or the next hub. */
+  readonly route: string;
+  /** The hubs beyond this one, in order (empty for a local delivery). */
+  readonly hops: readonly HopTrace[];
   readonly statuses: readonly BusinessStatusEntry[];
   readonly events: readonly TraceEvent[];
 }
@@ -94,6 +114,10 @@ export interface DeliveryTrace {
 /** Trace of one message for its sender (all recipients) or a recipient (its own part). */
 export interface MessageTrace {
   readonly id: string;
+  /** The hub answering (LIENTHONG_HUB_ID). */
+  readonly hub: string;
+  /** Hubs the message passed before this one, in order (empty at the hub it was first sent to). */
+  readonly path: readonly string[];
   readonly kind: 'package' | 'status';
   readonly documentId: string;
   readonly fromOrganId: string;

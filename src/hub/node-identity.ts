@@ -5,7 +5,9 @@ import type { NodeIdentity } from './hub-types.ts';
 export function identityOf(node: NodeRecord): NodeIdentity {
   return {
     id: node.id,
+    kind: node.kind,
     organIds: node.organizations,
+    subtreeRoots: node.subtreeRoots,
     signaturePolicy: node.signaturePolicy,
     clientCertificates: node.clientCertificates,
   };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DirectorySnapshot } from '../routing/index.ts';
 import {
   ackDelivery,
+  addDeliveriesToMessage,
   type BusinessStatusCode,
   type Db,
   findMessageBySha256,
@@ -20,7 +21,7 @@ import {
   traceDocument,
   traceMessage,
 } from '../store/index.ts';
-import type { AcceptedMessage, HubStore, OriginalDocument } from './hub-store.ts';
+import type { AcceptedMessage, HubStore, OriginalDocument, StoredTrace } from './hub-store.ts';
 import type { MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
 import { identityOf } from './node-identity.ts';
 
@@ -37,6 +38,25 @@ const firstReceiptOf = (message: MessageRecord): { receipt: Receipt; fromOrganId
   message.receipt === null
     ? null
     : { receipt: message.receipt as Receipt, fromOrganId: message.senderOrganId };
+
+/**
+ * The deliveries to write for an accepted message: one per receiving organization of its plan, each
+ * with its route kind and next-hop node, and — for a forwarded message whose recipient this hub
+ * resolved further — the recipient as the hub before named it (receipts going back are keyed by it).
+ */
+function deliveriesOf(message: AcceptedMessage) {
+  const named = new Map((message.forward?.recipients ?? []).map((r) => [r.addressed, r.recipient]));
+  return message.plan.deliveries.map((d) => {
+    const upstream = named.get(d.addressedOrganId);
+    return {
+      recipientOrganId: d.recipientOrganId,
+      addressedOrganId: d.addressedOrganId,
+      nodeId: d.nodeId,
+      route: d.kind,
+      upstreamOrganId: upstream !== undefined && upstream !== d.recipientOrganId ? upstream : null,
+    };
+  });
+}
 
 /** Nodes remembered by token at most; past it the memory starts afresh. */
 const MAX_CACHED_TOKENS = 10_000;
@@ -67,10 +87,11 @@ export function createStoreHubStore(
   const isSender = (node: NodeIdentity, message: MessageRecord) =>
     message.senderNodeId === node.id || node.organIds.includes(message.senderOrganId);
 
-  function toTrace(record: MessageTraceRecord): MessageTrace {
+  function toTrace(record: MessageTraceRecord): StoredTrace {
     const m = record.message;
     return {
       id: m.id,
+      path: m.hops.filter((h): h is string => typeof h === 'string'),
       kind: m.kind,
       documentId: m.documentId,
       fromOrganId: m.senderOrganId,
@@ -82,7 +103,9 @@ export function createStoreHubStore(
         recipientOrganId: d.recipientOrganId,
         addressedOrganId: d.addressedOrganId,
         nodeId: d.nodeId,
+        route: d.route,
         state: d.state,
+        hops: d.hops,
         createdAt: d.createdAt.toISOString(),
         deliveredAt: iso(d.deliveredAt),
         updatedAt: d.updatedAt.toISOString(),
@@ -162,12 +185,7 @@ export function createStoreHubStore(
     },
 
     async insertAccepted(message: AcceptedMessage) {
-      const deliveries = message.plan.deliveries.map((d) => ({
-        recipientOrganId: d.recipientOrganId,
-        addressedOrganId: d.addressedOrganId,
-        nodeId: d.nodeId,
-        route: d.kind,
-      }));
+      const deliveries = deliveriesOf(message);
       const s = message.summary;
       const result = await insertAcceptedMessage(db, {
         id: message.id,
@@ -186,6 +204,7 @@ export function createStoreHubStore(
         receivedAt: message.receivedAt,
         actor: `node:${message.node.id}`,
         deliveries,
+        hops: message.forward?.hops ?? [],
         ...(message.businessStatus
           ? {
               businessStatus: {
@@ -205,7 +224,24 @@ export function createStoreHubStore(
       if (result.kind === 'duplicate') {
         return { inserted: false, reason: 'duplicate', first: firstReceiptOf(result.message) };
       }
+      if (result.kind === 'id-taken') return { inserted: false, reason: 'id-taken' };
       return { inserted: false, reason: 'conflict', existingMessageId: result.existing.id };
+    },
+
+    async addForwardedDeliveries(message) {
+      const result = await addDeliveriesToMessage(db, {
+        messageId: message.id,
+        sha256: message.sha256,
+        deliveries: deliveriesOf(message),
+        at: message.receivedAt,
+        actor: `node:${message.node.id}`,
+      });
+      if (result.kind !== 'added') return { kind: result.kind };
+      return {
+        kind: 'added',
+        added: result.added.length,
+        receipt: (result.message.receipt as Receipt | null) ?? null,
+      };
     },
 
     async inbox(nodeId, limit, kind) {
@@ -252,7 +288,7 @@ export function createStoreHubStore(
     },
 
     async traceByDocument(node, documentId) {
-      const traces: MessageTrace[] = [];
+      const traces: StoredTrace[] = [];
       for (const organId of node.organIds) {
         for (const record of await traceDocument(db, { senderOrganId: organId, documentId })) {
           traces.push(toTrace(record));

@@ -34,6 +34,13 @@ export const routingCodes = defineCodes({
     action:
       'The operator must attach the organization to a node (`lienthong node add` or the directory file).',
   },
+  ROUTE_BACK_TO_SENDER: {
+    http: 422,
+    meaning:
+      'A hub received the message from a peer hub and its only route to this recipient leads back to that hub (the recipient is not below this hub): carrying it back would loop.',
+    action:
+      'The hubs disagree about who serves the organization: check the child hub’s reported organizations and subtrees (`lienthong hub list`) on both.',
+  },
   DIRECTORY_INVALID: {
     http: 422,
     meaning: 'The directory file has errors; nothing was imported.',
@@ -90,4 +97,5 @@ export type UnroutableCode =
   | 'ROUTE_EXPIRED_NO_SUCCESSOR'
   | 'ROUTE_NOT_YET_VALID'
   | 'ROUTE_LOOP'
-  | 'ROUTE_NO_NODE';
+  | 'ROUTE_NO_NODE'
+  | 'ROUTE_BACK_TO_SENDER';

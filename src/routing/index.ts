@@ -37,7 +37,7 @@ export {
   MAX_QD20_ORGAN_ID_LENGTH,
   subtreeSpecificity,
 } from './organ-id.ts';
-export { planRoutes, type RoutePlan } from './plan-routes.ts';
+export { type PlanOptions, planRoutes, type RoutePlan, type RouteTarget } from './plan-routes.ts';
 export {
   MAX_SUCCESSOR_STEPS,
   type ResolveOptions,

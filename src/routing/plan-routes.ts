@@ -20,21 +20,38 @@ export interface RoutePlan {
   readonly mergedInto: ReadonlyMap<string, string>;
 }
 
+/**
+ * A recipient to route: an organ id as addressed, or — for a message another hub forwarded — the
+ * organ id as addressed in the package and the organization that hub resolved it to (`from`, where
+ * routing starts here).
+ */
+export type RouteTarget = string | { readonly addressed: string; readonly from: string };
+
+/** Options of {@link planRoutes}. */
+export interface PlanOptions extends ResolveOptions {
+  /**
+   * The node the message came from, when it is a peer hub: a route back to it would loop, so such a
+   * recipient is unroutable here (ROUTE_BACK_TO_SENDER).
+   */
+  readonly cameFrom?: string | undefined;
+}
+
 /** Resolves every recipient of a message and folds those that reach the same organization. */
 export function planRoutes(
   snapshot: DirectorySnapshot,
-  organIds: readonly string[],
-  options: ResolveOptions,
+  targets: readonly RouteTarget[],
+  options: PlanOptions,
 ): RoutePlan {
   const decisions: RouteDecision[] = [];
   const deliveries: RoutedDecision[] = [];
   const mergedInto = new Map<string, string>();
   const addressed = new Set<string>();
   const receiving = new Set<string>();
-  for (const organId of organIds) {
+  for (const target of targets) {
+    const organId = typeof target === 'string' ? target : target.addressed;
     if (addressed.has(organId)) continue;
     addressed.add(organId);
-    const decision = resolveRoute(snapshot, organId, options);
+    const decision = routeTarget(snapshot, target, options);
     decisions.push(decision);
     if (decision.kind === 'unroutable') continue;
     if (receiving.has(decision.recipientOrganId)) {
@@ -45,4 +62,26 @@ export function planRoutes(
     deliveries.push(decision);
   }
   return { decisions, deliveries, mergedInto };
+}
+
+/** One target's decision, named by the organ id as addressed. */
+function routeTarget(snapshot: DirectorySnapshot, target: RouteTarget, options: PlanOptions): RouteDecision {
+  const from = typeof target === 'string' ? target : target.from;
+  const resolved = resolveRoute(snapshot, from, options);
+  const decision: RouteDecision =
+    typeof target === 'string' ? resolved : { ...resolved, addressedOrganId: target.addressed };
+  if (
+    decision.kind === 'unroutable' ||
+    options.cameFrom === undefined ||
+    decision.nodeId !== options.cameFrom
+  ) {
+    return decision;
+  }
+  return {
+    kind: 'unroutable',
+    addressedOrganId: decision.addressedOrganId,
+    code: 'ROUTE_BACK_TO_SENDER',
+    reason: `${decision.recipientOrganId} is not below this hub; its only route leads back to ${options.cameFrom}, which sent it`,
+    successors: decision.successors,
+  };
 }

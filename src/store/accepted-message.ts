@@ -24,6 +24,8 @@ export interface DeliveryInput {
   readonly addressedOrganId: string;
   readonly nodeId: string;
   readonly route: RouteKind;
+  /** A forwarded message: the recipient as the hub before this one named it, when this hub resolved it further. */
+  readonly upstreamOrganId?: string | null | undefined;
 }
 
 /** Everything the accepting transaction writes. */
@@ -86,7 +88,9 @@ export type InsertAcceptedResult =
   /** The same bytes were accepted before (by anyone): `message.receipt` is the original receipt. */
   | { readonly kind: 'duplicate'; readonly message: MessageRecord }
   /** A different package with the same sender organization and DocumentId, type 0, exists. */
-  | { readonly kind: 'conflict'; readonly existing: MessageRecord };
+  | { readonly kind: 'conflict'; readonly existing: MessageRecord }
+  /** The given message id is another message's (a forwarded message whose id this hub holds with other bytes). */
+  | { readonly kind: 'id-taken' };
 
 /**
  * Writes an accepted message with its bytes, deliveries (queued), outbox rows, events, and the
@@ -130,6 +134,7 @@ export async function insertAcceptedMessage(
     events.map((e) => e.organId),
     events.map((e) => json(e.data)),
     input.actor,
+    deliveries.map((d) => d.upstreamOrganId ?? null),
   ];
   const hasEffects = input.businessStatus !== undefined || input.revokeOriginalMessageId !== undefined;
   const write = async (q: Db): Promise<InsertAcceptedResult | null> => {
@@ -187,10 +192,7 @@ export async function insertAcceptedMessage(
   if (same) return { kind: 'duplicate', message: same };
   const existing = await findNewDocument(db, input.senderOrganId, input.documentId);
   if (existing) return { kind: 'conflict', existing };
-  throw new LienthongError('STORE_INVALID_INPUT', 'The message id is already taken.', {
-    where: 'store/accepted-message',
-    details: { messageId: id },
-  });
+  return { kind: 'id-taken' };
 }
 
 /** Columns of a delivery row as {@link toDeliveryRecord} reads them (returned with a `d_` prefix). */
@@ -211,6 +213,8 @@ const DELIVERY_COLUMNS = [
   'updated_at',
   'delivered_at',
   'forwarded_at',
+  'hops',
+  'upstream_organ_id',
 ] as const;
 
 /**
@@ -231,10 +235,11 @@ WITH m AS (
   INSERT INTO message_bodies (message_id, raw) SELECT m.id, $16 FROM m
 ), d AS (
   INSERT INTO deliveries (id, message_id, recipient_organ_id, addressed_organ_id, node_id, route, priority, state,
-    created_at, updated_at)
-  SELECT x.id, m.id, x.recipient, x.addressed, x.node, x.route, m.priority, 'queued', m.received_at, m.received_at
-  FROM m, unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::text[])
-    AS x(id, recipient, addressed, node, route)
+    created_at, updated_at, upstream_organ_id)
+  SELECT x.id, m.id, x.recipient, x.addressed, x.node, x.route, m.priority, 'queued', m.received_at, m.received_at,
+    x.upstream
+  FROM m, unnest($17::uuid[], $18::text[], $19::text[], $20::text[], $21::text[], $28::text[])
+    AS x(id, recipient, addressed, node, route, upstream)
   RETURNING *
 ), o AS (
   INSERT INTO outbox (delivery_id, priority, available_at, created_at)
@@ -287,4 +292,70 @@ function acceptedEvents(
         },
       })),
   ];
+}
+
+/** The outcome of adding a forwarded message's recipients to the message this hub already holds. */
+export type AddDeliveriesResult =
+  | { readonly kind: 'added'; readonly message: MessageRecord; readonly added: DeliveryRecord[] }
+  /** No message with this id, or one with other bytes: the caller refuses. */
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'conflict'; readonly existing: MessageRecord };
+
+/**
+ * A hub that receives the same forwarded message again (a retry, or another part of its recipients)
+ * adds the deliveries it does not have yet — one per receiving organization, as for a new message —
+ * with their outbox rows and events, in one statement. The message must be the one with this id and
+ * these bytes; otherwise nothing is written.
+ */
+export async function addDeliveriesToMessage(
+  db: Db,
+  input: {
+    readonly messageId: string;
+    readonly sha256: string;
+    readonly deliveries: readonly DeliveryInput[];
+    readonly at: Date;
+    readonly actor: string;
+  },
+): Promise<AddDeliveriesResult> {
+  const { rows: found } = await db.query('SELECT * FROM messages WHERE id = $1', [input.messageId]);
+  if (found.length === 0) return { kind: 'absent' };
+  const message = toMessageRecord(found[0]!);
+  if (message.sha256 !== input.sha256) return { kind: 'conflict', existing: message };
+  const ids = input.deliveries.map(() => randomUUID());
+  const { rows } = await db.query(
+    `WITH x AS (
+       SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         AS x(id, recipient, addressed, node, route, upstream)
+     ), d AS (
+       INSERT INTO deliveries (id, message_id, recipient_organ_id, addressed_organ_id, node_id, route, priority,
+         state, created_at, updated_at, upstream_organ_id)
+       SELECT x.id, m.id, x.recipient, x.addressed, x.node, x.route, m.priority, 'queued', $8, $8, x.upstream
+       FROM x, messages m WHERE m.id = $1
+       ON CONFLICT (message_id, recipient_organ_id) DO NOTHING
+       RETURNING *
+     ), o AS (
+       INSERT INTO outbox (delivery_id, priority, available_at, created_at)
+       SELECT d.id, d.priority, d.created_at, d.created_at FROM d
+     ), e AS (
+       INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, organ_id, document_id, data)
+       SELECT $8, 'delivery.queued', $9, d.message_id, d.id, d.node_id, d.recipient_organ_id, $10,
+         jsonb_build_object('to', 'queued', 'route', d.route, 'addressedOrganId', d.addressed_organ_id,
+           'recipientOrganId', d.recipient_organ_id, 'added', true)
+       FROM d
+     )
+     SELECT * FROM d ORDER BY recipient_organ_id`,
+    [
+      input.messageId,
+      ids,
+      input.deliveries.map((d) => d.recipientOrganId),
+      input.deliveries.map((d) => d.addressedOrganId),
+      input.deliveries.map((d) => d.nodeId),
+      input.deliveries.map((d) => d.route),
+      input.deliveries.map((d) => d.upstreamOrganId ?? null),
+      input.at,
+      input.actor,
+      message.documentId,
+    ],
+  );
+  return { kind: 'added', message, added: rows.map(toDeliveryRecord) };
 }

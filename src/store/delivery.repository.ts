@@ -30,6 +30,17 @@ export interface DeliveryRecord {
   readonly updatedAt: Date;
   readonly deliveredAt: Date | null;
   readonly forwardedAt: Date | null;
+  /** The hubs beyond this one as the next hubs reported them (empty for a local delivery). */
+  readonly hops: readonly HopRecord[];
+  /** For a message forwarded to this hub: the recipient as the hub before this one named it, when it differs. */
+  readonly upstreamOrganId: string | null;
+}
+
+/** One hub on a forwarded delivery's path after this hub (ISO times; null while unknown). */
+export interface HopRecord {
+  readonly hub: string;
+  readonly acceptedAt: string | null;
+  readonly deliveredAt: string | null;
 }
 
 export function toDeliveryRecord(row: Record<string, unknown>): DeliveryRecord {
@@ -50,6 +61,8 @@ export function toDeliveryRecord(row: Record<string, unknown>): DeliveryRecord {
     updatedAt: date(row, 'updated_at'),
     deliveredAt: dateOrNull(row, 'delivered_at'),
     forwardedAt: dateOrNull(row, 'forwarded_at'),
+    hops: (row['hops'] as HopRecord[] | null | undefined) ?? [],
+    upstreamOrganId: strOrNull(row, 'upstream_organ_id'),
   };
 }
 

@@ -1,6 +1,8 @@
 // The store's public surface. Repository functions take a Db (or the tx of db.tx) first.
 export {
   type AcceptedMessageInput,
+  type AddDeliveriesResult,
+  addDeliveriesToMessage,
   type DeliveryInput,
   type InsertAcceptedResult,
   insertAcceptedMessage,
@@ -20,6 +22,7 @@ export {
   ackDelivery,
   type DeliveryRecord,
   getDelivery,
+  type HopRecord,
   type InboxEntry,
   listDeliveriesForMessage,
   listInbox,
@@ -114,6 +117,31 @@ export {
   type OrganizationUpsertResult,
   upsertOrganizations,
 } from './organization.repository.ts';
+export {
+  type AddPeerHubInput,
+  addPeerHub,
+  applyDirectoryReport,
+  type DirectoryReport,
+  type DirectoryReportResult,
+  directoryChangedAt,
+  getPeerHub,
+  hubIdOf,
+  inSubtrees,
+  listPeerHubs,
+  listPeerLinks,
+  listServedOrganizations,
+  markDirectoryChanged,
+  type PeerHubRecord,
+  type PeerLink,
+  type PeerProtocol,
+  type PeerRole,
+  type ReportedOrganization,
+  recordDirectoryReported,
+  recordPeerContact,
+  removePeerHub,
+  type SetPeerHubInput,
+  setPeerHub,
+} from './peer-hub.repository.ts';
 export {
   type ClaimPushesInput,
   type ClaimPushResult,

@@ -134,7 +134,9 @@ describe.each(testBackends)('insertAcceptedMessage on $name', ({ open }) => {
     ]);
     expect(results.map((r) => r.kind).sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
     const accepted = results.find((r) => r.kind === 'accepted');
-    const ids = new Set(results.map((r) => (r.kind === 'conflict' ? r.existing.id : r.message.id)));
+    const ids = new Set(
+      results.map((r) => (r.kind === 'conflict' ? r.existing.id : r.kind === 'id-taken' ? '' : r.message.id)),
+    );
     expect(ids.size).toBe(1);
     expect(
       await listDeliveriesForMessage(database.db, accepted!.kind === 'accepted' ? accepted!.message.id : ''),

@@ -22,7 +22,11 @@ export const ProblemSchema = Type.Object(
 );
 
 export const ReceiptSchema = Type.Object({
-  id: Type.String({ description: 'Message id assigned by the hub.' }),
+  id: Type.String({
+    description: 'Message id assigned by the first hub; it stays the id on every hub the message passes.',
+  }),
+  hub: Type.Optional(Type.String({ description: 'The hub that wrote this receipt (LIENTHONG_HUB_ID).' })),
+  receivedAt: Type.Optional(Type.String({ description: 'When that hub accepted the message.' })),
   kind: Type.Union([Type.Literal('package'), Type.Literal('status')]),
   documentId: Type.String(),
   duplicate: Type.Boolean({
@@ -82,8 +86,16 @@ const EventSchema = Type.Object({
   data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 
+const HopSchema = Type.Object({
+  hub: Type.String({ description: 'A hub the delivery passed after this one.' }),
+  acceptedAt: Type.Union([Type.String(), Type.Null()]),
+  deliveredAt: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const TraceSchema = Type.Object({
   id: Type.String(),
+  hub: Type.String({ description: 'The hub answering (LIENTHONG_HUB_ID).' }),
+  path: Type.Array(Type.String(), { description: 'Hubs the message passed before this one, in order.' }),
   kind: Type.Union([Type.Literal('package'), Type.Literal('status')]),
   documentId: Type.String(),
   fromOrganId: Type.String(),
@@ -96,7 +108,9 @@ export const TraceSchema = Type.Object({
       recipientOrganId: Type.String(),
       addressedOrganId: Type.String(),
       nodeId: Type.Union([Type.String(), Type.Null()]),
+      route: Type.String({ description: 'local, child-hub or parent-hub' }),
       state: Type.String(),
+      hops: Type.Array(HopSchema, { description: 'The hubs beyond this one, in order.' }),
       createdAt: Type.String(),
       deliveredAt: Type.Union([Type.String(), Type.Null()]),
       updatedAt: Type.String(),

@@ -123,6 +123,46 @@ export const vxpCodes = defineCodes({
     meaning: 'The hub failed while serving the call (for example its database was unreachable).',
     action: 'Retry later; the operator finds the cause in the hub log under the request id.',
   },
+  // The hub as a VXP client of a server above it (vxp-client.ts): failures with no usable envelope.
+  // A server's own refusal keeps the server's ErrorCode instead.
+  VXP_CLIENT_UNREACHABLE: {
+    http: 502,
+    meaning:
+      'The hub could not reach the upstream VXP server, or the connection broke before a complete answer (refused, reset, DNS, TLS).',
+    action:
+      'Nothing at first: the call is retried. If it persists, check the endpoint URL, DNS, firewall and TLS settings towards the server.',
+  },
+  VXP_CLIENT_TIMEOUT: {
+    http: 504,
+    meaning:
+      'The upstream VXP server did not connect, answer or finish its answer within the configured time.',
+    action:
+      'Nothing at first: the call is retried. If it persists, check the bandwidth and the server’s load.',
+  },
+  VXP_CLIENT_HTTP_UNAVAILABLE: {
+    http: 502,
+    meaning: 'The upstream VXP server (or a proxy before it) answered 408, 429 or 5xx.',
+    action: 'Nothing: the call is retried, after the Retry-After the server gave if any.',
+  },
+  VXP_CLIENT_HTTP_REFUSED: {
+    http: 502,
+    meaning:
+      'The upstream VXP server answered an HTTP status other than 2xx, 408, 429 or 5xx (e.g. 404 or a redirect) without a VXP envelope.',
+    action:
+      'Check the configured endpoint: it must be the final base URL of the VXP service (no redirects), as its operator gives it.',
+  },
+  VXP_CLIENT_BAD_RESPONSE: {
+    http: 502,
+    meaning:
+      'The upstream answer is not a VXP envelope, or lacks what the call needs (DocId, a data list, base64 package bytes).',
+    action:
+      'Retried, since a proxy page may be transient; if it persists, check that the endpoint is a VXP server.',
+  },
+  VXP_CLIENT_RESPONSE_TOO_LARGE: {
+    http: 502,
+    meaning: "The upstream answer (or the package it carries) exceeds the client's configured limit.",
+    action: 'Raise the client limit if the package is legitimate; the same call will fail again until then.',
+  },
 });
 
 /** A code of the VXP adapter. */

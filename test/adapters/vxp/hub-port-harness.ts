@@ -68,6 +68,7 @@ export async function startHubPort(
     maxPackageBytes: MAX_PACKAGE_BYTES,
     bindingAttributes: [],
     allowSha1: false,
+    hubId: 'test-hub',
   });
   const app = await buildHttpApp({
     hub: service,
