@@ -63,7 +63,10 @@ BEGIN
            'queued', NEW.updated_at, NEW.updated_at
     FROM messages m JOIN nodes n ON n.id = m.sender_node_id
     WHERE m.id = NEW.message_id
-      AND (n.kind <> 'system' OR (n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL AND n.receipts))
+      AND ((n.kind <> 'system'
+            -- a VXP parent has no receipts in its protocol: it learns nothing from them
+            AND NOT EXISTS (SELECT 1 FROM peer_hubs p WHERE p.node_id = n.id AND p.protocol = 'vxp'))
+           OR (n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL AND n.receipts))
     RETURNING id INTO receipt;
     IF receipt IS NOT NULL THEN
       INSERT INTO outbox (receipt_id, priority, available_at, created_at)

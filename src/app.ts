@@ -9,15 +9,18 @@ import { opsApi } from './adapters/http/ops-api.ts';
 import { createQueueBoard, type QueueBoard } from './adapters/http/queue-board.ts';
 import { createVxpMount } from './adapters/vxp/index.ts';
 import { type BuiltEngine, buildDeliveryEngine, schedulerBackendFor } from './app/delivery-engine.ts';
+import { buildPeerAgent } from './app/peer-agent.ts';
 import { type HubConfig, type HubRole, readTlsFiles } from './config.ts';
 import { parseEdxml } from './edxml/index.ts';
 import { codes } from './errors.ts';
 import {
   createHubService,
+  createPeerService,
   createStoreHubStore,
   createVxpService,
   type HubService,
   InboxNotifier,
+  type PeerAgent,
 } from './hub/index.ts';
 import { type FirstStart, loadDirectoryIfEmpty } from './ops/first-start.ts';
 import { createHubMetrics, createOperatorService, type HubMetrics } from './ops/index.ts';
@@ -44,6 +47,8 @@ export interface Hub {
   readonly engine: DeliveryEngine;
   /** This process's Prometheus registry (served at /metrics with the queue's export). */
   readonly metrics: HubMetrics;
+  /** The loops towards the parent hub (null in an `api` process). */
+  readonly peerAgent: PeerAgent | null;
   /** Stops accepting, waits for requests in flight, closes workers and the database. */
   close(): Promise<void>;
 }
@@ -94,6 +99,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   let verifier: SignatureVerifier | null = null;
   let delivery: BuiltEngine | null = null;
   let board: QueueBoard | null = null;
+  let links: ReturnType<typeof buildPeerAgent> | null = null;
   try {
     const firstStart =
       options.loadExampleDirectory === false || role === 'worker'
@@ -107,18 +113,19 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     const hubId =
       config.hubId ?? (await hubIdOf(database.db, () => `hub-${randomBytes(5).toString('hex')}`, now()));
     const metrics = createHubMetrics({ role });
-    delivery = await buildDeliveryEngine(config, database, role, logger, metrics);
+    delivery = await buildDeliveryEngine(config, database, role, logger, metrics, hubId);
     const { engine, scheduler, backend } = delivery;
     const trustFiles = countTrustFiles(config.trustDir);
     verifier = await createSignatureVerifier({
       trustPaths: trustFiles > 0 ? [config.trustDir] : [],
       threads: role === 'worker' ? 1 : config.verifyThreads,
     });
+    const notifier = new InboxNotifier(1000, () => engine.kick());
     const service = createHubService({
       store: createStoreHubStore(database.db),
       parse: (bytes) => parseEdxml(bytes, { strict: config.strict, maxBytes: config.maxPackageBytes }),
       verify: verifier.verify.bind(verifier),
-      notifier: new InboxNotifier(1000, () => engine.kick()),
+      notifier,
       now,
       maxPackageBytes: config.maxPackageBytes,
       bindingAttributes: config.bindingAttributes,
@@ -146,8 +153,10 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         onMetricsError: (err) => logger.warn({ err }, 'queue metrics unavailable'),
       },
     });
+    const peers = createPeerService({ db: database.db, hubId, now, notifier });
     const app = await buildHttpApp({
       hub: service,
+      peers,
       codes,
       logger,
       version: VERSION,
@@ -166,7 +175,20 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       ],
     });
     await engine.start();
-    const [closeVerifier, closeDelivery, closeBoard] = [verifier, delivery, board];
+    if (role !== 'api') {
+      links = buildPeerAgent({
+        config,
+        db: database.db,
+        hub: service,
+        peers,
+        peerClient: delivery.peer,
+        hubId,
+        now,
+        logger,
+      });
+      links.agent.start();
+    }
+    const [closeVerifier, closeDelivery, closeBoard, closeLinks] = [verifier, delivery, board, links];
     return {
       config,
       hubId,
@@ -179,8 +201,10 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       role,
       engine,
       metrics,
+      peerAgent: links?.agent ?? null,
       async close() {
         await app.close();
+        await closeLinks?.close();
         // Workers finish the pushes in flight and record them before the database goes.
         await closeDelivery.close();
         await closeBoard?.close();
@@ -189,6 +213,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       },
     };
   } catch (error) {
+    await links?.close().catch(() => {});
     await delivery?.close().catch(() => {});
     await board?.close().catch(() => {});
     await verifier?.close();

@@ -48,6 +48,12 @@ export interface DeliveryConfig {
   readonly lockMs: number;
 }
 
+/** Hubs of hubs (docs/federation.md). */
+export interface FederationConfig {
+  /** How often this hub compares what it serves with what its parent holds, ms (LIENTHONG_DIRECTORY_REPORT_MS, default 30 000). */
+  readonly reportIntervalMs: number;
+}
+
 /** Everything the hub reads from its environment, validated once and frozen. */
 export interface HubConfig {
   /** TCP port of the HTTP API (PORT, default 8080). */
@@ -88,6 +94,7 @@ export interface HubConfig {
   readonly tls: TlsFiles | null;
   /** This hub's id in hop lists and traces (LIENTHONG_HUB_ID); null = the one generated on the first start and kept in the database. */
   readonly hubId: string | null;
+  readonly federation: FederationConfig;
   readonly delivery: DeliveryConfig;
 }
 
@@ -155,6 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     operatorToken: operatorToken(env),
     tls: tlsFiles(env, cwd),
     hubId: hubId(env),
+    federation: Object.freeze({
+      reportIntervalMs: integer(env, 'LIENTHONG_DIRECTORY_REPORT_MS', 30_000, 100, 86_400_000),
+    }),
     delivery: loadDeliveryConfig(env),
   });
 }

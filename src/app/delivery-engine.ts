@@ -1,7 +1,9 @@
 // The composition of one process's delivery engine: where the scheduler lives, the webhook sender,
 // the engine's own database connections, and what it tells the logs and metrics.
 import type { Logger } from 'pino';
-import { createWebhookSender, webhookPushAttempt } from '../adapters/webhook/index.ts';
+import { createPeerClient, type PeerClient } from '../adapters/peer/index.ts';
+import { createPushAttempt } from '../adapters/push-attempt.ts';
+import { createWebhookSender } from '../adapters/webhook/index.ts';
 import type { HubConfig, HubRole } from '../config.ts';
 import type { HubMetrics } from '../ops/index.ts';
 import {
@@ -51,6 +53,8 @@ function pushDefaults(config: HubConfig): PushDefaults {
 /** The delivery engine of this process and what it needs closed. */
 export interface BuiltEngine {
   readonly engine: DeliveryEngine;
+  /** The hub-to-hub client (hand-overs, receipts; the peer agent's calls to the parent too). */
+  readonly peer: PeerClient;
   readonly scheduler: DeliveryScheduler;
   readonly backend: SchedulerBackend;
   close(): Promise<void>;
@@ -62,6 +66,7 @@ export async function buildDeliveryEngine(
   role: HubRole,
   logger: Logger,
   metrics: HubMetrics,
+  hubId: string,
 ): Promise<BuiltEngine> {
   const d = config.delivery;
   const backend = schedulerBackendFor(config, database.schema);
@@ -91,10 +96,18 @@ export async function buildDeliveryEngine(
     requestTimeoutMs: d.requestTimeoutMs,
     connectionsPerOrigin: d.connectionsPerOrigin,
   });
+  const peer = createPeerClient({
+    connectTimeoutMs: d.connectTimeoutMs,
+    headersTimeoutMs: d.headersTimeoutMs,
+    bodyTimeoutMs: d.headersTimeoutMs,
+    requestTimeoutMs: d.requestTimeoutMs,
+  });
+  const push = createPushAttempt({ webhook: sender, peer });
   const engine = createDeliveryEngine({
     db,
     scheduler,
-    attempt: webhookPushAttempt(sender),
+    hubId,
+    attempt: push.attempt,
     relay: true,
     worker: role !== 'api',
     concurrency: d.concurrency,
@@ -122,11 +135,14 @@ export async function buildDeliveryEngine(
   });
   return {
     engine,
+    peer,
     scheduler,
     backend,
     async close() {
       await engine.close();
       await sender.close();
+      await peer.close();
+      await push.close();
       await engineDatabase?.close();
     },
   };

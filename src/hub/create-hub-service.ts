@@ -170,10 +170,17 @@ export function createHubService(deps: HubServiceDeps): HubService {
     inbox,
     async fetch(node, messageId) {
       const found = await store.messageFor(node, messageId);
-      return found ? success(found) : notFound(messageId);
+      if (!found) return notFound(messageId);
+      const { hops, ...bytes } = found;
+      if (node.kind === 'system') return success(bytes);
+      // A peer hub pulling from this hub: what it is to take, and the path so far.
+      const recipients = await store.pendingRecipients(node.id, messageId);
+      return success({ ...bytes, handOver: { hops: [...hops, deps.hubId], recipients } });
     },
-    async ack(node, messageId) {
-      const result = await store.ack(node.id, messageId, deps.now());
+    async ack(node, messageId, hop) {
+      const forwardedTo =
+        node.kind === 'system' ? undefined : (hop ?? { hub: node.id, acceptedAt: null, deliveredAt: null });
+      const result = await store.ack(node.id, messageId, deps.now(), forwardedTo);
       return result ? success(result) : notFound(messageId);
     },
     async trace(node, messageId) {

@@ -1,4 +1,6 @@
+import type { ForwardedFrom, ForwardRecipient } from './forwarding.ts';
 import type { HubResult } from './hub-failure.ts';
+import type { PeerHop } from './peer-receipt.ts';
 
 export type { HubFailure, HubResult } from './hub-failure.ts';
 
@@ -10,6 +12,8 @@ export interface StoredBytes {
   readonly kind: 'package' | 'status';
   readonly bytes: Uint8Array;
   readonly sha256: string;
+  /** For a peer hub pulling it: the hops (this hub last) and the recipients it becomes responsible for. */
+  readonly handOver?: { readonly hops: readonly string[]; readonly recipients: readonly ForwardRecipient[] };
 }
 
 /** What an edge knows about a submission besides its bytes. */
@@ -19,6 +23,8 @@ export interface SubmitOptions {
    * when the codec reads otherwise (a status filed as a document would never be looked for).
    */
   readonly declaredKind?: 'package' | 'status';
+  /** A peer hub hands the message over: its first id, its hops, the recipients it names. */
+  readonly forward?: ForwardedFrom;
 }
 
 /** Options of an inbox read. */
@@ -51,8 +57,15 @@ export interface HubService {
   inbox(node: NodeIdentity, query: InboxQuery): Promise<InboxItem[]>;
   /** Exact bytes, for the sender or a recipient of the message only. */
   fetch(node: NodeIdentity, messageId: string): Promise<HubResult<StoredBytes>>;
-  /** The recipient node confirms it stored the message. Idempotent. */
-  ack(node: NodeIdentity, messageId: string): Promise<HubResult<{ readonly changed: boolean }>>;
+  /**
+   * The recipient node confirms it stored the message. Idempotent. A peer hub that pulled it names
+   * itself and when it accepted (`hop`): its deliveries become `forwarded`, not `delivered`.
+   */
+  ack(
+    node: NodeIdentity,
+    messageId: string,
+    hop?: PeerHop,
+  ): Promise<HubResult<{ readonly changed: boolean }>>;
   /** Per recipient: delivery state, timestamps, business statuses. Recipients see only their part. */
   trace(node: NodeIdentity, messageId: string): Promise<HubResult<MessageTrace>>;
   /** Traces of the messages the node's organizations sent with this DocumentId. */

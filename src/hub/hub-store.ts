@@ -1,7 +1,8 @@
 import type { MessageSummary } from '../edxml/index.ts';
 import type { DirectorySnapshot, RoutePlan } from '../routing/index.ts';
-import type { ForwardedFrom } from './forwarding.ts';
+import type { ForwardedFrom, ForwardRecipient } from './forwarding.ts';
 import type { InboxItem, MessageTrace, NodeIdentity, Receipt, RecipientReceipt } from './hub-types.ts';
+import type { PeerHop } from './peer-receipt.ts';
 
 /** The message a status or a revoke/update refers to. */
 export interface OriginalDocument {
@@ -102,9 +103,26 @@ export interface HubStore {
   messageFor(
     node: NodeIdentity,
     messageId: string,
-  ): Promise<{ id: string; kind: 'package' | 'status'; bytes: Uint8Array; sha256: string } | null>;
-  /** Marks the node's delivery of the message delivered; null when the node has no delivery of it. */
-  ack(nodeId: string, messageId: string, at: Date): Promise<{ changed: boolean } | null>;
+  ): Promise<{
+    id: string;
+    kind: 'package' | 'status';
+    bytes: Uint8Array;
+    sha256: string;
+    /** Hubs it passed before this one. */
+    hops: readonly string[];
+  } | null>;
+  /**
+   * Marks the node's delivery of the message delivered — or, for a peer hub that pulled it,
+   * `forwarded` with that hop; null when the node has no delivery of it.
+   */
+  ack(
+    nodeId: string,
+    messageId: string,
+    at: Date,
+    forwardedTo?: PeerHop,
+  ): Promise<{ changed: boolean } | null>;
+  /** The recipients of a message a peer hub is to take (its undelivered deliveries), as addressed and resolved. */
+  pendingRecipients(nodeId: string, messageId: string): Promise<ForwardRecipient[]>;
   /** Trace as the node may see it (sender: all recipients; recipient: its own part); null = not visible. */
   trace(node: NodeIdentity, messageId: string): Promise<StoredTrace | null>;
   /** Traces of messages sent by the node's organizations with this DocumentId. */

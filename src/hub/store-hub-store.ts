@@ -20,6 +20,7 @@ import {
   type MessageTraceRecord,
   traceDocument,
   traceMessage,
+  UNDELIVERED_STATES,
 } from '../store/index.ts';
 import type { AcceptedMessage, HubStore, OriginalDocument, StoredTrace } from './hub-store.ts';
 import type { MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
@@ -268,12 +269,20 @@ export function createStoreHubStore(
         if (!deliveries.some((d) => d.nodeId === node.id)) return null;
       }
       const raw = await getMessageRaw(db, messageId);
-      return raw ? { id: message.id, kind: message.kind, bytes: raw, sha256: message.sha256 } : null;
+      const hops = message.hops.filter((h): h is string => typeof h === 'string');
+      return raw ? { id: message.id, kind: message.kind, bytes: raw, sha256: message.sha256, hops } : null;
     },
 
-    async ack(nodeId, messageId, at) {
-      const result = await ackDelivery(db, { nodeId, messageId, at, actor: `node:${nodeId}` });
+    async ack(nodeId, messageId, at, forwardedTo) {
+      const result = await ackDelivery(db, { nodeId, messageId, at, actor: `node:${nodeId}`, forwardedTo });
       return result ? { changed: result.changed } : null;
+    },
+
+    async pendingRecipients(nodeId, messageId) {
+      const deliveries = await listDeliveriesForMessage(db, messageId);
+      return deliveries
+        .filter((d) => d.nodeId === nodeId && (UNDELIVERED_STATES as readonly string[]).includes(d.state))
+        .map((d) => ({ addressed: d.addressedOrganId, recipient: d.recipientOrganId }));
     },
 
     async trace(node, messageId) {

@@ -2,11 +2,14 @@ import { databaseOptionsFromEnv, withDatabase } from '../store/index.ts';
 import { createDirectoryAdmin, type DirectoryAdmin } from './directory-admin.ts';
 import { createNodeAdmin, type NodeAdmin } from './node-admin.ts';
 import { createOperatorService, type OperatorService } from './operator-service.ts';
+import { createPeerAdmin, type PeerAdmin } from './peer-admin.ts';
 
 /** What the operator's command line works with: the hub's services over its database. */
 export interface Admin {
   readonly nodes: NodeAdmin;
   readonly directory: DirectoryAdmin;
+  /** Peer hubs: children and the parent. */
+  readonly peers: PeerAdmin;
   /** The store parts of the operator service (no delivery engine runs in the CLI). */
   readonly operator: OperatorService;
 }
@@ -20,6 +23,7 @@ export function withAdmin<T>(env: NodeJS.ProcessEnv, fn: (admin: Admin) => Promi
     fn({
       nodes: createNodeAdmin(db),
       directory: createDirectoryAdmin(db),
+      peers: createPeerAdmin(db),
       operator: createOperatorService({ db, now: () => new Date() }),
     }),
   );

@@ -28,4 +28,5 @@ export {
   type OperatorService,
   type OperatorServiceDeps,
 } from './operator-service.ts';
+export { createPeerAdmin, type PeerAdmin, type PeerView, toPeerView } from './peer-admin.ts';
 export { type QueueHealth, type QueuesReport, queuesReport } from './queue-health.ts';

@@ -19,6 +19,8 @@ import type { DeliveryHandler, DeliveryScheduler } from './scheduler.ts';
 export interface DeliveryEngineOptions {
   readonly db: Db;
   readonly scheduler: DeliveryScheduler;
+  /** This hub's id (a hand-over's last hop, a receipt's first). */
+  readonly hubId?: string;
   /** Makes one push (the webhook sender in production). */
   readonly attempt: AttemptDelivery<PushWork>;
   /** Run the outbox relay in this process (API and worker processes both do by default). */
@@ -72,7 +74,12 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   const onError = options.onError ?? (() => {});
   const cache = new NodeSettingsCache(defaults.breaker);
   const breakers = new NodeBreakers((nodeId) => cache.breakerConfig(nodeId));
-  const storeOptions = { defaults, leaseMs: options.leaseMs, now };
+  const storeOptions = {
+    defaults,
+    leaseMs: options.leaseMs,
+    now,
+    ...(options.hubId ? { hubId: options.hubId } : {}),
+  };
   const common = {
     breakers,
     attempt: options.attempt,

@@ -16,9 +16,24 @@ export interface AttemptRecord {
   readonly errorDetail: string | null;
 }
 
+/** A peer hub's answer to a hand-over: which hub accepted, when, and which recipients it refused. */
+export interface ForwardAnswer {
+  /** The hub that accepted (its LIENTHONG_HUB_ID). */
+  readonly hub: string;
+  readonly acceptedAt: string | null;
+  /** Recipients (as addressed) the next hub cannot route, with its code: they fail here. */
+  readonly refused: ReadonlyArray<{
+    readonly organId: string;
+    readonly code: string;
+    readonly reason: string;
+  }>;
+}
+
 /** The result of one attempt, classified: the union the worker acts on. */
 export type DeliveryOutcome =
   | { readonly kind: 'delivered'; readonly attempt: AttemptRecord }
+  /** A peer hub accepted the delivery: it is `forwarded` until the final hub reports it delivered. */
+  | { readonly kind: 'forwarded'; readonly attempt: AttemptRecord; readonly answer: ForwardAnswer }
   /** Worth trying again: timeouts, network errors, 408, 429, 5xx. `retryAfterMs` from Retry-After. */
   | { readonly kind: 'retry'; readonly attempt: AttemptRecord; readonly retryAfterMs?: number }
   /** Trying again cannot help: the receiver refused this delivery (4xx other than 408/429). */
@@ -53,6 +68,7 @@ export type FailReason = 'permanent' | GiveUpReason;
 /** What the worker does next with a delivery. */
 export type NextStep =
   | { readonly next: 'delivered' }
+  | { readonly next: 'forwarded'; readonly answer: ForwardAnswer }
   | { readonly next: 'retry'; readonly retryAt: number; readonly delayMs: number }
   | { readonly next: 'failed'; readonly reason: FailReason };
 
@@ -79,6 +95,7 @@ export interface DecideNextInput {
 export function decideNext(input: DecideNextInput): NextStep {
   const { outcome, attempts, firstAttemptAt, policy, now } = input;
   if (outcome.kind === 'delivered') return { next: 'delivered' };
+  if (outcome.kind === 'forwarded') return { next: 'forwarded', answer: outcome.answer };
   if (outcome.kind === 'permanent') return { next: 'failed', reason: 'permanent' };
 
   const verdict = shouldGiveUp({

@@ -1,14 +1,18 @@
 import {
   claimPushes,
+  claimSiblingPushes,
   type Db,
   type DeliveryPushRecord,
   loadPush,
   type NodePushSettings,
+  type PeerEndpoint,
+  type PeerReceipt,
   PUSHABLE_STATES,
   type PushAttemptInput,
   type PushNextState,
   type PushRecords,
   type PushTable,
+  peerReceiptOf,
   type ReceiptPushRecord,
   type ReceiptRecord,
   recordPushes,
@@ -35,6 +39,20 @@ export interface PushTarget {
   readonly secret: string;
 }
 
+/** How a push goes: to a node's webhook, or to a peer hub. */
+export type PushVia =
+  | ({ readonly kind: 'webhook' } & PushTarget)
+  | ({ readonly kind: 'peer' } & { readonly peer: PeerEndpoint });
+
+/** One delivery of a hand-over to a peer hub (several recipients of one message cross together). */
+export interface HandOverMember {
+  readonly deliveryId: string;
+  /** The number of the attempt this hand-over is for that delivery. */
+  readonly attempt: number;
+  readonly addressedOrganId: string;
+  readonly recipientOrganId: string;
+}
+
 /** A delivery of a package or status, ready to push: the exact bytes under the message's id. */
 export interface DeliveryPushWork extends DeliveryWork {
   readonly target: 'delivery';
@@ -42,7 +60,13 @@ export interface DeliveryPushWork extends DeliveryWork {
   /** Lienthong-Message-Id: the hub's id of the message (receivers deduplicate on it). */
   readonly messageId: string;
   readonly body: Uint8Array;
-  readonly webhook: PushTarget;
+  readonly via: PushVia;
+  /** From/OrganId of the message (a VXP parent wants it signed). */
+  readonly senderOrganId: string;
+  /** To a peer hub: the hubs passed, this one last (Lienthong-Hops). */
+  readonly hops: readonly string[];
+  /** To a peer hub: every delivery this hand-over carries, this one first. */
+  readonly members: readonly HandOverMember[];
 }
 
 /** A receipt event for a sender node; the JSON bytes are built from these fixed facts. */
@@ -50,7 +74,9 @@ export interface ReceiptPushWork extends DeliveryWork {
   readonly target: 'receipt';
   readonly kind: 'receipt';
   readonly receipt: ReceiptRecord;
-  readonly webhook: PushTarget;
+  readonly via: PushVia;
+  /** What the hub before this one is told, when the receipt goes back to a peer hub. */
+  readonly peerReceipt: PeerReceipt;
 }
 
 export type PushWork = DeliveryPushWork | ReceiptPushWork;
@@ -80,6 +106,8 @@ export interface PushWorkStoreOptions {
   readonly actor?: string;
   /** Clock for the write timestamps, epoch ms. */
   readonly now?: () => number;
+  /** This hub's id: the last of a hand-over's hops, the first of a receipt's path. */
+  readonly hubId?: string;
 }
 
 /** The node's retry policy: its own settings where set, the hub's defaults elsewhere. */
@@ -154,6 +182,11 @@ function toNextState(attempt: AttemptRecord, next: NextStep): PushNextState {
   switch (next.next) {
     case 'delivered':
       return { to: 'delivered' };
+    case 'forwarded':
+      return {
+        to: 'forwarded',
+        hops: [{ hub: next.answer.hub, acceptedAt: next.answer.acceptedAt, deliveredAt: null }],
+      };
     case 'retry':
       return {
         to: 'retrying',
@@ -175,82 +208,123 @@ const stillPushable = (state: string) => (PUSHABLE_STATES as readonly string[]).
 type ToWork<T extends PushTable, W extends PushWork> = (
   record: PushRecords[T],
   cache: NodeSettingsCache,
-  defaults: PushDefaults,
+  context: { readonly defaults: PushDefaults; readonly hubId: string },
   claimed: boolean,
 ) => W;
+
+/** How a node is pushed to: a peer hub this hub reaches, else its webhook (null: it polls). */
+function viaOf(node: NodePushSettings, peer: PeerEndpoint | null): PushVia | null {
+  if (peer !== null) return { kind: 'peer', peer };
+  if (node.webhookUrl === null || node.webhookSecret === null) return null;
+  return { kind: 'webhook', url: node.webhookUrl, secret: node.webhookSecret };
+}
+
+const NO_VIA: PushVia = { kind: 'webhook', url: '', secret: '' };
+
+/** A claimed delivery as one member of a hand-over. */
+const memberOf = (record: DeliveryPushRecord, claimed: boolean): HandOverMember => ({
+  deliveryId: record.id,
+  attempt: claimed ? record.attempts : record.attempts + 1,
+  addressedOrganId: record.addressedOrganId,
+  recipientOrganId: record.recipientOrganId,
+});
 
 const deliveryWork: ToWork<'delivery', DeliveryPushWork> = (
   record: DeliveryPushRecord,
   cache,
-  defaults,
+  { defaults, hubId },
   claimed,
 ) => {
   cache.remember(record.nodeId, record.node);
   const policy = retryPolicyOf(record.node, defaults.retry);
-  const { webhookUrl, webhookSecret } = record.node;
+  const via = viaOf(record.node, record.peer);
   return {
     target: 'delivery',
     kind: record.messageKind,
     deliveryId: record.id,
     nodeId: record.nodeId,
-    finished:
-      !stillPushable(record.state) || webhookUrl === null || webhookSecret === null || record.body === null,
+    finished: !stillPushable(record.state) || via === null || record.body === null,
     attemptsSoFar: claimed ? record.attempts - 1 : record.attempts,
     firstAttemptAt: record.budgetStartedAt,
     // The budget restarts after an operator retry: earlier attempts do not count against it.
     policy: { ...policy, maxAttempts: policy.maxAttempts + record.retryBaseAttempts },
     messageId: record.messageId,
     body: record.body ?? new Uint8Array(),
-    webhook: { url: webhookUrl ?? '', secret: webhookSecret ?? '' },
+    via: via ?? NO_VIA,
+    senderOrganId: record.senderOrganId,
+    hops: [...record.messageHops, hubId],
+    members: [memberOf(record, claimed)],
   };
 };
 
 const receiptWork: ToWork<'receipt', ReceiptPushWork> = (
-  { receipt, node }: ReceiptPushRecord,
+  record: ReceiptPushRecord,
   cache,
-  defaults,
+  { defaults, hubId },
   claimed,
 ) => {
+  const { receipt, node, peer } = record;
   cache.remember(receipt.nodeId, node);
+  const via = viaOf(node, peer);
   return {
     target: 'receipt',
     kind: 'receipt',
     deliveryId: receipt.id,
     nodeId: receipt.nodeId,
-    finished: !stillPushable(receipt.state) || node.webhookUrl === null || node.webhookSecret === null,
+    finished: !stillPushable(receipt.state) || via === null,
     attemptsSoFar: claimed ? receipt.attempts - 1 : receipt.attempts,
     firstAttemptAt: receipt.firstAttemptAt,
     policy: retryPolicyOf(node, defaults.retry),
     receipt,
-    webhook: { url: node.webhookUrl ?? '', secret: node.webhookSecret ?? '' },
+    via: via ?? NO_VIA,
+    peerReceipt: peerReceiptOf(record, hubId),
   };
 };
+
+/** What one table adds to the generic work store. */
+interface PushTableWork<T extends PushTable, W extends PushWork> {
+  readonly table: T;
+  readonly toWork: ToWork<T, W>;
+  /** After a claim: widen the work (a hand-over to a peer hub takes the message's other recipients there). */
+  readonly widen?: (work: W, claim: { readonly at: Date; readonly leaseUntil: Date }) => Promise<W>;
+  /** The rows one attempt records (a hand-over: each member, a recipient the next hub refused failing). */
+  readonly records?: (
+    work: W,
+    attempt: AttemptRecord,
+    outcome: DeliveryOutcome,
+    next: NextStep,
+  ) => PushRecordItem[];
+}
+
+type PushRecordItem = { id: string; attempt: PushAttemptInput; next: PushNextState };
 
 /**
  * The worker's {@link DeliveryWorkStore} over src/store's push lifecycle, for one table. `claim`
  * reads the row, its bytes (a delivery) and its node's settings and claims it (`sending` with a send
- * lease) in one statement; a row whose node has no webhook (URL and secret) is not claimed — nothing
- * for a worker to do, the node reads it from its inbox. `recordAttempt` writes attempt, state, event
- * (and, for a delivery, the sender's receipt) in one statement. Claims and records of concurrent
- * pushes go to the database together, one statement per batch. (`load` reads without claiming.)
+ * lease) in one statement; a row whose node has no webhook and is no reachable peer hub is not
+ * claimed — nothing for a worker to do, the node reads it from its inbox. `recordAttempt` writes
+ * attempt, state, event (and, for a delivery, the sender's receipt) in one statement. Claims and
+ * records of concurrent pushes go to the database together, one statement per batch. (`load` reads
+ * without claiming.)
  */
 function createPushWorkStore<T extends PushTable, W extends PushWork>(
-  table: T,
-  toWork: ToWork<T, W>,
+  spec: PushTableWork<T, W>,
   db: Db,
   cache: NodeSettingsCache,
   options: PushWorkStoreOptions,
 ): DeliveryWorkStore<W> {
-  const defaults = options.defaults ?? defaultPushDefaults;
+  const { table, toWork } = spec;
+  const context = { defaults: options.defaults ?? defaultPushDefaults, hubId: options.hubId ?? 'hub' };
   const actor = options.actor ?? 'hub';
   const now = options.now ?? Date.now;
   const batch = { maxBatch: Math.max(1, options.batchSize ?? 50), maxInFlight: 4 };
+  const leaseUntil = (at: Date) => new Date(at.getTime() + options.leaseMs);
   const claims = createBatcher(async (ids: readonly string[]) => {
     const at = new Date(now());
     const results = await claimPushes(db, table, {
       ids: [...new Set(ids)],
       at,
-      leaseUntil: new Date(at.getTime() + options.leaseMs),
+      leaseUntil: leaseUntil(at),
       actor,
       interruptedError: SEND_INTERRUPTED,
     });
@@ -259,50 +333,102 @@ function createPushWorkStore<T extends PushTable, W extends PushWork>(
       result: results.get(id) ?? { claimed: false as const, state: null, leaseUntil: null },
     }));
   }, batch);
-  const records = createBatcher(
-    async (items: readonly { id: string; attempt: PushAttemptInput; next: PushNextState }[]) => {
-      await recordPushes(db, table, { at: new Date(now()), actor, items });
-      return items.map(() => undefined);
-    },
-    batch,
-  );
+  const records = createBatcher(async (items: readonly PushRecordItem[]) => {
+    await recordPushes(db, table, { at: new Date(now()), actor, items });
+    return items.map(() => undefined);
+  }, batch);
   return {
     async load(id) {
       const record = await loadPush(db, table, id);
-      return record === null ? null : toWork(record, cache, defaults, false);
+      return record === null ? null : toWork(record, cache, context, false);
     },
 
     async claim(id) {
       const { at, result } = await claims.submit(id);
-      return result.claimed
-        ? { kind: 'claimed', work: toWork(result.record, cache, defaults, true) }
-        : notClaimed(result, at);
+      if (!result.claimed) return notClaimed(result, at);
+      const work = toWork(result.record, cache, context, true);
+      return {
+        kind: 'claimed',
+        work: spec.widen ? await spec.widen(work, { at, leaseUntil: leaseUntil(at) }) : work,
+      };
     },
 
-    recordAttempt(work, attempt, outcome, next) {
-      return records.submit({
-        id: work.deliveryId,
-        attempt: toAttemptInput(attempt, outcome),
-        next: toNextState(attempt, next),
-      });
+    async recordAttempt(work, attempt, outcome, next) {
+      const items = spec.records?.(work, attempt, outcome, next) ?? [
+        { id: work.deliveryId, attempt: toAttemptInput(attempt, outcome), next: toNextState(attempt, next) },
+      ];
+      await Promise.all(items.map((item) => records.submit(item)));
     },
   };
 }
 
-/** The work store of deliveries (packages and statuses pushed to recipient nodes). */
+/** The work store of deliveries (packages and statuses pushed to recipient nodes and peer hubs). */
 export function createDeliveryWorkStore(
   db: Db,
   cache: NodeSettingsCache,
   options: PushWorkStoreOptions,
 ): DeliveryWorkStore<DeliveryPushWork> {
-  return createPushWorkStore('delivery', deliveryWork, db, cache, options);
+  return createPushWorkStore(
+    {
+      table: 'delivery',
+      toWork: deliveryWork,
+      async widen(work, claim) {
+        if (work.via.kind !== 'peer') return work;
+        const siblings = await claimSiblingPushes(db, {
+          messageId: work.messageId,
+          nodeId: work.nodeId,
+          excludeIds: [work.deliveryId],
+          at: claim.at,
+          leaseUntil: claim.leaseUntil,
+          actor: options.actor ?? 'hub',
+          interruptedError: SEND_INTERRUPTED,
+        });
+        return { ...work, members: [...work.members, ...siblings.map((s) => memberOf(s, true))] };
+      },
+      records: handOverRecords,
+    },
+    db,
+    cache,
+    options,
+  );
 }
 
-/** The same for receipt events (pushed to the sender node's webhook). */
+/**
+ * The rows one hand-over records: each member's own attempt, leading where the attempt led — except
+ * a recipient the next hub refused (it cannot route it), which fails here with that hub's code.
+ */
+function handOverRecords(
+  work: DeliveryPushWork,
+  attempt: AttemptRecord,
+  outcome: DeliveryOutcome,
+  next: NextStep,
+): PushRecordItem[] {
+  const refused =
+    next.next === 'forwarded' ? new Map(next.answer.refused.map((r) => [r.organId, r])) : new Map();
+  return work.members.map((member) => {
+    const own = { ...attempt, attempt: member.attempt };
+    const no = refused.get(member.addressedOrganId);
+    if (no === undefined) {
+      return { id: member.deliveryId, attempt: toAttemptInput(own, outcome), next: toNextState(own, next) };
+    }
+    return {
+      id: member.deliveryId,
+      attempt: {
+        ...toAttemptInput(own, outcome),
+        outcome: 'permanent',
+        errorCode: no.code,
+        errorDetail: no.reason,
+      },
+      next: { to: 'failed', error: no.code, reason: 'permanent' },
+    };
+  });
+}
+
+/** The same for receipt events (pushed to the sender node's webhook, or to the hub before). */
 export function createReceiptWorkStore(
   db: Db,
   cache: NodeSettingsCache,
   options: PushWorkStoreOptions,
 ): DeliveryWorkStore<ReceiptPushWork> {
-  return createPushWorkStore('receipt', receiptWork, db, cache, options);
+  return createPushWorkStore({ table: 'receipt', toWork: receiptWork }, db, cache, options);
 }

@@ -21,12 +21,14 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
  * - delivered from queued/retrying/failed: a polling node acknowledged it from its inbox.
  * - queued from sending: a worker died mid-send and the reconciler takes the delivery back.
  * - queued from failed: an operator retries.
+ * - forwarded from retrying/failed: the next hub reports holding it, though its answer to the
+ *   hand-over was lost (a worker killed, a timeout after the next hub had accepted).
  */
 export const DELIVERY_TRANSITIONS: Readonly<Record<DeliveryState, readonly DeliveryState[]>> = {
   queued: ['sending', 'delivered', 'failed', 'revoked', 'forwarded'],
   sending: ['delivered', 'retrying', 'failed', 'forwarded', 'revoked', 'queued'],
-  retrying: ['sending', 'delivered', 'failed', 'revoked'],
-  failed: ['queued', 'delivered', 'revoked'],
+  retrying: ['sending', 'delivered', 'failed', 'revoked', 'forwarded'],
+  failed: ['queued', 'delivered', 'revoked', 'forwarded'],
   forwarded: ['delivered', 'failed'],
   delivered: [],
   revoked: [],

@@ -95,6 +95,8 @@ export interface TransitionInput extends Audit {
   readonly nextAttemptAt?: Date | undefined;
   /** For delivered: `ack`, `webhook` or `peer`. */
   readonly deliveredBy?: string | undefined;
+  /** For a delivery handed to a peer hub: the path beyond this hub as the next hubs report it. */
+  readonly hops?: readonly HopRecord[] | undefined;
 }
 
 type Locked = DeliveryRecord & { readonly documentId: string };
@@ -135,9 +137,18 @@ async function apply(
        last_error = CASE WHEN $2::text IN ('retrying', 'failed') THEN $5::text ELSE last_error END,
        delivered_at = CASE WHEN $2::text = 'delivered' THEN $3 ELSE delivered_at END,
        delivered_by = CASE WHEN $2::text = 'delivered' THEN $6::text ELSE delivered_by END,
-       forwarded_at = CASE WHEN $2::text = 'forwarded' THEN $3 ELSE forwarded_at END
+       forwarded_at = CASE WHEN $2::text = 'forwarded' THEN $3 ELSE forwarded_at END,
+       hops = COALESCE($7::jsonb, hops)
      WHERE id = $1 RETURNING *`,
-    [current.id, to, at, input.nextAttemptAt ?? null, input.error ?? null, input.deliveredBy ?? null],
+    [
+      current.id,
+      to,
+      at,
+      input.nextAttemptAt ?? null,
+      input.error ?? null,
+      input.deliveredBy ?? null,
+      input.hops === undefined ? null : JSON.stringify(input.hops),
+    ],
   );
   const updated = toDeliveryRecord(rows[0]!);
   if (to === 'queued') {
@@ -228,6 +239,8 @@ export async function listInbox(
             m.sha256, m.size_bytes
      FROM deliveries d JOIN messages m ON m.id = d.message_id
      WHERE d.node_id = $1 AND d.state = ANY($2::text[]) AND ($4::text IS NULL OR m.kind = $4::text)
+       -- A peer hub this hub reaches is handed its messages; only one it cannot reach pulls them.
+       AND NOT EXISTS (SELECT 1 FROM peer_hubs p WHERE p.node_id = d.node_id AND p.url IS NOT NULL)
      ORDER BY d.priority DESC, d.created_at ASC, d.id ASC
      LIMIT $3`,
     [options.nodeId, [...UNDELIVERED_STATES], options.limit, options.kind ?? null],
@@ -272,6 +285,11 @@ export async function ackDelivery(
     readonly nodeId: string;
     readonly messageId: string;
     readonly recipientOrganId?: string | undefined;
+    /**
+     * A peer hub that pulled the message acknowledges holding it: its deliveries become `forwarded`
+     * (with the hop it names), and `delivered` only when the final hub reports the recipient's.
+     */
+    readonly forwardedTo?: HopRecord | undefined;
   },
 ): Promise<AckResult | null> {
   return db.tx(async (tx) => {
@@ -283,15 +301,18 @@ export async function ackDelivery(
     if (locked.length === 0) return null;
     const deliveries: Array<AckResult['deliveries'][number]> = [];
     for (const current of locked) {
-      if (current.state === 'delivered') deliveries.push({ delivery: current, outcome: 'already-delivered' });
-      else if (current.state === 'revoked') deliveries.push({ delivery: current, outcome: 'revoked' });
+      const done = input.forwardedTo ? current.state === 'forwarded' : false;
+      if (current.state === 'delivered' || done) {
+        deliveries.push({ delivery: current, outcome: 'already-delivered' });
+      } else if (current.state === 'revoked') deliveries.push({ delivery: current, outcome: 'revoked' });
       else {
-        const delivery = await apply(tx, current, {
-          to: 'delivered',
-          at: input.at,
-          actor: input.actor,
-          deliveredBy: 'ack',
-        });
+        const delivery = await apply(
+          tx,
+          current,
+          input.forwardedTo
+            ? { to: 'forwarded', at: input.at, actor: input.actor, hops: [input.forwardedTo] }
+            : { to: 'delivered', at: input.at, actor: input.actor, deliveredBy: 'ack' },
+        );
         deliveries.push({ delivery, outcome: 'delivered' });
       }
     }
@@ -343,5 +364,70 @@ export async function revokeUndelivered(
       );
     }
     return { count: deliveries.length, deliveries };
+  });
+}
+
+/** What a peer hub reported about a delivery this hub handed to it. */
+export interface PeerReceiptInput extends Audit {
+  /** The peer hub (the delivery's node). */
+  readonly nodeId: string;
+  readonly messageId: string;
+  /** The recipient as this hub named it in the hand-over. */
+  readonly organId: string;
+  readonly event: 'delivered' | 'failed' | 'forwarded';
+  /** For `failed`: the code of the hub where it failed. */
+  readonly error?: string | undefined;
+  /** The path from the peer on. */
+  readonly hops: readonly HopRecord[];
+}
+
+/**
+ * Applies a peer hub's receipt to the delivery handed to it: `delivered` (by `peer`) once the
+ * final hub reports the recipient's acknowledgement, `failed` with the far hub's code, `forwarded`
+ * when it went on (also when the peer's answer to the hand-over was lost). Each change goes through
+ * the transition table and writes its event — and, by the `deliveries_receipt` trigger, this hub's
+ * own receipt for the hub or node before it, so the news travels back along the whole path.
+ * `unknown`: the peer was never handed such a delivery; `unchanged`: nothing to do (a repeat, or a
+ * delivery already settled otherwise).
+ */
+export async function applyPeerReceipt(
+  db: Db,
+  input: PeerReceiptInput,
+): Promise<'applied' | 'unchanged' | 'unknown'> {
+  return db.tx(async (tx) => {
+    const [current] = await lockDeliveries(
+      tx,
+      'd.message_id = $1 AND d.node_id = $2 AND d.recipient_organ_id = $3',
+      [input.messageId, input.nodeId, input.organId],
+    );
+    if (!current) return 'unknown';
+    const audit = { at: input.at, actor: input.actor, hops: input.hops };
+    if (input.event === 'delivered') {
+      if (current.state === 'delivered' || current.state === 'revoked') return 'unchanged';
+      await apply(tx, current, { ...audit, to: 'delivered', deliveredBy: 'peer' });
+      return 'applied';
+    }
+    if (input.event === 'failed') {
+      if (!canTransition(current.state, 'failed') || current.state === 'failed') return 'unchanged';
+      await apply(tx, current, {
+        ...audit,
+        to: 'failed',
+        error: input.error ?? 'PEER_REFUSED',
+        reason: 'the next hub reported it failed',
+      });
+      return 'applied';
+    }
+    if (current.state === 'forwarded') {
+      // Further along: the path grows, the state stays.
+      await tx.query('UPDATE deliveries SET hops = $2, updated_at = $3 WHERE id = $1', [
+        current.id,
+        JSON.stringify(input.hops),
+        input.at,
+      ]);
+      return 'applied';
+    }
+    if (!canTransition(current.state, 'forwarded')) return 'unchanged';
+    await apply(tx, current, { ...audit, to: 'forwarded' });
+    return 'applied';
   });
 }

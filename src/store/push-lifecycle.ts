@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import type { HopRecord } from './delivery.repository.ts';
 import { claimableSql, type DeliveryState, pushableSql } from './delivery-state.ts';
 import type { MessageKind } from './message.repository.ts';
 import { NODE_PUSH_COLUMNS, type NodePushSettings, toNodePushSettings } from './node-delivery.repository.ts';
@@ -15,8 +16,31 @@ import { date, dateOrNull, str, strOrNull } from './sql-values.ts';
 /** What is pushed: a delivery (of a package or status) or a receipt event. */
 export type PushTable = 'delivery' | 'receipt';
 
-/** A node a push can go to: it has a webhook URL and its secret (a polling node reads its inbox). */
-export const PUSH_TARGET_SQL = '(n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL)';
+/**
+ * A node a push can go to: a webhook URL and its secret, or a peer hub this hub can reach (`p` is
+ * its peer_hubs row, LEFT JOINed). A polling node reads its inbox; a child hub this hub cannot
+ * reach pulls from it.
+ */
+export const PUSH_TARGET_SQL =
+  '((n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL) OR p.url IS NOT NULL)';
+
+/** The peer hub columns a push reads, from a `peer_hubs p` LEFT JOINed to the node. */
+const PEER_COLUMNS = `p.protocol AS peer_protocol, p.url AS peer_url, p.token AS peer_token,
+  p.system_id AS peer_system_id, p.secret AS peer_secret`;
+
+/** How to reach a peer hub (the secrets included: for the delivery engine only). */
+export type PeerEndpoint =
+  | { readonly protocol: 'lienthong'; readonly url: string; readonly token: string | null }
+  | { readonly protocol: 'vxp'; readonly url: string; readonly systemId: string; readonly secret: string };
+
+function toPeerEndpoint(row: Record<string, unknown>): PeerEndpoint | null {
+  const url = strOrNull(row, 'peer_url');
+  if (url === null) return null;
+  if (row['peer_protocol'] === 'vxp') {
+    return { protocol: 'vxp', url, systemId: str(row, 'peer_system_id'), secret: str(row, 'peer_secret') };
+  }
+  return { protocol: 'lienthong', url, token: strOrNull(row, 'peer_token') };
+}
 
 /** What a worker needs to push a delivery. */
 export interface DeliveryPushRecord {
@@ -36,6 +60,14 @@ export interface DeliveryPushRecord {
   /** The exact bytes; null once the delivery is settled (not read then). */
   readonly body: Buffer | null;
   readonly node: NodePushSettings;
+  /** The next hub, when the delivery is handed to a peer hub this hub can reach. */
+  readonly peer: PeerEndpoint | null;
+  /** From/OrganId of the message. */
+  readonly senderOrganId: string;
+  /** Hubs the message passed before this one. */
+  readonly messageHops: readonly string[];
+  readonly recipientOrganId: string;
+  readonly addressedOrganId: string;
 }
 
 /** Life of a receipt push: like a delivery's, without revocation or acknowledgement. */
@@ -77,6 +109,17 @@ export interface ReceiptRecord {
 export interface ReceiptPushRecord {
   readonly receipt: ReceiptRecord;
   readonly node: NodePushSettings;
+  /** The hub before this one on the message's path, when the receipt goes back to it. */
+  readonly peer: PeerEndpoint | null;
+  /** What the hub before needs: the delivery as it names it, and the path beyond this hub. */
+  readonly delivery: {
+    /** The recipient as the hub before named it. */
+    readonly organId: string;
+    /** When this hub accepted the message. */
+    readonly acceptedAt: Date;
+    readonly deliveredAt: Date | null;
+    readonly hops: readonly HopRecord[];
+  };
 }
 
 /** What one table's push record looks like. */
@@ -134,14 +177,18 @@ const DELIVERY: PushTableSpec<'delivery'> = {
             (SELECT a.started_at FROM delivery_attempts a
               WHERE a.delivery_id = d.id AND a.attempt = d.retry_base_attempts + 1) AS budget_started_at,
             CASE WHEN ${pushableSql('d')} THEN b.raw END AS raw,
-            ${NODE_PUSH_COLUMNS}
+            m.sender_organ_id, m.hops AS message_hops, d.recipient_organ_id, d.addressed_organ_id,
+            ${NODE_PUSH_COLUMNS}, ${PEER_COLUMNS}
      FROM ${ids} ids
      JOIN deliveries d ON d.id = ids.id
      JOIN messages m ON m.id = d.message_id
      JOIN nodes n ON n.id = d.node_id
+     LEFT JOIN peer_hubs p ON p.node_id = d.node_id
      LEFT JOIN message_bodies b ON b.message_id = d.message_id`,
   recordSet: `, last_error = CASE WHEN x.to_state = 'delivered' THEN t.last_error ELSE x.last_error END,
-         delivered_by = CASE WHEN x.to_state = 'delivered' THEN 'webhook' ELSE t.delivered_by END`,
+         delivered_by = CASE WHEN x.to_state = 'delivered' THEN 'webhook' ELSE t.delivered_by END,
+         forwarded_at = CASE WHEN x.to_state = 'forwarded' THEN $14 ELSE t.forwarded_at END,
+         hops = CASE WHEN x.to_state = 'forwarded' THEN x.hops ELSE t.hops END`,
   recordEffects: `, att AS (
        INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, http_status, error,
                                       duration_ms, error_detail)
@@ -169,12 +216,21 @@ const DELIVERY: PushTableSpec<'delivery'> = {
     leaseUntil: dateOrNull(row, 'send_lease_until'),
     body: (row['raw'] as Buffer | null) ?? null,
     node: toNodePushSettings(row),
+    peer: toPeerEndpoint(row),
+    senderOrganId: str(row, 'sender_organ_id'),
+    messageHops: ((row['message_hops'] as unknown[] | null) ?? []).filter(
+      (h): h is string => typeof h === 'string',
+    ),
+    recipientOrganId: str(row, 'recipient_organ_id'),
+    addressedOrganId: str(row, 'addressed_organ_id'),
   }),
 };
 
 /** A receipt row joined with its message and delivery, as {@link toReceiptRecord} reads it. */
 export const RECEIPT_SELECT = `
-  SELECT r.*, m.kind AS message_kind, m.document_id, m.sender_organ_id, d.recipient_organ_id
+  SELECT r.*, m.kind AS message_kind, m.document_id, m.sender_organ_id, d.recipient_organ_id,
+    COALESCE(d.upstream_organ_id, d.recipient_organ_id) AS upstream_organ_id, m.received_at AS message_received_at,
+    d.delivered_at AS delivery_delivered_at, d.hops AS delivery_hops
   FROM receipts r
   JOIN messages m ON m.id = r.message_id
   JOIN deliveries d ON d.id = r.delivery_id`;
@@ -209,9 +265,10 @@ const RECEIPT: PushTableSpec<'receipt'> = {
   claimSet: ', first_attempt_at = COALESCE(t.first_attempt_at, $2)',
   claimEffects: '',
   select: (ids) =>
-    `SELECT q.*, ${NODE_PUSH_COLUMNS}
+    `SELECT q.*, ${NODE_PUSH_COLUMNS}, ${PEER_COLUMNS}
      FROM (${RECEIPT_SELECT} JOIN ${ids} ids ON ids.id = r.id) q
-     JOIN nodes n ON n.id = q.node_id`,
+     JOIN nodes n ON n.id = q.node_id
+     LEFT JOIN peer_hubs p ON p.node_id = q.node_id`,
   recordSet: ', last_error = x.last_error',
   recordEffects: `, ev AS (
        INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, document_id, data)
@@ -220,7 +277,17 @@ const RECEIPT: PushTableSpec<'receipt'> = {
                 'httpStatus', upd.http_status, 'error', upd.last_error))
        FROM upd JOIN receipts r ON r.id = upd.id JOIN messages m ON m.id = r.message_id
      )`,
-  parse: (row) => ({ receipt: toReceiptRecord(row), node: toNodePushSettings(row) }),
+  parse: (row) => ({
+    receipt: toReceiptRecord(row),
+    node: toNodePushSettings(row),
+    peer: toPeerEndpoint(row),
+    delivery: {
+      organId: str(row, 'upstream_organ_id'),
+      acceptedAt: date(row, 'message_received_at'),
+      deliveredAt: dateOrNull(row, 'delivery_delivered_at'),
+      hops: (row['delivery_hops'] as HopRecord[] | null) ?? [],
+    },
+  }),
 };
 
 const SPECS: { readonly [T in PushTable]: PushTableSpec<T> } = { delivery: DELIVERY, receipt: RECEIPT };
@@ -277,7 +344,7 @@ export async function claimPushes<T extends PushTable>(
   const { rows } = await db.query(
     `WITH cur AS (
        SELECT t.id, t.state, t.updated_at
-       FROM ${spec.table} t JOIN nodes n ON n.id = t.node_id
+       FROM ${spec.table} t JOIN nodes n ON n.id = t.node_id LEFT JOIN peer_hubs p ON p.node_id = t.node_id
        WHERE t.id = ANY($1::uuid[]) AND ${PUSH_TARGET_SQL} AND ${claimableSql('t', '$2')}
        ORDER BY t.id
        FOR UPDATE OF t
@@ -353,6 +420,8 @@ export interface PushAttemptInput {
 /** Where the attempt leads. */
 export type PushNextState =
   | { readonly to: 'delivered' }
+  /** A peer hub accepted the delivery: the path beyond this hub as far as it is known. */
+  | { readonly to: 'forwarded'; readonly hops: readonly HopRecord[] }
   | { readonly to: 'retrying'; readonly nextAttemptAt: Date; readonly error: string }
   | { readonly to: 'failed'; readonly error: string; readonly reason: string };
 
@@ -383,9 +452,9 @@ export async function recordPushes(
     `WITH x AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::int[],
                             $7::text[], $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::text[],
-                            $13::text[])
+                            $13::text[], $16::jsonb[])
          AS x(id, attempt, started_at, finished_at, outcome, http_status, error, duration_ms, error_detail,
-              to_state, next_at, last_error, reason)
+              to_state, next_at, last_error, reason, hops)
      ), upd AS (
        UPDATE ${spec.table} t SET
          state = x.to_state, updated_at = $14, send_lease_until = NULL, last_http_status = x.http_status,
@@ -408,12 +477,118 @@ export async function recordPushes(
       column((i) => i.attempt.errorDetail),
       column((i) => i.next.to),
       column((i) => (i.next.to === 'retrying' ? i.next.nextAttemptAt : null)),
-      column((i) => (i.next.to === 'delivered' ? null : i.next.error)),
+      column((i) => (i.next.to === 'delivered' || i.next.to === 'forwarded' ? null : i.next.error)),
       column((i) => (i.next.to === 'failed' ? i.next.reason : null)),
       input.at,
       input.actor,
+      column((i) => JSON.stringify(i.next.to === 'forwarded' ? i.next.hops : [])),
     ],
     { prepare: true },
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Claims the other deliveries of a message to the same next hop, so that one hand-over to a peer hub
+ * carries all its recipients there (a package to every commune of a province crosses once, not once
+ * per commune). Those held by another worker are left to it: the next hub adds recipients of a
+ * message it already holds, so a split hand-over is only slower, never wrong.
+ */
+export async function claimSiblingPushes(
+  db: Db,
+  input: Omit<ClaimPushesInput, 'ids'> & {
+    readonly messageId: string;
+    readonly nodeId: string;
+    readonly excludeIds: readonly string[];
+  },
+): Promise<DeliveryPushRecord[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT d.id FROM deliveries d
+     WHERE d.message_id = $1 AND d.node_id = $2 AND ${claimableSql('d', '$3')} AND NOT (d.id = ANY($4::uuid[]))
+     ORDER BY d.id`,
+    [input.messageId, input.nodeId, input.at, [...input.excludeIds]],
+  );
+  if (rows.length === 0) return [];
+  const { messageId: _m, nodeId: _n, excludeIds: _e, ...claim } = input;
+  const claimed = await claimPushes(db, 'delivery', { ...claim, ids: rows.map((r) => r.id) });
+  return [...claimed.values()].flatMap((r) => (r.claimed ? [r.record] : []));
+}
+
+/**
+ * What a hub tells the hub before it about a forwarded delivery (POST /v1/hub/receipts): the
+ * delivery, named by the message id and the recipient as the hub before named it; what became of
+ * it; and the path from the reporting hub on. Built from stored facts, so every retry sends the same.
+ */
+export interface PeerReceipt {
+  /** The receipt's id at the reporting hub. */
+  readonly id: string;
+  readonly messageId: string;
+  readonly organId: string;
+  readonly event: 'delivered' | 'failed' | 'forwarded';
+  readonly occurredAt: string;
+  /** Why it failed: the code of the hub where it failed. */
+  readonly error: { readonly code: string; readonly httpStatus: number | null } | null;
+  /** This hub first, then the hubs beyond it. */
+  readonly hops: readonly HopRecord[];
+}
+
+/** A stored receipt as the hub before this one reads it; `hubId` is this hub's own id. */
+export function peerReceiptOf({ receipt, delivery }: ReceiptPushRecord, hubId: string): PeerReceipt {
+  return {
+    id: receipt.id,
+    messageId: receipt.messageId,
+    organId: delivery.organId,
+    event: receipt.event,
+    occurredAt: receipt.occurredAt.toISOString(),
+    error: receipt.errorCode === null ? null : { code: receipt.errorCode, httpStatus: receipt.httpStatus },
+    hops: [
+      {
+        hub: hubId,
+        acceptedAt: delivery.acceptedAt.toISOString(),
+        // A delivery of this hub's own node: delivered here; a forwarded one: at the last hop.
+        deliveredAt: delivery.hops.length === 0 ? (delivery.deliveredAt?.toISOString() ?? null) : null,
+      },
+      ...delivery.hops,
+    ],
+  };
+}
+
+/**
+ * Receipts waiting for a peer hub this hub cannot reach (it pulls them), oldest first. Only rows
+ * no worker pushes: the node is no push target.
+ */
+export async function listPullableReceipts(
+  db: Db,
+  input: { readonly nodeId: string; readonly hubId: string; readonly limit: number },
+): Promise<PeerReceipt[]> {
+  const { rows } = await db.query(
+    `${RECEIPT.select(`(SELECT r.id FROM receipts r JOIN nodes n ON n.id = r.node_id LEFT JOIN peer_hubs p ON p.node_id = r.node_id
+        WHERE r.node_id = $1 AND ${claimableSql('r', 'now()')} AND n.kind <> 'system' AND NOT ${PUSH_TARGET_SQL}
+        ORDER BY r.created_at, r.id LIMIT $2)`)}
+     ORDER BY q.created_at, q.id`,
+    [input.nodeId, input.limit],
+  );
+  return rows.map((row) => peerReceiptOf(RECEIPT.parse(row), input.hubId));
+}
+
+/** A pulling peer holds these receipts: they are delivered (one event each). Returns how many changed. */
+export async function markReceiptsPulled(
+  db: Db,
+  input: { readonly nodeId: string; readonly ids: readonly string[]; readonly at: Date },
+): Promise<number> {
+  const { rows } = await db.query(
+    `WITH upd AS (
+       UPDATE receipts r SET state = 'delivered', delivered_at = $3, updated_at = $3, send_lease_until = NULL
+       WHERE r.node_id = $1 AND r.id = ANY($2::uuid[]) AND ${pushableSql('r')}
+       RETURNING r.id, r.message_id, r.delivery_id, r.node_id, r.event
+     ), ev AS (
+       INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, document_id, data)
+       SELECT $3, 'receipt.delivered', 'hub:' || upd.node_id, upd.message_id, upd.delivery_id, upd.node_id,
+              m.document_id, jsonb_build_object('receiptId', upd.id, 'event', upd.event, 'pulled', true)
+       FROM upd JOIN messages m ON m.id = upd.message_id
+     )
+     SELECT id FROM upd`,
+    [input.nodeId, [...input.ids], input.at],
+  );
+  return rows.length;
 }

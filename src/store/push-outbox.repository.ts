@@ -47,6 +47,7 @@ export async function relayPushOutbox(
        LEFT JOIN messages m ON m.id = d.message_id
        LEFT JOIN receipts r ON r.id = o.receipt_id
        JOIN nodes n ON n.id = COALESCE(d.node_id, r.node_id)
+       LEFT JOIN peer_hubs p ON p.node_id = n.id
        WHERE o.dispatched_at IS NULL AND o.available_at <= $1
        ORDER BY o.priority DESC, o.id
        LIMIT $2
@@ -96,14 +97,16 @@ export async function listUnfinishedPush(
     options.target === 'delivery'
       ? `SELECT d.id, m.kind, d.node_id, d.priority, d.state, d.next_attempt_at, d.send_lease_until
          FROM deliveries d
-         JOIN nodes n ON n.id = d.node_id AND ${PUSH_TARGET_SQL}
+         JOIN nodes n ON n.id = d.node_id
+         LEFT JOIN peer_hubs p ON p.node_id = d.node_id
          JOIN messages m ON m.id = d.message_id
-         WHERE ${pushableSql('d')} AND ($1::uuid IS NULL OR d.id > $1::uuid)
+         WHERE ${pushableSql('d')} AND ${PUSH_TARGET_SQL} AND ($1::uuid IS NULL OR d.id > $1::uuid)
          ORDER BY d.id LIMIT $2`
       : `SELECT r.id, 'receipt' AS kind, r.node_id, 0 AS priority, r.state, r.next_attempt_at, r.send_lease_until
          FROM receipts r
-         JOIN nodes n ON n.id = r.node_id AND ${PUSH_TARGET_SQL}
-         WHERE ${pushableSql('r')} AND ($1::uuid IS NULL OR r.id > $1::uuid)
+         JOIN nodes n ON n.id = r.node_id
+         LEFT JOIN peer_hubs p ON p.node_id = r.node_id
+         WHERE ${pushableSql('r')} AND ${PUSH_TARGET_SQL} AND ($1::uuid IS NULL OR r.id > $1::uuid)
          ORDER BY r.id LIMIT $2`;
   const { rows } = await db.query(sql, [options.afterId, options.limit], { prepare: true });
   return rows.map((row) => {

@@ -3,7 +3,7 @@ import type { AttemptRecord, DeliveryOutcome, NextStep, RetryPolicy } from '../.
 
 export interface MemoryDelivery {
   nodeId: string;
-  state: 'queued' | 'retrying' | 'delivered' | 'failed';
+  state: 'queued' | 'retrying' | 'delivered' | 'failed' | 'forwarded';
   attempts: AttemptRecord[];
   firstAttemptAt: Date | null;
   lastNext: NextStep | null;

@@ -9,13 +9,15 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { CodeTable } from '../../core/index.ts';
-import type { HubService } from '../../hub/index.ts';
+import type { HubService, PeerService } from '../../hub/index.ts';
 import { nodeApi } from './node-api.ts';
 import { sendProblem } from './problem.ts';
 
 /** What the HTTP edge needs; everything else is behind `hub`. */
 export interface HttpAppDeps {
   readonly hub: HubService;
+  /** The hub-to-hub calls under /v1/hub (receipts, directory reports); absent: not served. */
+  readonly peers?: PeerService;
   /** The merged code registry (`src/errors.ts`). */
   readonly codes: CodeTable;
   /** A pino logger; when absent the app logs nothing (tests). */
@@ -131,7 +133,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', version: deps.version }));
 
-  await app.register(nodeApi({ hub: deps.hub, codes: deps.codes, maxPackageBytes }), {
+  await app.register(nodeApi({ hub: deps.hub, codes: deps.codes, maxPackageBytes, peers: deps.peers }), {
     prefix: '/v1',
   });
   for (const mount of deps.mounts ?? []) {

@@ -1,8 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { CodeTable } from '../../core/index.ts';
-import type { HubFailure, HubService, NodeIdentity } from '../../hub/index.ts';
+import {
+  type ForwardedFrom,
+  formatForwardRecipients,
+  type HubFailure,
+  type HubService,
+  type NodeIdentity,
+  type PeerService,
+  parseForwardRecipients,
+  parseHops,
+} from '../../hub/index.ts';
 import { presentedCertificateSha256 } from '../tls-peer.ts';
+import { hubApi } from './hub-api.ts';
 import { sendProblem } from './problem.ts';
 import { InboxItemSchema, MessageIdParams, ProblemSchema, ReceiptSchema, TraceSchema } from './schemas.ts';
 
@@ -13,6 +23,36 @@ export interface NodeApiOptions {
   readonly codes: CodeTable;
   /** The transport limit: a body past it is not read (the hub's accept checks hold the rule). */
   readonly maxPackageBytes: number;
+  /** The hub-to-hub calls (receipts, directory reports) under /v1/hub; absent: not served. */
+  readonly peers?: PeerService | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The forward headers of a hand-over from a peer hub: absent (null), readable, or a refusal. Only
+ * these three headers are read; a peer hub sends all three.
+ */
+function forwardOf(request: FastifyRequest): ForwardedFrom | null | HubFailure {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const id = header('lienthong-message-id');
+  const hops = header('lienthong-hops');
+  const recipients = header('lienthong-recipients');
+  if (id === undefined && hops === undefined && recipients === undefined) return null;
+  const bad = (what: string): HubFailure => ({ code: 'BAD_REQUEST', message: what, findings: [] });
+  if (id === undefined || !UUID.test(id))
+    return bad('Lienthong-Message-Id must be the UUID the first hub gave the message.');
+  const hopList = parseHops(hops ?? '');
+  if (hopList === null || hopList.length === 0)
+    return bad('Lienthong-Hops must list the hubs passed, comma-separated.');
+  const pairs = recipients === undefined ? null : parseForwardRecipients(recipients);
+  if (recipients !== undefined && (pairs === null || pairs.length === 0)) {
+    return bad('Lienthong-Recipients must list organ ids (addressed>resolved), comma-separated.');
+  }
+  return { messageId: id.toLowerCase(), hops: hopList, recipients: pairs };
 }
 
 declare module 'fastify' {
@@ -77,7 +117,9 @@ export function nodeApi(options: NodeApiOptions) {
             message: 'Send the edXML bytes as application/xml.',
           });
         }
-        const result = await hub.submit(nodeOf(request), body);
+        const forward = forwardOf(request);
+        if (forward !== null && 'code' in forward) return fail(reply, forward);
+        const result = await hub.submit(nodeOf(request), body, forward === null ? {} : { forward });
         if (!result.ok) return fail(reply, result.error);
         request.log.info(
           { messageId: result.value.id, duplicate: result.value.duplicate, kind: result.value.kind },
@@ -127,6 +169,12 @@ export function nodeApi(options: NodeApiOptions) {
         const { id } = request.params as { id: string };
         const result = await hub.fetch(nodeOf(request), id);
         if (!result.ok) return fail(reply, result.error);
+        const handOver = result.value.handOver;
+        if (handOver) {
+          reply
+            .header('Lienthong-Hops', handOver.hops.join(','))
+            .header('Lienthong-Recipients', formatForwardRecipients(handOver.recipients));
+        }
         return reply
           .type('application/xml')
           .header('Lienthong-Message-Id', result.value.id)
@@ -148,7 +196,16 @@ export function nodeApi(options: NodeApiOptions) {
       },
       async (request, reply) => {
         const { id } = request.params as { id: string };
-        const result = await hub.ack(nodeOf(request), id);
+        const body = request.body as { hub?: unknown; acceptedAt?: unknown } | undefined;
+        const hop =
+          typeof body?.hub === 'string'
+            ? {
+                hub: body.hub.slice(0, 128),
+                acceptedAt: typeof body.acceptedAt === 'string' ? body.acceptedAt.slice(0, 40) : null,
+                deliveredAt: null,
+              }
+            : undefined;
+        const result = await hub.ack(nodeOf(request), id, hop);
         if (!result.ok) return fail(reply, result.error);
         return { id, changed: result.value.changed };
       },
@@ -171,6 +228,9 @@ export function nodeApi(options: NodeApiOptions) {
         return result.value;
       },
     );
+
+    if (options.peers)
+      await app.register(hubApi({ peers: options.peers, codes, nodeOf }), { prefix: '/hub' });
 
     app.get(
       '/documents',

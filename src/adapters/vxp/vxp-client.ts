@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher, request } from 'undici';
+import { errorCodeOf, transportReasonOf } from '../outbound-error.ts';
 import { parseRetryAfter } from '../webhook/retry-after.ts';
 import type { VxpCode } from './codes.ts';
 import { sdkHashFile } from './hash-file.ts';
@@ -253,9 +254,12 @@ export function createVxpClient(options: VxpClientOptions): VxpClient {
       }
       const text = body.toString('utf8');
       const envelope = parseEnvelope(text);
-      // A failure envelope says more than the status it came with, whatever that status is.
-      if (envelope !== null) return { ok: true, envelope };
-      if (status < 200 || status >= 300) {
+      const success = status >= 200 && status < 300;
+      // A failure envelope says more than the status it came with; an OK one counts only with a 2xx.
+      if (envelope !== null && (success || scalar(envelope['status'])?.toUpperCase() !== 'OK')) {
+        return { ok: true, envelope };
+      }
+      if (!success) {
         return {
           ...transport('VXP_CLIENT_HTTP_REFUSED', `${spec.op}: the server answered HTTP ${status}`),
           httpStatus: status,
@@ -498,31 +502,13 @@ function excerpt(text: string): string {
   return printable.length > EXCERPT_CHARS ? `${printable.slice(0, EXCERPT_CHARS)}...` : printable;
 }
 
-const TIMEOUT_CODES = new Set([
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_ABORTED',
-  'ABORT_ERR',
-  'ETIMEDOUT',
-]);
-
 /** A thrown error of the exchange (network, timeout, broken answer) as a retryable failure. */
 function networkFailure(op: OperationName, error: unknown): VxpTransportFailure {
   const code = errorCodeOf(error);
   const name = error instanceof Error ? error.name : '';
-  if (TIMEOUT_CODES.has(code ?? '') || name === 'TimeoutError' || name === 'AbortError') {
+  const reason = transportReasonOf(error);
+  if (reason === 'connect-timeout' || reason === 'headers-timeout' || reason === 'timeout') {
     return transport('VXP_CLIENT_TIMEOUT', `${op}: ${code ?? name} before a complete answer`);
   }
   return transport('VXP_CLIENT_UNREACHABLE', `${op}: ${code ?? (name || 'network error')}`);
-}
-
-/** The socket or undici error code (ECONNREFUSED, UND_ERR_SOCKET, ...), looked up through `cause`. */
-function errorCodeOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
 export { type WebhookCode, webhookCodes } from './codes.ts';
-export { webhookPushAttempt } from './push-attempt.ts';
+export { webhookPush, webhookPushAttempt } from './push-attempt.ts';
 export {
   type BuiltReceipt,
   buildReceiptEvent,

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher, request } from 'undici';
 import type { AttemptRecord, DeliveryOutcome } from '../../queue/index.ts';
+import { errorCodeOf, type TransportReason, transportReasonOf } from '../outbound-error.ts';
 import type { WebhookCode } from './codes.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { signWebhook } from './webhook-signature.ts';
@@ -206,30 +207,18 @@ function isControl(ch: string): boolean {
   return code < 0x20 || code === 0x7f;
 }
 
-const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_SSL_|HOSTNAME_MISMATCH)/;
+const REASON_CODES: Readonly<Record<TransportReason, WebhookCode>> = {
+  'connect-timeout': 'WEBHOOK_CONNECT_TIMEOUT',
+  'headers-timeout': 'WEBHOOK_HEADERS_TIMEOUT',
+  timeout: 'WEBHOOK_TIMEOUT',
+  'connection-refused': 'WEBHOOK_CONNECTION_REFUSED',
+  dns: 'WEBHOOK_DNS',
+  tls: 'WEBHOOK_TLS',
+  'invalid-request': 'WEBHOOK_INVALID_REQUEST',
+  network: 'WEBHOOK_NETWORK',
+};
 
 function classifyError(error: unknown): { code: WebhookCode; kind: 'retry' | 'permanent' } {
-  const code = errorCodeOf(error) ?? '';
-  const name = error instanceof Error ? error.name : '';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return { code: 'WEBHOOK_CONNECT_TIMEOUT', kind: 'retry' };
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return { code: 'WEBHOOK_HEADERS_TIMEOUT', kind: 'retry' };
-  if (name === 'TimeoutError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
-    return { code: 'WEBHOOK_TIMEOUT', kind: 'retry' };
-  }
-  if (code === 'ECONNREFUSED') return { code: 'WEBHOOK_CONNECTION_REFUSED', kind: 'retry' };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'WEBHOOK_DNS', kind: 'retry' };
-  if (TLS_CODES.test(code)) return { code: 'WEBHOOK_TLS', kind: 'retry' };
-  if (code === 'UND_ERR_INVALID_ARG') return { code: 'WEBHOOK_INVALID_REQUEST', kind: 'permanent' };
-  return { code: 'WEBHOOK_NETWORK', kind: 'retry' };
-}
-
-/** The socket or undici error code (e.g. ECONNREFUSED), looked up through `cause` chains. */
-function errorCodeOf(error: unknown): string | null {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  if (error instanceof Error && error.name === 'TimeoutError') return 'TimeoutError';
-  return null;
+  const reason = transportReasonOf(error);
+  return { code: REASON_CODES[reason], kind: reason === 'invalid-request' ? 'permanent' : 'retry' };
 }

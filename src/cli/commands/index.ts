@@ -2,6 +2,7 @@ import type { CommandRegistrar } from '../cli-context.ts';
 import { registerDeliveries } from './deliveries.ts';
 import { registerDirectory } from './directory.ts';
 import { registerEdxml } from './edxml.ts';
+import { registerHub } from './hub.ts';
 import { registerNode } from './node.ts';
 import { registerPki } from './pki.ts';
 import { registerQueues } from './queues.ts';
@@ -14,6 +15,7 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerDirectory,
   registerEdxml,
   registerNode,
+  registerHub,
   registerServe,
   registerDeliveries,
   registerQueues,
