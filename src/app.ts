@@ -102,7 +102,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   let links: ReturnType<typeof buildPeerAgent> | null = null;
   try {
     const firstStart =
-      options.loadExampleDirectory === false || role === 'worker'
+      options.loadExampleDirectory === false || role === 'worker' || config.exampleDirectory === null
         ? null
         : await loadDirectoryIfEmpty(
             database.db,

@@ -78,8 +78,12 @@ export interface HubConfig {
   readonly allowSha1: boolean;
   /** Strict codec mode: length limits are errors (LIENTHONG_STRICT=1). */
   readonly strict: boolean;
-  /** Directory file loaded into an empty directory on first start (LIENTHONG_DIRECTORY, default the shipped config/directory.example.yaml). */
-  readonly exampleDirectory: string;
+  /**
+   * Directory file loaded into an empty directory on first start (LIENTHONG_DIRECTORY). Default: the
+   * shipped config/directory.example.yaml in the embedded quick start only; with DATABASE_URL
+   * (production) nothing unless a file is named; `none` loads nothing.
+   */
+  readonly exampleDirectory: string | null;
   /** pino level (LOG_LEVEL, default info). */
   readonly logLevel: string;
   /** Signature worker threads (LIENTHONG_VERIFY_THREADS, default 2). */
@@ -152,9 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ),
     allowSha1: flag(env, 'LIENTHONG_ALLOW_SHA1'),
     strict: flag(env, 'LIENTHONG_STRICT'),
-    exampleDirectory: env['LIENTHONG_DIRECTORY']
-      ? path.resolve(cwd, env['LIENTHONG_DIRECTORY'])
-      : SHIPPED_DIRECTORY,
+    exampleDirectory: firstStartDirectory(env, cwd),
     logLevel: env['LOG_LEVEL'] || 'info',
     verifyThreads: integer(env, 'LIENTHONG_VERIFY_THREADS', 2, 1, 64),
     dbPoolSize: integer(env, 'LIENTHONG_DB_POOL', 10, 1, 500),
@@ -167,6 +169,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }),
     delivery: loadDeliveryConfig(env),
   });
+}
+
+function firstStartDirectory(env: NodeJS.ProcessEnv, cwd: string): string | null {
+  const named = env['LIENTHONG_DIRECTORY'];
+  if (named === 'none') return null;
+  if (named) return path.resolve(cwd, named);
+  // The example directory (with a node that accepts unsigned packages) is for the quick start only.
+  return env['DATABASE_URL'] ? null : SHIPPED_DIRECTORY;
 }
 
 function hubId(env: NodeJS.ProcessEnv): string | null {

@@ -17,7 +17,7 @@ import {
   type PushDefaults,
   type SchedulerBackend,
 } from '../queue/index.ts';
-import { type Database, openDatabase } from '../store/index.ts';
+import { type Database, type Db, openDatabase, recordPeerContact } from '../store/index.ts';
 
 /** Where the scheduler lives, from the configuration and the open database. */
 export function schedulerBackendFor(config: HubConfig, hubSchema: string): SchedulerBackend {
@@ -47,6 +47,25 @@ function pushDefaults(config: HubConfig): PushDefaults {
       jitter: 0.5,
     },
     breaker: { ...defaultBreakerConfig, failureThreshold: d.breakerFailures, openMs: d.breakerOpenMs },
+  };
+}
+
+/**
+ * Notes the last contact (or failure) with each peer hub for `hub list` and the console: at most
+ * once a second per peer, never on the push's own path.
+ */
+function peerContactRecorder(db: Db, logger: Logger) {
+  const last = new Map<string, { at: number; error: string | null }>();
+  return {
+    note(nodeId: string, error: string | null) {
+      const now = Date.now();
+      const before = last.get(nodeId);
+      if (before && before.error === error && now - before.at < 1000) return;
+      last.set(nodeId, { at: now, error });
+      recordPeerContact(db, { nodeId, at: new Date(now), error }).catch((err: unknown) =>
+        logger.warn({ err, nodeId }, 'peer contact not recorded'),
+      );
+    },
   };
 }
 
@@ -103,6 +122,7 @@ export async function buildDeliveryEngine(
     requestTimeoutMs: d.requestTimeoutMs,
   });
   const push = createPushAttempt({ webhook: sender, peer });
+  const contact = peerContactRecorder(db, logger);
   const engine = createDeliveryEngine({
     db,
     scheduler,
@@ -120,6 +140,11 @@ export async function buildDeliveryEngine(
     onError: (err, where) => logger.warn({ err, where }, 'delivery engine error'),
     onAttempt: (work, outcome, next) => {
       metrics.attempt(work, outcome, next);
+      if (work.via.kind === 'peer')
+        contact.note(
+          work.nodeId,
+          outcome.kind === 'retry' ? (outcome.attempt.errorCode ?? 'PEER_UNREACHABLE') : null,
+        );
       if (next.next === 'failed') {
         logger.warn(
           { target: work.target, id: work.deliveryId, nodeId: work.nodeId, reason: next.reason },

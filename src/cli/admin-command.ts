@@ -52,7 +52,7 @@ export async function runAdminCommand(
   fn: (admin: Admin) => Promise<void>,
 ): Promise<void> {
   try {
-    await withAdmin(process.env, fn);
+    await withAdmin(ctx.env ?? process.env, fn);
   } catch (error) {
     if (!isLienthongError(error)) throw error;
     reportFailure(ctx, json, error);

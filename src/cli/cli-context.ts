@@ -8,6 +8,8 @@ export interface CliContext {
   readonly err: (text: string) => void;
   /** Exit code the process ends with: 0 success, 1 a negative result (e.g. an error finding), 2 usage. */
   exitCode: number;
+  /** The environment commands read (DATABASE_URL, LIENTHONG_DATA_DIR, …); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Adds one command group to the program. Each file in `commands/` exports one of these. */

@@ -26,12 +26,13 @@ function exitOverrideDeep(command: Command): void {
 /** Runs the CLI with `argv` as `process.argv` (node, script, ...args) and resolves to the exit code. */
 export async function main(
   argv: readonly string[],
-  io?: Partial<Pick<CliContext, 'out' | 'err'>>,
+  io?: Partial<Pick<CliContext, 'out' | 'err' | 'env'>>,
 ): Promise<number> {
   const ctx: CliContext = {
     out: io?.out ?? ((text) => process.stdout.write(text)),
     err: io?.err ?? ((text) => process.stderr.write(text)),
     exitCode: EXIT.ok,
+    ...(io?.env ? { env: io.env } : {}),
   };
   const program = buildProgram(ctx);
   try {

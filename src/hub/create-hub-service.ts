@@ -56,9 +56,11 @@ export function createHubService(deps: HubServiceDeps): HubService {
       at: deps.now(),
       findings: [],
       declaredKind: options.declaredKind,
+      forward: options.forward,
     };
     const accepted = await accept(draft, sha256);
-    if (accepted.ok || accepted.error.code === 'PAYLOAD_TOO_LARGE') return accepted;
+    // A hand-over refused is refused: the hub before keeps the first receipt of its own sender.
+    if (accepted.ok || accepted.error.code === 'PAYLOAD_TOO_LARGE' || options.forward) return accepted;
     // The same bytes sent again get the first receipt, even when they would be refused today
     // (a certificate revoked since, a directory change). The look-up is made here, on the way out,
     // instead of before the checks: a resend is rare, a round trip per package is not, and the

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type Db,
   getNode,
@@ -141,16 +142,21 @@ export function createPeerAgent(deps: PeerAgentDeps): PeerAgent {
   const timers = new Set<NodeJS.Timeout>();
   const loops: Promise<void>[] = [];
   const abort = new AbortController();
+  // Every long-poll listens on it (AbortSignal.any in the client): many over the agent's life.
+  setMaxListeners(0, abort.signal);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (closed) return resolve();
-      const timer = setTimeout(() => {
+      const done = () => {
+        clearTimeout(timer);
         timers.delete(timer);
+        abort.signal.removeEventListener('abort', done);
         resolve();
-      }, ms);
+      };
+      const timer = setTimeout(done, ms);
       timers.add(timer);
-      abort.signal.addEventListener('abort', () => resolve(), { once: true });
+      abort.signal.addEventListener('abort', done, { once: true });
     });
 
   const parentLink = async (): Promise<PeerLink | null> =>

@@ -6,6 +6,7 @@ import {
   importDirectory,
   listOrganizations,
   loadDirectorySnapshot,
+  markDirectoryChanged,
   type OrganizationRecord,
 } from '../store/index.ts';
 import type { AdminAudit } from './node-admin.ts';
@@ -22,7 +23,13 @@ export interface DirectoryAdmin {
 
 export function createDirectoryAdmin(db: Db): DirectoryAdmin {
   return {
-    import: (file, audit) => attempt(() => importDirectory(db, file, audit)),
+    import: (file, audit) =>
+      attempt(async () => {
+        const report = await importDirectory(db, file, audit);
+        // Deliveries waiting for a next hop follow the change (the reconciler moves them).
+        if (report.changed) await markDirectoryChanged(db, audit.at);
+        return report;
+      }),
     organizations: (filter) => listOrganizations(db, filter.nodeId ? { nodeId: filter.nodeId } : {}),
     routes: async (organIds, at) => planRoutes(await loadDirectorySnapshot(db), organIds, { at }),
   };

@@ -11,6 +11,7 @@ import {
   getNode,
   getNodePushSettings,
   listNodes,
+  markDirectoryChanged,
   type NodeDeliverySettingsInput,
   type NodePushSettings,
   type NodeRecord,
@@ -119,6 +120,7 @@ export function createNodeAdmin(db: Db): NodeAdmin {
                 ...audit,
               })
             : null;
+          await markDirectoryChanged(tx, audit.at);
           return {
             created,
             ...(webhookSecret === undefined ? {} : { webhookSecret }),

@@ -1,4 +1,4 @@
-import type { Db } from '../store/index.ts';
+import { type Db, directoryChangedAt, rerouteWaiting } from '../store/index.ts';
 import { type AttemptDelivery, createDeliveryHandler } from './delivery-handler.ts';
 import type { DeliveryOutcome, NextStep } from './delivery-outcome.ts';
 import { NodeBreakers } from './node-breakers.ts';
@@ -108,10 +108,19 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         ...(options.onRelayed ? { onRelayed: options.onRelayed } : {}),
       })
     : null;
+  // Deliveries follow a directory change (an organization moved to another node or hub's subtree).
+  let reroutedUntil = 0;
+  const rerouteIfChanged = async () => {
+    const changed = await directoryChangedAt(db);
+    if (changed === null || changed.getTime() <= reroutedUntil) return;
+    reroutedUntil = changed.getTime();
+    await rerouteWaiting(db, { at: new Date(now()), actor: 'hub' });
+  };
   const reconciler: Reconciler = createReconciler({
     db,
     scheduler,
     now,
+    beforePass: rerouteIfChanged,
     onError: (error) => onError(error, 'reconciler'),
     ...(options.reconcileIntervalMs === undefined ? {} : { intervalMs: options.reconcileIntervalMs }),
     ...(options.onReconciled ? { onResult: options.onReconciled } : {}),

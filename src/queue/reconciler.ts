@@ -13,6 +13,11 @@ export interface ReconcilerOptions {
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
   readonly onResult?: (result: ReconcileResult) => void;
+  /**
+   * Runs before each pass: deliveries waiting for a next hop that changed (the directory changed)
+   * are moved first, so that the pass schedules them where they now go.
+   */
+  readonly beforePass?: () => Promise<void>;
 }
 
 /** The reconciler loop of one worker process. */
@@ -51,7 +56,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let current: Promise<ReconcileResult> | null = null;
 
   const runOnce = (): Promise<ReconcileResult> => {
-    current ??= reconcile(options.scheduler, unfinished(options.db, pageSize), now()).finally(() => {
+    current ??= (async () => {
+      await options.beforePass?.();
+      return reconcile(options.scheduler, unfinished(options.db, pageSize), now());
+    })().finally(() => {
       current = null;
     });
     return current;

@@ -177,6 +177,7 @@ export {
   unfinishedPushPages,
 } from './push-outbox.repository.ts';
 export { listReceiptsForMessage } from './receipt.repository.ts';
+export { rerouteWaiting } from './reroute.repository.ts';
 export {
   bindSignerCertificates,
   listSignerBindings,

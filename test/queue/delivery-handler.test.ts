@@ -62,7 +62,11 @@ function setup(results: (kind: DeliveryOutcome['kind']) => DeliveryOutcome['kind
       if (kind === 'delivered') return { kind, attempt: record(attempt, now, 200, null) };
       if (kind === 'permanent') return { kind, attempt: record(attempt, now, 404, 'WEBHOOK_HTTP_REJECTED') };
       if (kind === 'forwarded') {
-        return { kind, attempt: record(attempt, now, 202, null), answer: { hub: 'next', acceptedAt: null, refused: [] } };
+        return {
+          kind,
+          attempt: record(attempt, now, 202, null),
+          answer: { hub: 'next', acceptedAt: null, refused: [] },
+        };
       }
       return { kind, attempt: record(attempt, now, 503, 'WEBHOOK_HTTP_RETRYABLE') };
     },

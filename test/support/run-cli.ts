@@ -8,11 +8,17 @@ export interface CliRun {
 }
 
 export async function runCli(...args: string[]): Promise<CliRun> {
+  return runCliIn(undefined, ...args);
+}
+
+/** The same against the database `env` names (DATABASE_URL + LIENTHONG_DB_SCHEMA, or LIENTHONG_DATA_DIR). */
+export async function runCliIn(env: NodeJS.ProcessEnv | undefined, ...args: string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(['node', 'lienthong', ...args], {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
+    ...(env ? { env } : {}),
   });
   return { code, out: out.join(''), err: err.join('') };
 }

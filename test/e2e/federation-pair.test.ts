@@ -1,0 +1,139 @@
+// Two hubs in this process (national N, province P1 as its child), both on Postgres: a package each
+// way and a status back, with the receipts travelling back and each trace showing the hops.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samplePackage, sampleStatus } from '../support/edxml-samples.ts';
+import {
+  createFederationPki,
+  eventually,
+  type FederationHub,
+  type FederationPki,
+  linkHubs,
+  startFederationHub,
+} from '../support/federation.ts';
+
+const MINISTRY = '000.00.00.G09';
+const COMMUNE = '101.01.01.H29';
+
+interface Trace {
+  hub: string;
+  path: string[];
+  deliveries: Array<{
+    recipientOrganId: string;
+    state: string;
+    route: string;
+    deliveredBy: string | null;
+    hops: Array<{ hub: string; acceptedAt: string | null; deliveredAt: string | null }>;
+    statuses: Array<{ code: string }>;
+  }>;
+}
+
+describe('hubs of hubs: a pair in one process', () => {
+  let pki: FederationPki;
+  let n: FederationHub;
+  let p1: FederationHub;
+  let ministry: string;
+  let commune: string;
+
+  beforeAll(async () => {
+    pki = await createFederationPki([MINISTRY, COMMUNE]);
+    [n, p1] = await Promise.all([
+      startFederationHub({ id: 'N', backend: 'server', trustDir: pki.trustDir, mode: 'in-process' }),
+      startFederationHub({ id: 'P1', backend: 'server', trustDir: pki.trustDir, mode: 'in-process' }),
+    ]);
+    await linkHubs(n, p1, { subtrees: ['000.00.00.H29'] });
+    ministry = await n.addNode('ministry', [MINISTRY]);
+    commune = await p1.addNode('commune', [COMMUNE]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([n?.close(), p1?.close()]);
+    await pki?.close();
+  });
+
+  const inbox = async (hub: FederationHub, token: string) =>
+    ((await (await hub.call('GET', '/v1/inbox?wait=1', token)).json()) as { items: Array<{ id: string }> })
+      .items;
+  const trace = async (hub: FederationHub, token: string, id: string) =>
+    (await (await hub.call('GET', `/v1/messages/${id}/trace`, token)).json()) as Trace;
+
+  it('carries a commune’s package up to a ministry, and the ministry’s statuses back down', async () => {
+    const signed = await pki.sign(
+      samplePackage({ from: COMMUNE, to: [MINISTRY], documentId: `${COMMUNE},2026/12/07,1/UBND` }),
+      COMMUNE,
+    );
+    const sent = await p1.call('POST', '/v1/messages', commune, signed);
+    expect(sent.status).toBe(202);
+    const receipt = (await sent.json()) as { id: string; hub: string; recipients: Array<{ state: string }> };
+    expect(receipt.hub).toBe('P1');
+
+    let items: Array<{ id: string }> = [];
+    await eventually(async () => (items = await inbox(n, ministry)).length > 0, 20_000, 'the ministry inbox');
+    expect(items[0]!.id).toBe(receipt.id); // one id across the federation
+    const fetched = await n.call('GET', `/v1/messages/${receipt.id}`, ministry);
+    expect(Buffer.from(await fetched.arrayBuffer()).equals(Buffer.from(signed))).toBe(true);
+    expect((await n.call('POST', `/v1/messages/${receipt.id}/ack`, ministry)).status).toBe(200);
+
+    await eventually(
+      async () => (await trace(p1, commune, receipt.id)).deliveries[0]?.state === 'delivered',
+      20_000,
+      'the delivered receipt back at P1',
+    );
+    const atOrigin = await trace(p1, commune, receipt.id);
+    expect(atOrigin.deliveries[0]).toMatchObject({ route: 'parent-hub', deliveredBy: 'peer' });
+    expect(atOrigin.deliveries[0]!.hops.map((h) => h.hub)).toEqual(['N']);
+    expect(atOrigin.deliveries[0]!.hops[0]!.deliveredAt).not.toBeNull();
+
+    for (const code of ['01', '03', '06']) {
+      const status = await pki.sign(
+        sampleStatus({
+          from: MINISTRY,
+          responseFor: { organId: COMMUNE, documentId: `${COMMUNE},2026/12/07,1/UBND` },
+          code,
+        }),
+        MINISTRY,
+      );
+      const answer = await n.call('POST', '/v1/messages', ministry, status);
+      expect(answer.status, await answer.clone().text()).toBe(202);
+    }
+    await eventually(
+      async () => (await trace(p1, commune, receipt.id)).deliveries[0]?.statuses.length === 3,
+      20_000,
+      'three statuses on the origin trace',
+    );
+    expect((await trace(p1, commune, receipt.id)).deliveries[0]!.statuses.map((s) => s.code)).toEqual([
+      '01',
+      '03',
+      '06',
+    ]);
+    await eventually(
+      async () => (await inbox(p1, commune)).length === 3,
+      20_000,
+      'the statuses in the commune inbox',
+    );
+  });
+
+  it('carries a ministry’s package down to a commune', async () => {
+    const signed = await pki.sign(
+      samplePackage({ from: MINISTRY, to: [COMMUNE], documentId: `${MINISTRY},2026/12/07,9/BNV` }),
+      MINISTRY,
+    );
+    const sent = await n.call('POST', '/v1/messages', ministry, signed);
+    expect(sent.status).toBe(202);
+    const { id } = (await sent.json()) as { id: string };
+    await eventually(
+      async () => (await inbox(p1, commune)).some((i) => i.id === id),
+      20_000,
+      'the package at the commune',
+    );
+    expect((await p1.call('POST', `/v1/messages/${id}/ack`, commune)).status).toBe(200);
+    await eventually(
+      async () => (await trace(n, ministry, id)).deliveries[0]?.state === 'delivered',
+      20_000,
+      'delivered at N',
+    );
+    const t = await trace(n, ministry, id);
+    expect(t.deliveries[0]).toMatchObject({ route: 'child-hub', deliveredBy: 'peer' });
+    expect(t.deliveries[0]!.hops.map((h) => h.hub)).toEqual(['P1']);
+    const below = await trace(p1, commune, id);
+    expect(below.path).toEqual(['N']);
+  });
+});
