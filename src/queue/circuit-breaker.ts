@@ -88,6 +88,18 @@ export function admit(state: BreakerState, config: BreakerConfig, now: number): 
   }
 }
 
+/**
+ * Gives back a probe admitted at `startedAt` that made no request after all (the delivery it was
+ * for was settled meanwhile, or held by another worker): the next request may probe instead of
+ * waiting out the probe timeout.
+ */
+export function releaseProbe(state: BreakerState, startedAt: number): BreakerState {
+  if (state.kind !== 'half-open') return state;
+  const index = state.probes.indexOf(startedAt);
+  if (index < 0) return state;
+  return { ...state, probes: state.probes.filter((_, i) => i !== index) };
+}
+
 /** Records a request that reached the node and got an answer that shows it is healthy. */
 export function recordSuccess(state: BreakerState, config: BreakerConfig, _now: number): BreakerState {
   switch (state.kind) {

@@ -99,11 +99,14 @@ export function createDeliveryHandler<W extends DeliveryWork>(deps: DeliveryHand
       return admission.decision === 'reject' ? paused(admission.retryInMs) : { work };
     }
     // The breaker first (the item names its node): a paused node costs not even a database trip.
-    const admission = deps.breakers.admit(item.nodeId, now());
+    const admittedAt = now();
+    const admission = deps.breakers.admit(item.nodeId, admittedAt);
     if (admission.decision === 'reject') return paused(admission.retryInMs);
-    // A probe slot taken by `admit` for a claim that finds nothing to do frees itself after the
-    // breaker's probeTimeoutMs; this is rare enough not to need more.
-    const claim = await deps.store.claim(item.deliveryId, new Date(now()));
+    const claim = await deps.store.claim(item.deliveryId, new Date(admittedAt));
+    // No request follows: a probe slot taken by `admit` is given back at once (with hand-overs to a
+    // peer hub that carry a message's other recipients too, their own items often find nothing).
+    if (claim.kind !== 'claimed' && admission.decision === 'probe')
+      deps.breakers.release(item.nodeId, admittedAt);
     if (claim.kind === 'gone') return done;
     // Same attempt, later: `node-paused` is the scheduler's "no attempt was made" result.
     if (claim.kind === 'held')

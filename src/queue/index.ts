@@ -14,6 +14,7 @@ export {
   defaultBreakerConfig,
   recordFailure,
   recordSuccess,
+  releaseProbe,
 } from './circuit-breaker.ts';
 export { type QueueCode, queueCodes } from './codes.ts';
 export {

@@ -7,6 +7,7 @@ import {
   defaultBreakerConfig,
   recordFailure,
   recordSuccess,
+  releaseProbe,
 } from './circuit-breaker.ts';
 
 /** One node's breaker as operators see it. */
@@ -33,6 +34,11 @@ export class NodeBreakers {
     const result = admit(this.state(nodeId), this.#configFor(nodeId), now);
     this.#store(nodeId, result.state);
     return result;
+  }
+
+  /** A probe admitted at `admittedAt` made no request (nothing to push after all). */
+  release(nodeId: string, admittedAt: number): void {
+    this.#store(nodeId, releaseProbe(this.state(nodeId), admittedAt));
   }
 
   /** The node answered in a way that shows it is healthy. */

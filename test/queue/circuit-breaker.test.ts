@@ -7,6 +7,7 @@ import {
   defaultBreakerConfig,
   recordFailure,
   recordSuccess,
+  releaseProbe,
 } from '../../src/queue/circuit-breaker.ts';
 import { NodeBreakers } from '../../src/queue/node-breakers.ts';
 
@@ -98,6 +99,18 @@ describe('circuit breaker state machine', () => {
     expect(stuck.decision).toBe('reject');
     if (stuck.decision === 'reject') expect(stuck.retryInMs).toBe(1);
     expect(admit(full, config, 11_000).decision).toBe('probe');
+  });
+
+  it('a probe given back (no request made) frees its slot at once', () => {
+    const open = failTimes(closedBreaker, 3, 0);
+    const one = admit(open, config, 1_000).state;
+    const full = admit(one, config, 1_005).state;
+    expect(admit(full, config, 1_010).decision).toBe('reject');
+    const freed = releaseProbe(full, 1_005);
+    expect(admit(freed, config, 1_010).decision).toBe('probe');
+    // Nothing to give back: unchanged.
+    expect(releaseProbe(freed, 42)).toEqual(freed);
+    expect(releaseProbe(closedBreaker, 1_000)).toBe(closedBreaker);
   });
 
   it('waits at most halfOpenWaitMs and at least 1 ms when turned away half-open', () => {

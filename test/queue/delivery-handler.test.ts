@@ -150,3 +150,31 @@ describe('createDeliveryHandler', () => {
     expect(await t.handler(item('d4'), 1)).toEqual({ kind: 'done' });
   });
 });
+
+describe('createDeliveryHandler with a claiming store', () => {
+  it('gives back a half-open probe when the claim finds nothing to push', async () => {
+    const breakers = new NodeBreakers(() => breakerConfig);
+    let clock = 1_000_000;
+    // Open the breaker, then let its open period pass: the next admission is a probe.
+    breakers.failure('node-a', clock);
+    breakers.failure('node-a', clock);
+    clock += breakerConfig.openMs;
+    const handler = createDeliveryHandler({
+      store: {
+        load: async () => null,
+        // A sibling of a hand-over: already forwarded with the others, nothing left to push.
+        claim: async () => ({ kind: 'gone' }),
+        recordAttempt: async () => {},
+      },
+      breakers,
+      now: () => clock,
+      attempt: async () => {
+        throw new Error('no attempt expected');
+      },
+    });
+    expect(await handler(item('d1'), 1)).toEqual({ kind: 'done' });
+    // The probe slot is free again: the next delivery to the node probes instead of waiting
+    // out probeTimeoutMs (30 s here).
+    expect(breakers.admit('node-a', clock + 1).decision).toBe('probe');
+  });
+});

@@ -92,7 +92,9 @@ const QUICK: NodeJS.ProcessEnv = {
   LIENTHONG_RETRY_MAX_DELAY_MS: '2000',
   LIENTHONG_BREAKER_OPEN_MS: '1000',
   LIENTHONG_WEBHOOK_CONNECT_TIMEOUT_MS: '2000',
-  LIENTHONG_WEBHOOK_TIMEOUT_MS: '20000',
+  LIENTHONG_WEBHOOK_TIMEOUT_MS: '5000',
+  // A hand-over cut off by a killed process is taken over after its lease: request time + as much.
+  LIENTHONG_WEBHOOK_REQUEST_TIMEOUT_MS: '5000',
 };
 
 export async function startFederationHub(options: FederationHubOptions): Promise<FederationHub> {
