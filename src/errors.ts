@@ -1,3 +1,4 @@
+import { peerCodes } from './adapters/peer/codes.ts';
 import { vxpCodes } from './adapters/vxp/codes.ts';
 import { webhookCodes } from './adapters/webhook/codes.ts';
 import type { CodeInfo, CodeTable } from './core/index.ts';
@@ -21,6 +22,7 @@ export const codeSections: ReadonlyArray<{ readonly area: string; readonly table
   { area: 'store (database and directory records)', table: storeCodes },
   { area: 'queue (delivery scheduling)', table: queueCodes },
   { area: 'webhook (push delivery)', table: webhookCodes },
+  { area: 'peer (hand-overs to other hubs)', table: peerCodes },
   { area: 'vxp (national-axis compatible API)', table: vxpCodes },
 ];
 

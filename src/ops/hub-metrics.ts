@@ -12,8 +12,22 @@ export interface HubMetrics {
   reconciled(result: ReconcileResult): void;
   /** Sets a gauge read at scrape time (outbox backlog, paused nodes). */
   gauge(name: 'outbox_pending' | 'nodes_paused', value: number): void;
+  /** The peer hubs' gauges, read at scrape time. */
+  peers(views: readonly PeerGauges[]): void;
   /** The registry's exposition followed by `extra` (BullMQ's export), as one text/plain body. */
   render(extra?: string): Promise<string>;
+}
+
+/** What the metrics show of one peer hub. */
+export interface PeerGauges {
+  readonly id: string;
+  readonly role: 'child' | 'parent';
+  readonly backlog: number;
+  readonly receiptBacklog: number;
+  /** Seconds since the last successful call to it; null when never (or a child that pulls). */
+  readonly lastContactAgeSeconds: number | null;
+  /** 1 when the last call to it succeeded, 0 when it failed; null when this hub does not call it. */
+  readonly reachable: 0 | 1 | null;
 }
 
 /**
@@ -68,11 +82,46 @@ export function createHubMetrics(labels: Readonly<Record<string, string>> = {}):
     }),
   };
 
+  const peerLabels = ['peer', 'role'] as const;
+  const peerGauges = {
+    backlog: new Gauge({
+      name: 'lienthong_peer_backlog',
+      help: 'Deliveries waiting to be handed to a peer hub (queued, retrying, sending).',
+      labelNames: peerLabels,
+      registers: [registry],
+    }),
+    receipts: new Gauge({
+      name: 'lienthong_peer_receipt_backlog',
+      help: 'Receipts waiting to go back to a peer hub.',
+      labelNames: peerLabels,
+      registers: [registry],
+    }),
+    age: new Gauge({
+      name: 'lienthong_peer_last_contact_age_seconds',
+      help: 'Seconds since this hub last reached a peer hub.',
+      labelNames: peerLabels,
+      registers: [registry],
+    }),
+    reachable: new Gauge({
+      name: 'lienthong_peer_reachable',
+      help: '1 when the last call to a peer hub succeeded, 0 when it failed.',
+      labelNames: peerLabels,
+      registers: [registry],
+    }),
+  };
+  const handOvers = new Counter({
+    name: 'lienthong_peer_handovers_total',
+    help: 'Hand-overs and receipts to peer hubs by peer and result (forwarded, delivered, retry, permanent).',
+    labelNames: ['peer', 'target', 'result'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
     attempt(work, outcome, next) {
       const target = work.target;
       attempts.inc({ target, result: outcome.kind });
+      if (work.via.kind === 'peer') handOvers.inc({ peer: work.nodeId, target, result: outcome.kind });
       duration.observe({ target }, outcome.attempt.durationMs / 1000);
       if (next.next !== 'retry') settled.inc({ target, state: next.next });
     },
@@ -85,6 +134,16 @@ export function createHubMetrics(labels: Readonly<Record<string, string>> = {}):
     },
     gauge(name, value) {
       gauges[name].set(value);
+    },
+    peers(views) {
+      for (const gauge of Object.values(peerGauges)) gauge.reset();
+      for (const v of views) {
+        const labels = { peer: v.id, role: v.role };
+        peerGauges.backlog.set(labels, v.backlog);
+        peerGauges.receipts.set(labels, v.receiptBacklog);
+        if (v.lastContactAgeSeconds !== null) peerGauges.age.set(labels, v.lastContactAgeSeconds);
+        if (v.reachable !== null) peerGauges.reachable.set(labels, v.reachable);
+      }
     },
     async render(extra) {
       const own = await registry.metrics();

@@ -6,11 +6,13 @@ import {
   type DeliveryState,
   listDeliveries,
   listDeliveryAttempts,
+  listPeerHubs,
   type RetryTarget,
   retryFailedDeliveries,
 } from '../store/index.ts';
 import { type OpsAttempt, type OpsDelivery, toOpsAttempt, toOpsDelivery } from './delivery-view.ts';
 import type { HubMetrics } from './hub-metrics.ts';
+import { type PeerView, toPeerView } from './peer-admin.ts';
 import { type QueuesReport, queuesReport } from './queue-health.ts';
 
 /** Which deliveries to list. */
@@ -24,8 +26,8 @@ export interface DeliveryFilter {
 
 /** What operators do, whichever edge they use (operator HTTP API, CLI). */
 export interface OperatorService {
-  /** Queue health; throws QUEUE_BACKEND_UNAVAILABLE when the queue backend does not answer. */
-  queues(): Promise<HubResult<QueuesReport>>;
+  /** Queue health, with the peer hubs; QUEUE_BACKEND_UNAVAILABLE when the queue backend does not answer. */
+  queues(): Promise<HubResult<QueuesReport & { readonly peers: readonly PeerView[] }>>;
   /** Prometheus text: the hub's registry plus the queue backend's export. */
   metrics(): Promise<string>;
   listDeliveries(filter: DeliveryFilter): Promise<OpsDelivery[]>;
@@ -64,21 +66,34 @@ export function createOperatorService(deps: OperatorServiceDeps): OperatorServic
   return {
     queues() {
       const e = needEngine();
-      return attempt(() =>
-        queuesReport({
+      return attempt(async () => {
+        const report = await queuesReport({
           db,
           scheduler: e.scheduler,
           queueName: e.queueName,
           breakers: e.workers ? e.breakers : null,
           role: e.role,
           now: deps.now(),
-        }),
-      );
+        });
+        return { ...report, peers: (await listPeerHubs(db)).map(toPeerView) };
+      });
     },
     async metrics() {
       const e = needEngine();
       e.metrics.gauge('outbox_pending', await countPendingOutbox(db));
       e.metrics.gauge('nodes_paused', e.breakers.snapshot().filter((b) => b.state.kind !== 'closed').length);
+      const at = deps.now().getTime();
+      e.metrics.peers(
+        (await listPeerHubs(db)).map(toPeerView).map((p) => ({
+          id: p.id,
+          role: p.role,
+          backlog: p.backlog,
+          receiptBacklog: p.receiptBacklog,
+          lastContactAgeSeconds:
+            p.lastContactAt === null ? null : Math.max(0, (at - Date.parse(p.lastContactAt)) / 1000),
+          reachable: p.breaker === 'closed' ? 1 : p.breaker === 'open' ? 0 : null,
+        })),
+      );
       const queue = await e.scheduler.prometheusMetrics({ role: e.role }).catch((error: unknown) => {
         e.onMetricsError(error);
         return '';

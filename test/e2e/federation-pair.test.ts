@@ -13,6 +13,7 @@ import {
 
 const MINISTRY = '000.00.00.G09';
 const COMMUNE = '101.01.01.H29';
+const OPERATOR = 'operator-token-of-the-pair-test';
 
 interface Trace {
   hub: string;
@@ -37,7 +38,13 @@ describe('hubs of hubs: a pair in one process', () => {
   beforeAll(async () => {
     pki = await createFederationPki([MINISTRY, COMMUNE]);
     [n, p1] = await Promise.all([
-      startFederationHub({ id: 'N', backend: 'server', trustDir: pki.trustDir, mode: 'in-process' }),
+      startFederationHub({
+        id: 'N',
+        backend: 'server',
+        trustDir: pki.trustDir,
+        mode: 'in-process',
+        env: { LIENTHONG_OPERATOR_TOKEN: OPERATOR },
+      }),
       startFederationHub({ id: 'P1', backend: 'server', trustDir: pki.trustDir, mode: 'in-process' }),
     ]);
     await linkHubs(n, p1, { subtrees: ['000.00.00.H29'] });
@@ -135,5 +142,21 @@ describe('hubs of hubs: a pair in one process', () => {
     expect(t.deliveries[0]!.hops.map((h) => h.hub)).toEqual(['P1']);
     const below = await trace(p1, commune, id);
     expect(below.path).toEqual(['N']);
+  });
+
+  it('shows the peer hub to operators: /ops/queues and /metrics', async () => {
+    const op = { authorization: `Bearer ${OPERATOR}` };
+    const queues = (await (await n.call('GET', '/ops/queues', null, undefined, op)).json()) as {
+      peers: Array<{ id: string; role: string; breaker: string; backlog: number; organizations: number }>;
+    };
+    expect(queues.peers).toEqual([
+      expect.objectContaining({ id: 'P1', role: 'child', breaker: 'closed', backlog: 0, organizations: 1 }),
+    ]);
+    const metrics = await (await n.call('GET', '/metrics', null, undefined, op)).text();
+    expect(metrics).toMatch(/lienthong_peer_backlog\{[^}]*peer="P1"[^}]*\} 0/);
+    expect(metrics).toMatch(/lienthong_peer_reachable\{[^}]*peer="P1"[^}]*\} 1/);
+    expect(metrics).toMatch(
+      /lienthong_peer_handovers_total\{[^}]*peer="P1"[^}]*result="forwarded"[^}]*\} [1-9]/,
+    );
   });
 });

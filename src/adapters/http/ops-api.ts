@@ -50,6 +50,24 @@ const QueuesReportSchema = Type.Object({
   ),
   process: Type.Object({ role: Type.String(), pid: Type.Integer() }),
   at: Type.String(),
+  peers: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      role: Type.Union([Type.Literal('child'), Type.Literal('parent')]),
+      protocol: Type.String(),
+      url: Type.Union([Type.String(), Type.Null()]),
+      organizations: Type.Integer(),
+      subtreeRoots: Type.Array(Type.String()),
+      lastContactAt: Type.Union([Type.String(), Type.Null()]),
+      lastError: Type.Union([Type.String(), Type.Null()]),
+      lastErrorAt: Type.Union([Type.String(), Type.Null()]),
+      backlog: Type.Integer({ description: 'Deliveries waiting to be handed to it.' }),
+      receiptBacklog: Type.Integer(),
+      oldestBacklogAt: Type.Union([Type.String(), Type.Null()]),
+      breaker: Type.String({ description: 'closed, open, pull (it pulls from this hub) or unknown' }),
+    }),
+    { description: 'Peer hubs (hubs of hubs): children and the parent.' },
+  ),
 });
 
 const OpsDeliverySchema = Type.Object({

@@ -130,7 +130,7 @@ async function readText(body: Dispatcher.ResponseData['body'], limit: number): P
     size += buffer.length;
     if (size > limit) {
       body.destroy();
-      throw Object.assign(new Error(`answer over ${limit} bytes`), { code: 'PEER_ANSWER_TOO_LARGE' });
+      throw Object.assign(new Error(`answer over ${limit} bytes`), { code: 'ANSWER_TOO_LARGE' });
     }
     chunks.push(buffer);
   }
