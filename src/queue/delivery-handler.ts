@@ -104,9 +104,12 @@ export function createDeliveryHandler<W extends DeliveryWork>(deps: DeliveryHand
     if (admission.decision === 'reject') return paused(admission.retryInMs);
     const claim = await deps.store.claim(item.deliveryId, new Date(admittedAt));
     // No request follows: a probe slot taken by `admit` is given back at once (with hand-overs to a
-    // peer hub that carry a message's other recipients too, their own items often find nothing).
-    if (claim.kind !== 'claimed' && admission.decision === 'probe')
+    // peer hub that carry a message's other recipients too, their own items often find nothing) —
+    // as is one taken on a node the delivery no longer goes to (the directory moved it meanwhile).
+    const probed = admission.decision === 'probe';
+    if (probed && (claim.kind !== 'claimed' || claim.work.nodeId !== item.nodeId)) {
       deps.breakers.release(item.nodeId, admittedAt);
+    }
     if (claim.kind === 'gone') return done;
     // Same attempt, later: `node-paused` is the scheduler's "no attempt was made" result.
     if (claim.kind === 'held')
