@@ -123,7 +123,12 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     const notifier = new InboxNotifier(1000, () => engine.kick());
     const service = createHubService({
       store: createStoreHubStore(database.db),
-      parse: (bytes) => parseEdxml(bytes, { strict: config.strict, maxBytes: config.maxPackageBytes }),
+      parse: (bytes) =>
+        parseEdxml(bytes, {
+          strict: config.strict,
+          maxBytes: config.maxPackageBytes,
+          maxNodes: config.maxXmlNodes,
+        }),
       verify: verifier.verify.bind(verifier),
       notifier,
       now,

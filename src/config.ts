@@ -72,6 +72,8 @@ export interface HubConfig {
   readonly trustDir: string;
   /** Largest package accepted in bytes (LIENTHONG_MAX_PACKAGE_BYTES, default 64 MiB). */
   readonly maxPackageBytes: number;
+  /** Most XML nodes (elements, attributes, comments) the codec reads in a package (LIENTHONG_MAX_XML_NODES, default 100 000). */
+  readonly maxXmlNodes: number;
   /** Subject attributes that may carry the signer's organ id (LIENTHONG_BINDING_ATTRIBUTES, default OU,UID; empty = pinned certificates only). */
   readonly bindingAttributes: readonly string[];
   /** Accept RSA-SHA1 / SHA-1 digests from legacy signers (LIENTHONG_ALLOW_SHA1=1). */
@@ -90,6 +92,8 @@ export interface HubConfig {
   readonly verifyThreads: number;
   /** Connections of the API's pool on a Postgres server (LIENTHONG_DB_POOL, default 10); the delivery engine has its own. */
   readonly dbPoolSize: number;
+  /** Connections of the delivery engine's pool (LIENTHONG_ENGINE_DB_POOL; default from the worker concurrency: 4..50, 2 for an `api` process). */
+  readonly engineDbPoolSize: number | null;
   /** What this process runs (LIENTHONG_ROLE or `serve --role`, default all). */
   readonly role: HubRole;
   /** Bearer token (or Basic password) for /ops/*, /metrics and the queue board (LIENTHONG_OPERATOR_TOKEN); null = those answer 401. */
@@ -148,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: env['REDIS_URL'] || null,
     trustDir: path.resolve(cwd, env['LIENTHONG_TRUST_DIR'] || path.join(dataDir, 'pki', 'trust')),
     maxPackageBytes: integer(env, 'LIENTHONG_MAX_PACKAGE_BYTES', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxXmlNodes: integer(env, 'LIENTHONG_MAX_XML_NODES', 100_000, 1_000, 10_000_000),
     bindingAttributes: Object.freeze(
       (attributes === undefined ? 'OU,UID' : attributes)
         .split(',')
@@ -160,6 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env['LOG_LEVEL'] || 'info',
     verifyThreads: integer(env, 'LIENTHONG_VERIFY_THREADS', 2, 1, 64),
     dbPoolSize: integer(env, 'LIENTHONG_DB_POOL', 10, 1, 500),
+    engineDbPoolSize: env['LIENTHONG_ENGINE_DB_POOL']
+      ? integer(env, 'LIENTHONG_ENGINE_DB_POOL', 4, 1, 500)
+      : null,
     role: oneOf(env, 'LIENTHONG_ROLE', HUB_ROLES, 'all'),
     operatorToken: operatorToken(env),
     tls: tlsFiles(env, cwd),

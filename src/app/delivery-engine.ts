@@ -98,7 +98,9 @@ export async function buildDeliveryEngine(
           databaseUrl: config.databaseUrl,
           schema: database.schema,
           migrate: false,
-          poolSize: role === 'api' ? 2 : Math.min(50, Math.max(4, Math.ceil(d.concurrency / 2))),
+          poolSize:
+            config.engineDbPoolSize ??
+            (role === 'api' ? 2 : Math.min(50, Math.max(4, Math.ceil(d.concurrency / 2)))),
         })
       : null;
   const db = engineDatabase?.db ?? database.db;

@@ -3,6 +3,7 @@ import {
   claimSiblingPushes,
   type Db,
   type DeliveryPushRecord,
+  getMessageRaw,
   loadPush,
   type NodePushSettings,
   type PeerEndpoint,
@@ -153,6 +154,11 @@ export class NodeSettingsCache {
   }
 }
 
+/** The id of a claimed row of either table. */
+function recordId(record: PushRecords[PushTable]): string {
+  return 'receipt' in record ? record.receipt.id : record.id;
+}
+
 /** Not claimed: held by a live lease of another worker (come back when it ends), or nothing to do. */
 function notClaimed<W>(result: { state: string | null; leaseUntil: Date | null }, at: Date): ClaimResult<W> {
   if (
@@ -220,6 +226,25 @@ function viaOf(node: NodePushSettings, peer: PeerEndpoint | null): PushVia | nul
 }
 
 const NO_VIA: PushVia = { kind: 'webhook', url: '', secret: '' };
+const NO_BODY = new Uint8Array();
+
+/**
+ * The bytes of recent messages, read once for the pushes of one message that start together (a
+ * package to several webhook nodes): a few entries, for a few seconds — bodies can be 64 MiB.
+ */
+function messageBodies(db: Db, now: () => number) {
+  const recent = new Map<string, { at: number; body: Promise<Buffer | null> }>();
+  return (messageId: string): Promise<Buffer | null> => {
+    const at = now();
+    for (const [id, entry] of recent) if (at - entry.at > 2_000) recent.delete(id);
+    const hit = recent.get(messageId);
+    if (hit) return hit.body;
+    const body = getMessageRaw(db, messageId);
+    if (recent.size < 8) recent.set(messageId, { at, body });
+    body.catch(() => recent.delete(messageId));
+    return body;
+  };
+}
 
 /** A claimed delivery as one member of a hand-over. */
 const memberOf = (record: DeliveryPushRecord, claimed: boolean): HandOverMember => ({
@@ -243,13 +268,14 @@ const deliveryWork: ToWork<'delivery', DeliveryPushWork> = (
     kind: record.messageKind,
     deliveryId: record.id,
     nodeId: record.nodeId,
-    finished: !stillPushable(record.state) || via === null || record.body === null,
+    finished: !stillPushable(record.state) || via === null,
     attemptsSoFar: claimed ? record.attempts - 1 : record.attempts,
     firstAttemptAt: record.budgetStartedAt,
     // The budget restarts after an operator retry: earlier attempts do not count against it.
     policy: { ...policy, maxAttempts: policy.maxAttempts + record.retryBaseAttempts },
     messageId: record.messageId,
-    body: record.body ?? new Uint8Array(),
+    // Read after the claim, once per push (createDeliveryWorkStore's `complete`).
+    body: NO_BODY,
     via: via ?? NO_VIA,
     senderOrganId: record.senderOrganId,
     hops: [...record.messageHops, hubId],
@@ -281,12 +307,27 @@ const receiptWork: ToWork<'receipt', ReceiptPushWork> = (
   };
 };
 
+/** What a claim knows besides its own row: when, the lease, and the rows claimed with it to go along. */
+interface ClaimContext<T extends PushTable> {
+  readonly at: Date;
+  readonly leaseUntil: Date;
+  readonly companions: readonly PushRecords[T][];
+}
+
 /** What one table adds to the generic work store. */
 interface PushTableWork<T extends PushTable, W extends PushWork> {
   readonly table: T;
   readonly toWork: ToWork<T, W>;
-  /** After a claim: widen the work (a hand-over to a peer hub takes the message's other recipients there). */
-  readonly widen?: (work: W, claim: { readonly at: Date; readonly leaseUntil: Date }) => Promise<W>;
+  /**
+   * After a claim (or a load): complete the work — a hand-over to a peer hub takes the message's
+   * other recipients there; a delivery reads its bytes.
+   */
+  readonly complete?: (work: W, claim: ClaimContext<T> | null) => Promise<W>;
+  /**
+   * Within one batch of claims, the rows one push carries together: a leader's companions (their
+   * own items then find nothing to do). Hand-overs to a peer hub gather a message's recipients there.
+   */
+  readonly gather?: (claimed: readonly PushRecords[T][]) => ReadonlyMap<string, readonly PushRecords[T][]>;
   /** The rows one attempt records (a hand-over: each member, a recipient the next hub refused failing). */
   readonly records?: (
     work: W,
@@ -328,8 +369,13 @@ function createPushWorkStore<T extends PushTable, W extends PushWork>(
       actor,
       interruptedError: SEND_INTERRUPTED,
     });
+    const claimed = [...results.values()].flatMap((r) => (r.claimed ? [r.record] : []));
+    const leaders = spec.gather?.(claimed) ?? new Map<string, readonly PushRecords[T][]>();
+    const absorbed = new Set([...leaders.values()].flat().map((r) => recordId(r)));
     return ids.map((id) => ({
       at,
+      absorbed: absorbed.has(id),
+      companions: leaders.get(id) ?? [],
       result: results.get(id) ?? { claimed: false as const, state: null, leaseUntil: null },
     }));
   }, batch);
@@ -340,17 +386,19 @@ function createPushWorkStore<T extends PushTable, W extends PushWork>(
   return {
     async load(id) {
       const record = await loadPush(db, table, id);
-      return record === null ? null : toWork(record, cache, context, false);
+      if (record === null) return null;
+      const work = toWork(record, cache, context, false);
+      return spec.complete && !work.finished ? spec.complete(work, null) : work;
     },
 
     async claim(id) {
-      const { at, result } = await claims.submit(id);
+      const { at, result, absorbed, companions } = await claims.submit(id);
+      // Claimed in this batch to go along with another row's push: nothing left to do for its item.
+      if (absorbed) return { kind: 'gone' };
       if (!result.claimed) return notClaimed(result, at);
       const work = toWork(result.record, cache, context, true);
-      return {
-        kind: 'claimed',
-        work: spec.widen ? await spec.widen(work, { at, leaseUntil: leaseUntil(at) }) : work,
-      };
+      const claim = { at, leaseUntil: leaseUntil(at), companions };
+      return { kind: 'claimed', work: spec.complete ? await spec.complete(work, claim) : work };
     },
 
     async recordAttempt(work, attempt, outcome, next) {
@@ -368,22 +416,41 @@ export function createDeliveryWorkStore(
   cache: NodeSettingsCache,
   options: PushWorkStoreOptions,
 ): DeliveryWorkStore<DeliveryPushWork> {
+  const bodies = messageBodies(db, options.now ?? Date.now);
   return createPushWorkStore(
     {
       table: 'delivery',
       toWork: deliveryWork,
-      async widen(work, claim) {
-        if (work.via.kind !== 'peer') return work;
+      async complete(work, claim) {
+        const body = await bodies(work.messageId);
+        // The bytes are gone (a message removed under the delivery): nothing to push.
+        if (body === null) return { ...work, finished: true };
+        if (work.via.kind !== 'peer' || claim === null) return { ...work, body };
+        const companions = claim.companions.map((c) => memberOf(c, true));
         const siblings = await claimSiblingPushes(db, {
           messageId: work.messageId,
           nodeId: work.nodeId,
-          excludeIds: [work.deliveryId],
+          excludeIds: [work.deliveryId, ...companions.map((c) => c.deliveryId)],
           at: claim.at,
           leaseUntil: claim.leaseUntil,
           actor: options.actor ?? 'hub',
           interruptedError: SEND_INTERRUPTED,
         });
-        return { ...work, members: [...work.members, ...siblings.map((s) => memberOf(s, true))] };
+        const members = [...work.members, ...companions, ...siblings.map((s) => memberOf(s, true))];
+        return { ...work, body, members };
+      },
+      gather(claimed) {
+        // One hand-over per message and peer hub: the first of each group leads, the others go along.
+        const groups = new Map<string, DeliveryPushRecord[]>();
+        for (const record of claimed) {
+          if (record.peer === null) continue;
+          const key = `${record.messageId}\n${record.nodeId}`;
+          groups.set(key, [...(groups.get(key) ?? []), record]);
+        }
+        const leaders = new Map<string, readonly DeliveryPushRecord[]>();
+        for (const [first, ...rest] of groups.values())
+          if (first && rest.length > 0) leaders.set(first.id, rest);
+        return leaders;
       },
       records: handOverRecords,
     },

@@ -140,7 +140,15 @@ export async function insertAcceptedMessage(
   const write = async (q: Db): Promise<InsertAcceptedResult | null> => {
     const { rows } = await q.query(ACCEPT_SQL, params, { prepare: true });
     if (rows.length === 0) return null;
-    const message = toMessageRecord(rows[0]!);
+    // The JSON columns as written (not read back: a package to 3 321 communes has a 1 MB summary,
+    // and the statement returns a row per delivery).
+    const message = toMessageRecord({
+      ...rows[0]!,
+      summary: JSON.parse(params[10] as string) as unknown,
+      verdict: JSON.parse(params[11] as string) as unknown,
+      receipt: params[12] === null ? null : (JSON.parse(params[12] as string) as unknown),
+      hops: JSON.parse(params[13] as string) as unknown,
+    });
     const written = rows
       .filter((row) => row['d_id'] !== null && row['d_id'] !== undefined)
       .map((row) => toDeliveryRecord(Object.fromEntries(DELIVERY_COLUMNS.map((c) => [c, row[`d_${c}`]]))))
@@ -194,6 +202,21 @@ export async function insertAcceptedMessage(
   if (existing) return { kind: 'conflict', existing };
   return { kind: 'id-taken' };
 }
+
+/** The message's columns the accepting write returns (the JSON ones are known already). */
+const MESSAGE_COLUMNS = [
+  'id',
+  'kind',
+  'sender_node_id',
+  'sender_organ_id',
+  'document_id',
+  'business_doc_type',
+  'status_code',
+  'priority',
+  'sha256',
+  'size_bytes',
+  'received_at',
+] as const;
 
 /** Columns of a delivery row as {@link toDeliveryRecord} reads them (returned with a `d_` prefix). */
 const DELIVERY_COLUMNS = [
@@ -252,7 +275,7 @@ WITH m AS (
     AS x(type, delivery_id, node_id, organ_id, data, ord)
   ORDER BY x.ord
 )
-SELECT m.*, ${DELIVERY_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
+SELECT ${MESSAGE_COLUMNS.map((c) => `m.${c}`).join(', ')}, ${DELIVERY_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
 FROM m LEFT JOIN d ON true`;
 
 /** The events of an acceptance, in order: message.accepted, then delivery.queued per recipient. */

@@ -42,7 +42,10 @@ function toPeerEndpoint(row: Record<string, unknown>): PeerEndpoint | null {
   return { protocol: 'lienthong', url, token: strOrNull(row, 'peer_token') };
 }
 
-/** What a worker needs to push a delivery. */
+/**
+ * What a worker needs to push a delivery. The bytes are read apart (getMessageRaw), once per push:
+ * many deliveries of one message share them, and a hand-over claims a message's siblings too.
+ */
 export interface DeliveryPushRecord {
   readonly id: string;
   readonly messageId: string;
@@ -57,8 +60,6 @@ export interface DeliveryPushRecord {
   readonly budgetStartedAt: Date | null;
   /** While `sending`: until when the worker that started it holds it. */
   readonly leaseUntil: Date | null;
-  /** The exact bytes; null once the delivery is settled (not read then). */
-  readonly body: Buffer | null;
   readonly node: NodePushSettings;
   /** The next hub, when the delivery is handed to a peer hub this hub can reach. */
   readonly peer: PeerEndpoint | null;
@@ -176,15 +177,13 @@ const DELIVERY: PushTableSpec<'delivery'> = {
             d.updated_at,
             (SELECT a.started_at FROM delivery_attempts a
               WHERE a.delivery_id = d.id AND a.attempt = d.retry_base_attempts + 1) AS budget_started_at,
-            CASE WHEN ${pushableSql('d')} THEN b.raw END AS raw,
             m.sender_organ_id, m.hops AS message_hops, d.recipient_organ_id, d.addressed_organ_id,
             ${NODE_PUSH_COLUMNS}, ${PEER_COLUMNS}
      FROM ${ids} ids
      JOIN deliveries d ON d.id = ids.id
      JOIN messages m ON m.id = d.message_id
      JOIN nodes n ON n.id = d.node_id
-     LEFT JOIN peer_hubs p ON p.node_id = d.node_id
-     LEFT JOIN message_bodies b ON b.message_id = d.message_id`,
+     LEFT JOIN peer_hubs p ON p.node_id = d.node_id`,
   recordSet: `, last_error = CASE WHEN x.to_state = 'delivered' THEN t.last_error ELSE x.last_error END,
          delivered_by = CASE WHEN x.to_state = 'delivered' THEN 'webhook' ELSE t.delivered_by END,
          forwarded_at = CASE WHEN x.to_state = 'forwarded' THEN $14 ELSE t.forwarded_at END,
@@ -214,7 +213,6 @@ const DELIVERY: PushTableSpec<'delivery'> = {
     retryBaseAttempts: row['retry_base_attempts'] as number,
     budgetStartedAt: dateOrNull(row, 'budget_started_at'),
     leaseUntil: dateOrNull(row, 'send_lease_until'),
-    body: (row['raw'] as Buffer | null) ?? null,
     node: toNodePushSettings(row),
     peer: toPeerEndpoint(row),
     senderOrganId: str(row, 'sender_organ_id'),

@@ -18,6 +18,24 @@ export interface PushOutboxItem {
 }
 
 /**
+ * One item per hand-over: deliveries of one message to one peer hub cross together (the first one's
+ * push claims the others), so only the first of each such group is scheduled; scheduling them all
+ * would have them race to claim each other and cross in several hand-overs.
+ */
+function onePerHandOver<T extends { readonly groupKey: string | null }>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (item.groupKey === null) return true;
+    if (seen.has(item.groupKey)) return false;
+    seen.add(item.groupKey);
+    return true;
+  });
+}
+
+const groupKeyOf = (row: Record<string, unknown>): string | null =>
+  row['to_peer'] === true && row['message_id'] ? `${str(row, 'message_id')}\n${str(row, 'node_id')}` : null;
+
+/**
  * The relay's step: claims up to `limit` pending outbox rows (deliveries and receipts, most urgent
  * first) with FOR UPDATE SKIP LOCKED — several relays never take the same row — hands the ones
  * worth pushing to `publish`, and marks every claimed row dispatched, all in one transaction: a
@@ -40,7 +58,8 @@ export async function relayPushOutbox(
     const { rows } = await tx.query(
       `SELECT o.id AS outbox_id, COALESCE(o.delivery_id, o.receipt_id) AS target_id,
               CASE WHEN o.receipt_id IS NOT NULL THEN 'receipt' ELSE m.kind END AS kind,
-              COALESCE(d.node_id, r.node_id) AS node_id, o.priority,
+              COALESCE(d.node_id, r.node_id) AS node_id, o.priority, d.message_id,
+              (o.delivery_id IS NOT NULL AND p.url IS NOT NULL) AS to_peer,
               (${PUSH_TARGET_SQL} AND (${pushableSql('d')} OR ${pushableSql('r')})) AS push
        FROM outbox o
        LEFT JOIN deliveries d ON d.id = o.delivery_id
@@ -56,14 +75,17 @@ export async function relayPushOutbox(
       { prepare: true },
     );
     if (rows.length === 0) return { claimed: 0, published: 0 };
-    const items: PushOutboxItem[] = rows
-      .filter((row) => row['push'] === true)
-      .map((row) => ({
-        id: str(row, 'target_id'),
-        kind: str(row, 'kind') as PushKind,
-        nodeId: str(row, 'node_id'),
-        priority: row['priority'] as number,
-      }));
+    const items: PushOutboxItem[] = onePerHandOver(
+      rows
+        .filter((row) => row['push'] === true)
+        .map((row) => ({
+          id: str(row, 'target_id'),
+          kind: str(row, 'kind') as PushKind,
+          nodeId: str(row, 'node_id'),
+          priority: row['priority'] as number,
+          groupKey: groupKeyOf(row),
+        })),
+    ).map(({ groupKey: _g, ...item }) => item);
     if (items.length > 0) await publish(items);
     await tx.query('UPDATE outbox SET dispatched_at = $1 WHERE id = ANY($2::int8[])', [
       options.at,
@@ -75,6 +97,8 @@ export async function relayPushOutbox(
 
 /** An unfinished delivery or receipt of a node with a webhook, for the reconciler. */
 export interface UnfinishedPush extends PushOutboxItem {
+  /** Message and peer hub, for a delivery handed over with its siblings; null otherwise. */
+  readonly groupKey: string | null;
   readonly state: string;
   /** Not before: the next attempt (retrying) or the end of a live lease (sending); null = now. */
   readonly notBefore: Date | null;
@@ -95,7 +119,8 @@ export async function listUnfinishedPush(
 ): Promise<UnfinishedPush[]> {
   const sql =
     options.target === 'delivery'
-      ? `SELECT d.id, m.kind, d.node_id, d.priority, d.state, d.next_attempt_at, d.send_lease_until
+      ? `SELECT d.id, m.kind, d.node_id, d.priority, d.state, d.next_attempt_at, d.send_lease_until, d.message_id,
+                (p.url IS NOT NULL) AS to_peer
          FROM deliveries d
          JOIN nodes n ON n.id = d.node_id
          LEFT JOIN peer_hubs p ON p.node_id = d.node_id
@@ -116,6 +141,7 @@ export async function listUnfinishedPush(
       kind: str(row, 'kind') as PushKind,
       nodeId: str(row, 'node_id'),
       priority: Number(row['priority']),
+      groupKey: groupKeyOf(row),
       state,
       notBefore:
         state === 'retrying'
@@ -127,7 +153,10 @@ export async function listUnfinishedPush(
   });
 }
 
-/** Pages of every unfinished push, deliveries then receipts (what `reconcile` iterates). */
+/**
+ * Pages of every unfinished push, deliveries then receipts (what `reconcile` iterates): of the
+ * deliveries of one message to one peer hub, only the first (they cross together).
+ */
 export async function* unfinishedPushPages(
   db: Db,
   pageSize = 1000,
@@ -136,7 +165,7 @@ export async function* unfinishedPushPages(
     let afterId: string | null = null;
     for (;;) {
       const page = await listUnfinishedPush(db, { target, afterId, limit: pageSize });
-      if (page.length > 0) yield page;
+      if (page.length > 0) yield onePerHandOver(page);
       if (page.length < pageSize) break;
       afterId = page[page.length - 1]?.id ?? null;
     }
