@@ -180,7 +180,8 @@ export async function run(): Promise<void> {
     const xml = samplePackage({ from: CENTRAL, to: all, documentId: `${CENTRAL},2026/12/07,1/VPCP-TH` });
     const org = dev.organizations[0]!;
     const signed = await signEdxml(xml, { keyPem: org.keyPem, certPem: org.certPem });
-    const profile = process.env['BENCH_PROFILE'] ? await startProfile() : null;
+    const phase = process.env['BENCH_PROFILE_PHASE'] ?? 'distribute';
+    let profile = process.env['BENCH_PROFILE'] && phase === 'distribute' ? await startProfile() : null;
     const cpu0 = cpuMs();
     const t0 = performance.now();
     const answer = await fetch(`${national.url}/v1/messages`, {
@@ -218,6 +219,7 @@ export async function run(): Promise<void> {
     const handOverCount = handOvers.rows.reduce((a, r) => a + r.n, 0);
     const handOverErrors = handOvers.rows.filter((r) => r.error !== null).map((r) => `${r.error} ×${r.n}`);
 
+    if (process.env['BENCH_PROFILE'] && phase === 'ack') profile = await startProfile();
     // Every commune's system acknowledges (32 at a time), and the receipts travel back to N.
     const acks = provinceHubs.flatMap((p) =>
       [...p.tokens].map(([organId, token]) => ({ url: p.url, organId, token })),
@@ -245,6 +247,7 @@ export async function run(): Promise<void> {
     }
     await watch.end();
     const backMs = performance.now() - t0;
+    if (profile && phase === 'ack') await profile.stop(process.env['BENCH_PROFILE'] ?? '');
     const cpuBack = cpuMs() - cpu0;
     const hops = provinces.length + 1;
     const table = [

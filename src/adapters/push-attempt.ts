@@ -106,10 +106,10 @@ export function createPushAttempt(channels: PushChannels): PushAttempt {
             },
           });
         }
-        return channels.peer.sendReceipt({
+        return channels.peer.sendReceipts({
           url: peer.url,
           token: peer.token,
-          receipt: work.peerReceipt,
+          receipts: work.peerReceipts,
           attempt,
           now,
         });

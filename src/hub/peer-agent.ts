@@ -49,7 +49,7 @@ export interface LienthongUpstream {
   ack(
     input: UpstreamAddress & { readonly id: string; readonly hub: string; readonly acceptedAt: string },
   ): Promise<UpstreamResult<true>>;
-  sendReceipts(
+  reportReceipts(
     input: UpstreamAddress & { readonly receipts: readonly PeerReceipt[] },
   ): Promise<UpstreamResult<true>>;
   pullReceipts(
@@ -230,7 +230,7 @@ export function createPeerAgent(deps: PeerAgentDeps): PeerAgent {
     }
     // Refused here: the parent's deliveries fail with this hub's code, as a refused hand-over would.
     const at = deps.now().toISOString();
-    const failed = await deps.lienthong.sendReceipts({
+    const failed = await deps.lienthong.reportReceipts({
       ...address,
       receipts: (recipients ?? []).map((r) => ({
         id,

@@ -1,6 +1,6 @@
 import {
   applyDirectoryReport,
-  applyPeerReceipt,
+  applyPeerReceipts,
   type Db,
   listPullableReceipts,
   markReceiptsPulled,
@@ -85,20 +85,18 @@ export function createPeerService(deps: PeerServiceDeps): PeerService {
 
     async applyReceipts(node, receipts) {
       if (node.kind === 'system') return notPeer();
-      const counts = { applied: 0, unchanged: 0, unknown: 0 };
-      for (const receipt of receipts) {
-        const outcome = await applyPeerReceipt(db, {
-          nodeId: node.id,
-          messageId: receipt.messageId,
-          organId: receipt.organId,
-          event: receipt.event,
-          error: receipt.error?.code,
-          hops: receipt.hops,
-          at: deps.now(),
-          actor: `hub:${node.id}`,
-        });
-        counts[outcome] += 1;
-      }
+      const counts = await applyPeerReceipts(db, {
+        nodeId: node.id,
+        receipts: receipts.map((r) => ({
+          messageId: r.messageId,
+          organId: r.organId,
+          event: r.event,
+          error: r.error?.code,
+          hops: r.hops,
+        })),
+        at: deps.now(),
+        actor: `hub:${node.id}`,
+      });
       return success(counts);
     },
 

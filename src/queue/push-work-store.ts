@@ -76,8 +76,13 @@ export interface ReceiptPushWork extends DeliveryWork {
   readonly kind: 'receipt';
   readonly receipt: ReceiptRecord;
   readonly via: PushVia;
-  /** What the hub before this one is told, when the receipt goes back to a peer hub. */
-  readonly peerReceipt: PeerReceipt;
+  /**
+   * What the hub before this one is told, when the receipts go back to a peer hub: this one first,
+   * then the others of the same batch for that hub (one request carries them all).
+   */
+  readonly peerReceipts: readonly PeerReceipt[];
+  /** The receipts this push carries (their ids and attempt numbers): this one first. */
+  readonly members: ReadonlyArray<{ readonly id: string; readonly attempt: number }>;
 }
 
 export type PushWork = DeliveryPushWork | ReceiptPushWork;
@@ -303,7 +308,8 @@ const receiptWork: ToWork<'receipt', ReceiptPushWork> = (
     policy: retryPolicyOf(node, defaults.retry),
     receipt,
     via: via ?? NO_VIA,
-    peerReceipt: peerReceiptOf(record, hubId),
+    peerReceipts: [peerReceiptOf(record, hubId)],
+    members: [{ id: receipt.id, attempt: claimed ? receipt.attempts : receipt.attempts + 1 }],
   };
 };
 
@@ -497,5 +503,42 @@ export function createReceiptWorkStore(
   cache: NodeSettingsCache,
   options: PushWorkStoreOptions,
 ): DeliveryWorkStore<ReceiptPushWork> {
-  return createPushWorkStore({ table: 'receipt', toWork: receiptWork }, db, cache, options);
+  const hubId = options.hubId ?? 'hub';
+  return createPushWorkStore(
+    {
+      table: 'receipt',
+      toWork: receiptWork,
+      async complete(work, claim) {
+        if (claim === null || claim.companions.length === 0) return work;
+        return {
+          ...work,
+          peerReceipts: [...work.peerReceipts, ...claim.companions.map((c) => peerReceiptOf(c, hubId))],
+          members: [
+            ...work.members,
+            ...claim.companions.map((c) => ({ id: c.receipt.id, attempt: c.receipt.attempts })),
+          ],
+        };
+      },
+      // Receipts for one peer hub claimed together go in one request.
+      gather(claimed) {
+        const byPeer = new Map<string, ReceiptPushRecord[]>();
+        for (const record of claimed) {
+          if (record.peer === null) continue;
+          byPeer.set(record.receipt.nodeId, [...(byPeer.get(record.receipt.nodeId) ?? []), record]);
+        }
+        const leaders = new Map<string, readonly ReceiptPushRecord[]>();
+        for (const [first, ...rest] of byPeer.values())
+          if (first && rest.length > 0) leaders.set(first.receipt.id, rest);
+        return leaders;
+      },
+      records: (work, attempt, outcome, next) =>
+        work.members.map((member) => {
+          const own = { ...attempt, attempt: member.attempt };
+          return { id: member.id, attempt: toAttemptInput(own, outcome), next: toNextState(own, next) };
+        }),
+    },
+    db,
+    cache,
+    options,
+  );
 }

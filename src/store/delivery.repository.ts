@@ -1,7 +1,13 @@
 import { LienthongError } from '../core/index.ts';
 import type { RouteKind } from '../routing/index.ts';
 import type { Db } from './db.ts';
-import { canTransition, type DeliveryState, REVOCABLE_STATES, UNDELIVERED_STATES } from './delivery-state.ts';
+import {
+  canTransition,
+  type DeliveryState,
+  REVOCABLE_STATES,
+  statesLeadingTo,
+  UNDELIVERED_STATES,
+} from './delivery-state.ts';
 import { appendEvent } from './event.repository.ts';
 import type { MessageKind } from './message.repository.ts';
 import type { Audit } from './organization.repository.ts';
@@ -292,42 +298,87 @@ export async function ackDelivery(
     readonly forwardedTo?: HopRecord | undefined;
   },
 ): Promise<AckResult | null> {
-  return db.tx(async (tx) => {
-    const locked = await lockDeliveries(
-      tx,
-      'd.message_id = $1 AND d.node_id = $2 AND ($3::text IS NULL OR d.recipient_organ_id = $3::text)',
-      [input.messageId, input.nodeId, input.recipientOrganId ?? null],
-    );
-    if (locked.length === 0) return null;
-    const deliveries: Array<AckResult['deliveries'][number]> = [];
-    for (const current of locked) {
-      const done = input.forwardedTo ? current.state === 'forwarded' : false;
-      if (current.state === 'delivered' || done) {
-        deliveries.push({ delivery: current, outcome: 'already-delivered' });
-      } else if (current.state === 'revoked') deliveries.push({ delivery: current, outcome: 'revoked' });
-      else {
-        const delivery = await apply(
-          tx,
-          current,
-          input.forwardedTo
-            ? { to: 'forwarded', at: input.at, actor: input.actor, hops: [input.forwardedTo] }
-            : { to: 'delivered', at: input.at, actor: input.actor, deliveredBy: 'ack' },
-        );
-        deliveries.push({ delivery, outcome: 'delivered' });
-      }
+  const to: DeliveryState = input.forwardedTo ? 'forwarded' : 'delivered';
+  // ONE statement: lock the node's deliveries of the message, move those the transition table lets
+  // go to `to`, and write their events (the receipt trigger fires per row). An ack is on the path of
+  // every polled message; five round trips were most of its cost.
+  const { rows } = await db.query(
+    `WITH cur AS (
+       SELECT d.id, d.state AS from_state FROM deliveries d
+       WHERE d.message_id = $1 AND d.node_id = $2 AND ($3::text IS NULL OR d.recipient_organ_id = $3::text)
+       ORDER BY d.recipient_organ_id
+       FOR UPDATE
+     ), upd AS (
+       UPDATE deliveries d SET state = $4::text, updated_at = $5, next_attempt_at = NULL, send_lease_until = NULL,
+         delivered_at = CASE WHEN $4::text = 'delivered' THEN $5 ELSE d.delivered_at END,
+         delivered_by = CASE WHEN $4::text = 'delivered' THEN 'ack' ELSE d.delivered_by END,
+         forwarded_at = CASE WHEN $4::text = 'forwarded' THEN $5 ELSE d.forwarded_at END,
+         hops = COALESCE($6::jsonb, d.hops)
+       FROM cur WHERE d.id = cur.id AND cur.from_state = ANY($7::text[])
+       RETURNING d.*, cur.from_state
+     ), ev AS (
+       INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, organ_id, document_id, data)
+       SELECT $5, 'delivery.' || $4::text, $8, upd.message_id, upd.id, upd.node_id, upd.recipient_organ_id, m.document_id,
+              jsonb_build_object('from', upd.from_state, 'to', $4::text, 'attempts', upd.attempts)
+                || CASE WHEN $4::text = 'delivered' THEN jsonb_build_object('deliveredBy', 'ack') ELSE '{}'::jsonb END
+       FROM upd JOIN messages m ON m.id = upd.message_id
+       ORDER BY upd.recipient_organ_id
+     )
+     SELECT d.*, cur.from_state, (upd.id IS NOT NULL) AS changed,
+            ${DELIVERY_COLUMNS_OF('upd')}
+     FROM cur JOIN deliveries d ON d.id = cur.id LEFT JOIN upd ON upd.id = cur.id
+     ORDER BY d.recipient_organ_id`,
+    [
+      input.messageId,
+      input.nodeId,
+      input.recipientOrganId ?? null,
+      to,
+      input.at,
+      input.forwardedTo ? JSON.stringify([input.forwardedTo]) : null,
+      statesLeadingTo(to),
+      input.actor,
+    ],
+  );
+  if (rows.length === 0) return null;
+  const deliveries = rows.map((row) => {
+    if (row['changed'] === true) {
+      const updated = Object.fromEntries(DELIVERY_FIELDS.map((c) => [c, row[`u_${c}`]]));
+      return { delivery: toDeliveryRecord(updated), outcome: 'delivered' as const };
     }
+    const delivery = toDeliveryRecord(row);
     return {
-      changed: deliveries.some((d) => d.outcome === 'delivered'),
-      deliveries: stripDocument(deliveries),
+      delivery,
+      outcome: delivery.state === 'revoked' ? ('revoked' as const) : ('already-delivered' as const),
     };
   });
+  return { changed: deliveries.some((d) => d.outcome === 'delivered'), deliveries };
 }
 
-function stripDocument(list: AckResult['deliveries'][number][]): AckResult['deliveries'] {
-  return list.map(({ delivery, outcome }) => {
-    const { documentId: _documentId, ...record } = delivery as Locked;
-    return { delivery: record, outcome };
-  });
+/** The columns of a delivery row, as {@link toDeliveryRecord} reads them. */
+const DELIVERY_FIELDS = [
+  'id',
+  'message_id',
+  'recipient_organ_id',
+  'addressed_organ_id',
+  'node_id',
+  'route',
+  'state',
+  'priority',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'delivered_by',
+  'created_at',
+  'updated_at',
+  'delivered_at',
+  'forwarded_at',
+  'hops',
+  'upstream_organ_id',
+] as const;
+
+/** The delivery columns of `alias`, prefixed `u_` (a row as it is after the statement's update). */
+function DELIVERY_COLUMNS_OF(alias: string): string {
+  return DELIVERY_FIELDS.map((c) => `${alias}.${c} AS u_${c}`).join(', ');
 }
 
 /** Which original's deliveries to revoke: a message, or the package(s) of a sender organization with a DocumentId. */
@@ -368,9 +419,7 @@ export async function revokeUndelivered(
 }
 
 /** What a peer hub reported about a delivery this hub handed to it. */
-export interface PeerReceiptInput extends Audit {
-  /** The peer hub (the delivery's node). */
-  readonly nodeId: string;
+export interface PeerReceiptInput {
   readonly messageId: string;
   /** The recipient as this hub named it in the hand-over. */
   readonly organId: string;
@@ -381,53 +430,96 @@ export interface PeerReceiptInput extends Audit {
   readonly hops: readonly HopRecord[];
 }
 
+/** How a batch of peer receipts went: changed, nothing to do (a repeat, or settled otherwise), not ours. */
+export interface PeerReceiptsApplied {
+  readonly applied: number;
+  readonly unchanged: number;
+  readonly unknown: number;
+}
+
+const EVENT_RANK: Readonly<Record<PeerReceiptInput['event'], number>> = {
+  forwarded: 0,
+  failed: 1,
+  delivered: 2,
+};
+
 /**
- * Applies a peer hub's receipt to the delivery handed to it: `delivered` (by `peer`) once the
- * final hub reports the recipient's acknowledgement, `failed` with the far hub's code, `forwarded`
- * when it went on (also when the peer's answer to the hand-over was lost). Each change goes through
- * the transition table and writes its event — and, by the `deliveries_receipt` trigger, this hub's
- * own receipt for the hub or node before it, so the news travels back along the whole path.
- * `unknown`: the peer was never handed such a delivery; `unchanged`: nothing to do (a repeat, or a
- * delivery already settled otherwise).
+ * Applies a peer hub's receipts to the deliveries handed to it, in ONE statement for the batch:
+ * `delivered` (by `peer`) once the final hub reports the recipient's acknowledgement, `failed` with
+ * the far hub's code, `forwarded` when it went on (also when the peer's answer to the hand-over was
+ * lost; a delivery already forwarded only takes the longer path). Only transitions the table allows
+ * are made, each with its event — and, by the `deliveries_receipt` trigger, this hub's own receipt
+ * for the hub or node before it, so the news travels back along the whole path.
  */
-export async function applyPeerReceipt(
+export async function applyPeerReceipts(
   db: Db,
-  input: PeerReceiptInput,
-): Promise<'applied' | 'unchanged' | 'unknown'> {
-  return db.tx(async (tx) => {
-    const [current] = await lockDeliveries(
-      tx,
-      'd.message_id = $1 AND d.node_id = $2 AND d.recipient_organ_id = $3',
-      [input.messageId, input.nodeId, input.organId],
-    );
-    if (!current) return 'unknown';
-    const audit = { at: input.at, actor: input.actor, hops: input.hops };
-    if (input.event === 'delivered') {
-      if (current.state === 'delivered' || current.state === 'revoked') return 'unchanged';
-      await apply(tx, current, { ...audit, to: 'delivered', deliveredBy: 'peer' });
-      return 'applied';
-    }
-    if (input.event === 'failed') {
-      if (!canTransition(current.state, 'failed') || current.state === 'failed') return 'unchanged';
-      await apply(tx, current, {
-        ...audit,
-        to: 'failed',
-        error: input.error ?? 'PEER_REFUSED',
-        reason: 'the next hub reported it failed',
-      });
-      return 'applied';
-    }
-    if (current.state === 'forwarded') {
-      // Further along: the path grows, the state stays.
-      await tx.query('UPDATE deliveries SET hops = $2, updated_at = $3 WHERE id = $1', [
-        current.id,
-        JSON.stringify(input.hops),
-        input.at,
-      ]);
-      return 'applied';
-    }
-    if (!canTransition(current.state, 'forwarded')) return 'unchanged';
-    await apply(tx, current, { ...audit, to: 'forwarded' });
-    return 'applied';
-  });
+  input: Audit & { readonly nodeId: string; readonly receipts: readonly PeerReceiptInput[] },
+): Promise<PeerReceiptsApplied> {
+  // One row per delivery: the furthest news wins when a batch carries two about one delivery.
+  const latest = new Map<string, PeerReceiptInput>();
+  for (const r of input.receipts) {
+    const key = `${r.messageId}\n${r.organId}`;
+    const before = latest.get(key);
+    if (!before || EVENT_RANK[r.event] >= EVENT_RANK[before.event]) latest.set(key, r);
+  }
+  const receipts = [...latest.values()];
+  if (receipts.length === 0) return { applied: 0, unchanged: 0, unknown: 0 };
+  const { rows } = await db.query<{ known: number; changed: number }>(
+    `WITH x AS (
+       SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+         AS x(message_id, organ_id, event, code, hops)
+     ), cur AS (
+       SELECT d.id, d.state, x.event, x.code, x.hops FROM deliveries d
+       JOIN x ON d.message_id = x.message_id AND d.recipient_organ_id = x.organ_id
+       WHERE d.node_id = $1
+       ORDER BY d.id
+       FOR UPDATE OF d
+     ), dec AS (
+       SELECT cur.*, CASE
+         WHEN cur.event = 'delivered' AND cur.state = ANY($7::text[]) THEN 'delivered'
+         WHEN cur.event = 'failed' AND cur.state = ANY($8::text[]) THEN 'failed'
+         WHEN cur.event = 'forwarded' AND cur.state = ANY($9::text[]) THEN 'forwarded'
+         WHEN cur.event = 'forwarded' AND cur.state = 'forwarded' THEN 'further'
+       END AS to_state
+       FROM cur
+     ), upd AS (
+       UPDATE deliveries d SET
+         state = CASE WHEN dec.to_state = 'further' THEN d.state ELSE dec.to_state END,
+         updated_at = $10, hops = dec.hops, send_lease_until = NULL, next_attempt_at = NULL,
+         delivered_at = CASE WHEN dec.to_state = 'delivered' THEN $10 ELSE d.delivered_at END,
+         delivered_by = CASE WHEN dec.to_state = 'delivered' THEN 'peer' ELSE d.delivered_by END,
+         forwarded_at = CASE WHEN dec.to_state = 'forwarded' THEN $10 ELSE d.forwarded_at END,
+         last_error = CASE WHEN dec.to_state = 'failed' THEN COALESCE(dec.code, 'PEER_REFUSED') ELSE d.last_error END
+       FROM dec WHERE d.id = dec.id AND dec.to_state IS NOT NULL
+       RETURNING d.id, d.message_id, d.node_id, d.recipient_organ_id, d.attempts, dec.state AS from_state,
+                 dec.to_state, dec.code
+     ), ev AS (
+       INSERT INTO events (at, type, actor, message_id, delivery_id, node_id, organ_id, document_id, data)
+       SELECT $10, 'delivery.' || upd.to_state, $11, upd.message_id, upd.id, upd.node_id, upd.recipient_organ_id,
+              m.document_id,
+              jsonb_strip_nulls(jsonb_build_object('from', upd.from_state, 'to', upd.to_state, 'attempts', upd.attempts,
+                'deliveredBy', CASE WHEN upd.to_state = 'delivered' THEN 'peer' END,
+                'error', CASE WHEN upd.to_state = 'failed' THEN upd.code END,
+                'reason', CASE WHEN upd.to_state = 'failed' THEN 'the next hub reported it failed' END))
+       FROM upd JOIN messages m ON m.id = upd.message_id
+       WHERE upd.to_state <> 'further'
+       ORDER BY upd.id
+     )
+     SELECT (SELECT count(*) FROM cur)::int AS known, (SELECT count(*) FROM upd)::int AS changed`,
+    [
+      input.nodeId,
+      receipts.map((r) => r.messageId),
+      receipts.map((r) => r.organId),
+      receipts.map((r) => r.event),
+      receipts.map((r) => r.error ?? null),
+      receipts.map((r) => JSON.stringify(r.hops)),
+      statesLeadingTo('delivered'),
+      statesLeadingTo('failed'),
+      statesLeadingTo('forwarded'),
+      input.at,
+      input.actor,
+    ],
+  );
+  const { known, changed } = rows[0] ?? { known: 0, changed: 0 };
+  return { applied: changed, unchanged: known - changed, unknown: input.receipts.length - known };
 }

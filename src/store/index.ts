@@ -20,7 +20,7 @@ export type { Database, DatabaseMode, Db, OpenDatabaseOptions, QueryResult } fro
 export {
   type AckResult,
   ackDelivery,
-  applyPeerReceipt,
+  applyPeerReceipts,
   type DeliveryRecord,
   getDelivery,
   type HopRecord,
@@ -28,6 +28,7 @@ export {
   listDeliveriesForMessage,
   listInbox,
   type PeerReceiptInput,
+  type PeerReceiptsApplied,
   type RevokeTarget,
   revokeUndelivered,
   type TransitionInput,

@@ -134,6 +134,8 @@ interface PushTableSpec<T extends PushTable> {
   readonly table: 'deliveries' | 'receipts';
   /** Extra SET clauses of the claim's update. */
   readonly claimSet: string;
+  /** More conditions a row must meet to be claimed (`t` the row, `p` its node's peer row, `$2` the time). */
+  readonly claimWhere: string;
   /**
    * CTEs after the claim's `upd` (which returns id, from_state, from_updated_at, attempts). `$2` is
    * the time, `$4` the actor, `$5` the error code of an interrupted attempt.
@@ -152,6 +154,11 @@ interface PushTableSpec<T extends PushTable> {
 const DELIVERY: PushTableSpec<'delivery'> = {
   table: 'deliveries',
   claimSet: '',
+  // A delivery to a peer hub waits while a sibling (same message, same hub) is being handed over: that
+  // hand-over takes it along, or the next one does. Two hand-overs racing would split the recipients.
+  claimWhere: `AND (p.url IS NULL OR NOT EXISTS (
+       SELECT 1 FROM deliveries s WHERE s.message_id = t.message_id AND s.node_id = t.node_id AND s.id <> t.id
+         AND s.state = 'sending' AND s.send_lease_until > $2))`,
   // A delivery left `sending` by a worker whose lease ran out (it died mid-push) is taken over: its
   // interrupted attempt is recorded, and two events say so (queued from sending, then sending).
   claimEffects: `, interrupted AS (
@@ -260,6 +267,7 @@ export function toReceiptRecord(row: Record<string, unknown>): ReceiptRecord {
 
 const RECEIPT: PushTableSpec<'receipt'> = {
   table: 'receipts',
+  claimWhere: '',
   claimSet: ', first_attempt_at = COALESCE(t.first_attempt_at, $2)',
   claimEffects: '',
   select: (ids) =>
@@ -310,6 +318,8 @@ export interface ClaimPushesInput {
   readonly actor: string;
   /** Error code recorded on an interrupted delivery attempt that is taken over (QUEUE_SEND_INTERRUPTED). */
   readonly interruptedError: string;
+  /** Claimed to go along with this row's push (a hand-over's siblings): the table's wait rule does not apply. */
+  readonly alongWith?: string | undefined;
 }
 
 /** What a claim did: the record, claimed for its next attempt; or why not. */
@@ -344,6 +354,7 @@ export async function claimPushes<T extends PushTable>(
        SELECT t.id, t.state, t.updated_at
        FROM ${spec.table} t JOIN nodes n ON n.id = t.node_id LEFT JOIN peer_hubs p ON p.node_id = t.node_id
        WHERE t.id = ANY($1::uuid[]) AND ${PUSH_TARGET_SQL} AND ${claimableSql('t', '$2')}
+         ${input.alongWith === undefined ? spec.claimWhere : ''}
        ORDER BY t.id
        FOR UPDATE OF t
      ), upd AS (
@@ -507,8 +518,12 @@ export async function claimSiblingPushes(
     [input.messageId, input.nodeId, input.at, [...input.excludeIds]],
   );
   if (rows.length === 0) return [];
-  const { messageId: _m, nodeId: _n, excludeIds: _e, ...claim } = input;
-  const claimed = await claimPushes(db, 'delivery', { ...claim, ids: rows.map((r) => r.id) });
+  const { messageId: _m, nodeId: _n, excludeIds, ...claim } = input;
+  const claimed = await claimPushes(db, 'delivery', {
+    ...claim,
+    ids: rows.map((r) => r.id),
+    alongWith: excludeIds[0],
+  });
   return [...claimed.values()].flatMap((r) => (r.claimed ? [r.record] : []));
 }
 

@@ -70,9 +70,13 @@ export interface PeerFetched {
 export interface PeerClient {
   /** Hands a message to the next hub (POST /v1/messages with the forward headers). */
   handOver(input: HandOver): Promise<DeliveryOutcome>;
-  /** Tells the hub before this one what became of a delivery (POST /v1/hub/receipts). */
-  sendReceipt(
-    input: PeerAddress & { readonly receipt: PeerReceipt; readonly attempt: number; readonly now: Date },
+  /** Tells the hub before this one what became of deliveries (POST /v1/hub/receipts), several at once. */
+  sendReceipts(
+    input: PeerAddress & {
+      readonly receipts: readonly PeerReceipt[];
+      readonly attempt: number;
+      readonly now: Date;
+    },
   ): Promise<DeliveryOutcome>;
   /** Reports this hub's organizations to its parent (PUT /v1/hub/directory). */
   reportDirectory(
@@ -93,7 +97,7 @@ export interface PeerClient {
     input: PeerAddress & { readonly id: string; readonly hub: string; readonly acceptedAt: string },
   ): Promise<PeerCallResult<true>>;
   /** Tells the parent what became of deliveries it handed over (a pulled message this hub refused). */
-  sendReceipts(
+  reportReceipts(
     input: PeerAddress & { readonly receipts: readonly PeerReceipt[] },
   ): Promise<PeerCallResult<true>>;
   /** Long-polls the receipts waiting for this hub at its parent. */
@@ -380,16 +384,16 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient {
       );
     },
 
-    sendReceipt(input) {
+    sendReceipts(input) {
       if (input.token === null) return Promise.resolve(noToken(input));
       return attempt(
         `${base(input.url)}/v1/hub/receipts`,
         {
           ...auth(input.token),
           'content-type': 'application/json',
-          'lienthong-message-id': input.receipt.id,
+          'lienthong-message-id': input.receipts[0]?.id ?? '',
         },
-        JSON.stringify({ receipts: [input.receipt] }),
+        JSON.stringify({ receipts: input.receipts }),
         input,
         (_json, accepted) => ({ kind: 'delivered', attempt: accepted }),
       );
@@ -504,7 +508,7 @@ export function createPeerClient(options: PeerClientOptions = {}): PeerClient {
       );
     },
 
-    sendReceipts(input) {
+    reportReceipts(input) {
       return call('POST', input, '/v1/hub/receipts', { receipts: input.receipts }, () => true as const);
     },
 
