@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: [],
+    // Hubs started by tests (in-process or spawned) check transaction misuse; production does not.
+    env: { LIENTHONG_TX_GUARD: '1' },
   },
 });

@@ -95,6 +95,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     ...(schema ? { schema } : {}),
     serveSocket: !config.databaseUrl,
     poolSize: config.dbPoolSize,
+    txGuard: config.txGuard,
   });
   let verifier: SignatureVerifier | null = null;
   let delivery: BuiltEngine | null = null;

@@ -94,6 +94,11 @@ export interface HubConfig {
   readonly dbPoolSize: number;
   /** Connections of the delivery engine's pool (LIENTHONG_ENGINE_DB_POOL; default from the worker concurrency: 4..50, 2 for an `api` process). */
   readonly engineDbPoolSize: number | null;
+  /**
+   * Refuse the outer database handle inside a transaction on a Postgres server (LIENTHONG_TX_GUARD=1;
+   * default off: it costs 15-20 % CPU under load; the tests turn it on; embedded always checks).
+   */
+  readonly txGuard: boolean;
   /** What this process runs (LIENTHONG_ROLE or `serve --role`, default all). */
   readonly role: HubRole;
   /** Bearer token (or Basic password) for /ops/*, /metrics and the queue board (LIENTHONG_OPERATOR_TOKEN); null = those answer 401. */
@@ -168,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     engineDbPoolSize: env['LIENTHONG_ENGINE_DB_POOL']
       ? integer(env, 'LIENTHONG_ENGINE_DB_POOL', 4, 1, 500)
       : null,
+    txGuard: flag(env, 'LIENTHONG_TX_GUARD'),
     role: oneOf(env, 'LIENTHONG_ROLE', HUB_ROLES, 'all'),
     operatorToken: operatorToken(env),
     tls: tlsFiles(env, cwd),

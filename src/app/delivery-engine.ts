@@ -98,6 +98,7 @@ export async function buildDeliveryEngine(
           databaseUrl: config.databaseUrl,
           schema: database.schema,
           migrate: false,
+          txGuard: config.txGuard,
           poolSize:
             config.engineDbPoolSize ??
             (role === 'api' ? 2 : Math.min(50, Math.max(4, Math.ceil(d.concurrency / 2)))),

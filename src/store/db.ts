@@ -80,4 +80,10 @@ export interface OpenDatabaseOptions {
   readonly waitForOwnerMs?: number | undefined;
   /** Server mode: pool size (default 10). */
   readonly poolSize?: number | undefined;
+  /**
+   * Server mode: refuse the outer handle inside a transaction (see TxGuard; default true). Off in a
+   * production hub (LIENTHONG_TX_GUARD): the check needs async context on every await. Embedded
+   * Postgres always keeps it, since there the mistake hangs.
+   */
+  readonly txGuard?: boolean | undefined;
 }

@@ -19,7 +19,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       max: options.poolSize,
     });
     return {
-      db: poolDb(pool, { namedStatements: true }),
+      db: poolDb(pool, { namedStatements: true, txGuard: options.txGuard ?? true }),
       mode: 'server',
       connectionString: options.databaseUrl,
       schema,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, QueryOptions, QueryResult } from './db.ts';
-import { TxGuard, transactionDb } from './session.ts';
+import { TxGuard, UNGUARDED, transactionDb } from './session.ts';
 
 const OID_INT8 = 20;
 const OID_NUMERIC = 1700;
@@ -59,13 +59,20 @@ function statement(sql: string, params: readonly unknown[] | undefined, named: b
   return { name, text: sql, ...(values ? { values } : {}) };
 }
 
-/**
- * The `Db` port over a pg.Pool (a Postgres server, or PGlite served over its socket).
- * `namedStatements`: honour `{ prepare: true }` (a server; never over pglite-socket, whose
- * connections share one session).
- */
-export function poolDb(pool: pg.Pool, options: { readonly namedStatements?: boolean } = {}): Db {
-  const guard = new TxGuard();
+/** How {@link poolDb} talks to its pool. */
+export interface PoolDbOptions {
+  /** Honour `{ prepare: true }` (a server; never over pglite-socket, whose connections share one session). */
+  readonly namedStatements?: boolean;
+  /**
+   * Refuse the outer handle inside a transaction (default true). Over pglite-socket the mistake
+   * hangs, so it stays on there; on a server it is a development check (see TxGuard for the cost).
+   */
+  readonly txGuard?: boolean;
+}
+
+/** The `Db` port over a pg.Pool (a Postgres server, or PGlite served over its socket). */
+export function poolDb(pool: pg.Pool, options: PoolDbOptions = {}): Db {
+  const guard = options.txGuard === false ? UNGUARDED : new TxGuard();
   const named = options.namedStatements === true;
   return {
     query: async <R>(sql: string, params?: readonly unknown[], queryOptions?: QueryOptions) => {
