@@ -77,7 +77,11 @@ BEGIN
 END;
 $$;
 
+-- A receipt going back to a peer hub takes the others waiting for that hub along (one request).
+CREATE INDEX receipts_unfinished_node ON receipts (node_id, id) WHERE state IN ('queued', 'retrying', 'sending');
+
 -- Down Migration
+DROP INDEX receipts_unfinished_node;
 CREATE OR REPLACE FUNCTION lienthong_delivery_receipt() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   receipt uuid;

@@ -1,6 +1,7 @@
 import {
   claimPushes,
   claimSiblingPushes,
+  claimSiblingReceipts,
   type Db,
   type DeliveryPushRecord,
   getMessageRaw,
@@ -33,6 +34,8 @@ import {
 
 /** Recorded on a push attempt whose worker died before it could record the answer. */
 const SEND_INTERRUPTED: QueueCode = 'QUEUE_SEND_INTERRUPTED';
+/** Receipts one request to a peer hub carries at most (POST /v1/hub/receipts takes up to 1000). */
+const PEER_RECEIPTS_PER_REQUEST = 500;
 
 /** Where a push goes: the node's webhook. */
 export interface PushTarget {
@@ -509,14 +512,24 @@ export function createReceiptWorkStore(
       table: 'receipt',
       toWork: receiptWork,
       async complete(work, claim) {
-        if (claim === null || claim.companions.length === 0) return work;
+        if (claim === null || work.via.kind !== 'peer' || work.via.peer.protocol !== 'lienthong') return work;
+        // Going back to a peer hub: take along every receipt waiting for that hub.
+        const taken = [work.deliveryId, ...claim.companions.map((c) => c.receipt.id)];
+        const siblings = await claimSiblingReceipts(db, {
+          nodeId: work.nodeId,
+          excludeIds: taken,
+          limit: Math.max(0, PEER_RECEIPTS_PER_REQUEST - taken.length),
+          at: claim.at,
+          leaseUntil: claim.leaseUntil,
+          actor: options.actor ?? 'hub',
+          interruptedError: SEND_INTERRUPTED,
+        });
+        const along = [...claim.companions, ...siblings];
+        if (along.length === 0) return work;
         return {
           ...work,
-          peerReceipts: [...work.peerReceipts, ...claim.companions.map((c) => peerReceiptOf(c, hubId))],
-          members: [
-            ...work.members,
-            ...claim.companions.map((c) => ({ id: c.receipt.id, attempt: c.receipt.attempts })),
-          ],
+          peerReceipts: [...work.peerReceipts, ...along.map((c) => peerReceiptOf(c, hubId))],
+          members: [...work.members, ...along.map((c) => ({ id: c.receipt.id, attempt: c.receipt.attempts }))],
         };
       },
       // Receipts for one peer hub claimed together go in one request.

@@ -150,6 +150,7 @@ export {
   type ClaimPushResult,
   claimPushes,
   claimSiblingPushes,
+  claimSiblingReceipts,
   type DeliveryPushRecord,
   listPullableReceipts,
   loadPush,

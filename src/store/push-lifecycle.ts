@@ -528,6 +528,32 @@ export async function claimSiblingPushes(
 }
 
 /**
+ * Claims the other receipts waiting to go back to the same peer hub (at most `limit`), so that one
+ * request carries them all: while the hub before is slow or busy, receipts pile up and cross in
+ * batches instead of one request each. Their own scheduled items then find them taken.
+ */
+export async function claimSiblingReceipts(
+  db: Db,
+  input: Omit<ClaimPushesInput, 'ids'> & {
+    readonly nodeId: string;
+    readonly excludeIds: readonly string[];
+    readonly limit: number;
+  },
+): Promise<ReceiptPushRecord[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT r.id FROM receipts r
+     WHERE r.node_id = $1 AND ${claimableSql('r', '$2')} AND NOT (r.id = ANY($3::uuid[]))
+     ORDER BY r.id LIMIT $4`,
+    [input.nodeId, input.at, [...input.excludeIds], input.limit],
+    { prepare: true },
+  );
+  if (rows.length === 0) return [];
+  const { nodeId: _n, excludeIds, limit: _l, ...claim } = input;
+  const claimed = await claimPushes(db, 'receipt', { ...claim, ids: rows.map((r) => r.id), alongWith: excludeIds[0] });
+  return [...claimed.values()].flatMap((r) => (r.claimed ? [r.record] : []));
+}
+
+/**
  * What a hub tells the hub before it about a forwarded delivery (POST /v1/hub/receipts): the
  * delivery, named by the message id and the recipient as the hub before named it; what became of
  * it; and the path from the reporting hub on. Built from stored facts, so every retry sends the same.

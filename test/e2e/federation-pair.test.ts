@@ -1,5 +1,7 @@
 // Two hubs in this process (national N, province P1 as its child), both on Postgres: a package each
 // way and a status back, with the receipts travelling back and each trace showing the hops.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePackage, sampleStatus } from '../support/edxml-samples.ts';
 import {
@@ -144,6 +146,45 @@ describe('hubs of hubs: a pair in one process', () => {
     expect(below.path).toEqual(['N']);
   });
 
+  it('sends the receipts that waited for the hub before in one request when it is back', async () => {
+    // P1 reaches N through a gate that answers 503 while closed and counts the receipts that cross.
+    const gate = await openGate(n.url);
+    try {
+      expect((await p1.cli('hub', 'set', 'N', '--url', gate.url, '--json')).code).toBe(0);
+      gate.open = false;
+      const ids: string[] = [];
+      for (const k of [21, 22, 23]) {
+        const signed = await pki.sign(
+          samplePackage({ from: MINISTRY, to: [COMMUNE], documentId: `${MINISTRY},2026/12/07,${k}/BNV` }),
+          MINISTRY,
+        );
+        ids.push(((await (await n.call('POST', '/v1/messages', ministry, signed)).json()) as { id: string }).id);
+      }
+      await eventually(
+        async () => (await inbox(p1, commune)).filter((i) => ids.includes(i.id)).length === 3,
+        20_000,
+        'three packages at the commune',
+      );
+      for (const id of ids) expect((await p1.call('POST', `/v1/messages/${id}/ack`, commune)).status).toBe(200);
+      await eventually(async () => gate.refused >= 3, 20_000, 'each receipt refused once by the closed gate');
+      gate.open = true;
+      await eventually(
+        async () => {
+          const traces = await Promise.all(ids.map((id) => trace(n, ministry, id)));
+          return traces.every((t) => t.deliveries[0]?.state === 'delivered');
+        },
+        20_000,
+        'the three receipts delivered at N',
+      );
+      // Usually one request; two when one receipt's own retry was in flight as the gate opened.
+      expect(gate.crossed.reduce((a, b) => a + b, 0)).toBe(3);
+      expect(gate.crossed.length).toBeLessThan(3);
+    } finally {
+      expect((await p1.cli('hub', 'set', 'N', '--url', n.url, '--json')).code).toBe(0);
+      await gate.close();
+    }
+  });
+
   it('shows the peer hub to operators: /ops/queues and /metrics', async () => {
     const op = { authorization: `Bearer ${OPERATOR}` };
     const queues = (await (await n.call('GET', '/ops/queues', null, undefined, op)).json()) as {
@@ -160,3 +201,62 @@ describe('hubs of hubs: a pair in one process', () => {
     );
   });
 });
+
+/** A forwarding gate in front of a hub: 503 while closed; counts receipts per request that crossed. */
+async function openGate(target: string): Promise<{
+  url: string;
+  open: boolean;
+  refused: number;
+  crossed: number[];
+  close(): Promise<void>;
+}> {
+  const state = { open: true, refused: 0, crossed: [] as number[] };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const receipts = req.method === 'POST' && req.url === '/v1/hub/receipts';
+      if (!state.open) {
+        if (receipts) state.refused += 1;
+        res.writeHead(503).end();
+        return;
+      }
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),
+      ) as Record<string, string>;
+      const answer = await fetch(`${target}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(body.length > 0 ? { body } : {}),
+      });
+      if (receipts && answer.ok) {
+        state.crossed.push((JSON.parse(body.toString('utf8')) as { receipts: unknown[] }).receipts.length);
+      }
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const gate = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get open() {
+      return state.open;
+    },
+    set open(value: boolean) {
+      state.open = value;
+    },
+    get refused() {
+      return state.refused;
+    },
+    get crossed() {
+      return state.crossed;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return gate;
+}

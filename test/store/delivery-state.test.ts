@@ -50,7 +50,7 @@ describe('the SQL of the migrations agrees with the constants', () => {
     await database?.close();
   });
 
-  it.each(['deliveries_inbox', 'deliveries_unfinished', 'receipts_unfinished'])(
+  it.each(['deliveries_inbox', 'deliveries_unfinished', 'receipts_unfinished', 'receipts_unfinished_node'])(
     'index %s covers exactly the pushable states',
     async (name) => {
       const { rows } = await database.db.query<{ indexdef: string }>(
