@@ -105,7 +105,9 @@ export async function run(): Promise<void> {
       LOG_LEVEL: 'silent',
     };
     const hub = await createHub(loadConfig(env), {
-      logger: process.env['BENCH_LOG'] ? pino({ level: 'warn', base: { hub: id } }, pino.destination(process.env['BENCH_LOG'])) : pino({ level: 'silent' }),
+      logger: process.env['BENCH_LOG']
+        ? pino({ level: 'warn', base: { hub: id } }, pino.destination(process.env['BENCH_LOG']))
+        : pino({ level: 'silent' }),
       schema: `${prefix}${id.toLowerCase()}`,
     });
     hubs.push(hub);
@@ -198,11 +200,15 @@ export async function run(): Promise<void> {
     const watch = new pg.Client({ connectionString: DATABASE_URL });
     await watch.connect();
     const across = provinceHubs
-      .map((p) => `SELECT count(*)::int AS n FROM "${p.hub.database.schema}".deliveries WHERE message_id = $1`)
+      .map(
+        (p) => `SELECT count(*)::int AS n FROM "${p.hub.database.schema}".deliveries WHERE message_id = $1`,
+      )
       .join(' UNION ALL ');
-    const held = async () => (await watch.query<{ n: number }>(across, [id])).rows.reduce((a, r) => a + r.n, 0);
+    const held = async () =>
+      (await watch.query<{ n: number }>(across, [id])).rows.reduce((a, r) => a + r.n, 0);
     while ((await held()) < communes) {
-      if (performance.now() - t0 > 300_000) throw new Error('the package did not reach every commune in 300 s');
+      if (performance.now() - t0 > 300_000)
+        throw new Error('the package did not reach every commune in 300 s');
       await new Promise((r) => setTimeout(r, 100));
     }
     const arrivedMs = performance.now() - t0;
@@ -214,7 +220,9 @@ export async function run(): Promise<void> {
       [id],
     );
     if (profile) await profile.stop(process.env['BENCH_PROFILE'] ?? '');
-    console.log(`setup ${(setupMs / 1000).toFixed(1)} s; accepted ${acceptMs.toFixed(0)} ms; every commune has it after ${(arrivedMs / 1000).toFixed(2)} s`);
+    console.log(
+      `setup ${(setupMs / 1000).toFixed(1)} s; accepted ${acceptMs.toFixed(0)} ms; every commune has it after ${(arrivedMs / 1000).toFixed(2)} s`,
+    );
     const cpuArrived = cpuMs() - cpu0;
     const handOverCount = handOvers.rows.reduce((a, r) => a + r.n, 0);
     const handOverErrors = handOvers.rows.filter((r) => r.error !== null).map((r) => `${r.error} ×${r.n}`);
@@ -242,7 +250,8 @@ export async function run(): Promise<void> {
     const delivered = `SELECT count(*)::int AS n FROM "${national.hub.database.schema}".deliveries
       WHERE message_id = $1 AND state = 'delivered'`;
     while ((await watch.query<{ n: number }>(delivered, [id])).rows[0]!.n < communes) {
-      if (performance.now() - t0 > 600_000) throw new Error('the acknowledgements did not come back in 600 s');
+      if (performance.now() - t0 > 600_000)
+        throw new Error('the acknowledgements did not come back in 600 s');
       await new Promise((r) => setTimeout(r, 100));
     }
     await watch.end();

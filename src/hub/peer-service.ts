@@ -5,6 +5,7 @@ import {
   listPullableReceipts,
   markReceiptsPulled,
   type ReportedOrganization,
+  recordPeerContact,
 } from '../store/index.ts';
 import { attempt, type HubResult, refuse, success } from './hub-failure.ts';
 import type { NodeIdentity } from './hub-types.ts';
@@ -102,6 +103,8 @@ export function createPeerService(deps: PeerServiceDeps): PeerService {
 
     async pendingReceipts(node, waitMs) {
       if (node.kind === 'system') return notPeer();
+      // A child that pulls shows up only by these calls: they are its contact for `hub list`.
+      await recordPeerContact(db, { nodeId: node.id, at: deps.now(), error: null });
       const deadline = Date.now() + waitMs;
       for (;;) {
         const receipts = await listPullableReceipts(db, { nodeId: node.id, hubId: deps.hubId, limit: 500 });

@@ -23,7 +23,7 @@ import {
   UNDELIVERED_STATES,
 } from '../store/index.ts';
 import type { AcceptedMessage, HubStore, OriginalDocument, StoredTrace } from './hub-store.ts';
-import type { MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
+import type { NodeIdentity, Receipt } from './hub-types.ts';
 import { identityOf } from './node-identity.ts';
 
 /** Options of the Postgres-backed hub store. */

@@ -529,7 +529,10 @@ export function createReceiptWorkStore(
         return {
           ...work,
           peerReceipts: [...work.peerReceipts, ...along.map((c) => peerReceiptOf(c, hubId))],
-          members: [...work.members, ...along.map((c) => ({ id: c.receipt.id, attempt: c.receipt.attempts }))],
+          members: [
+            ...work.members,
+            ...along.map((c) => ({ id: c.receipt.id, attempt: c.receipt.attempts })),
+          ],
         };
       },
       // Receipts for one peer hub claimed together go in one request.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, QueryOptions, QueryResult } from './db.ts';
-import { TxGuard, UNGUARDED, transactionDb } from './session.ts';
+import { TxGuard, transactionDb, UNGUARDED } from './session.ts';
 
 const OID_INT8 = 20;
 const OID_NUMERIC = 1700;

@@ -549,7 +549,11 @@ export async function claimSiblingReceipts(
   );
   if (rows.length === 0) return [];
   const { nodeId: _n, excludeIds, limit: _l, ...claim } = input;
-  const claimed = await claimPushes(db, 'receipt', { ...claim, ids: rows.map((r) => r.id), alongWith: excludeIds[0] });
+  const claimed = await claimPushes(db, 'receipt', {
+    ...claim,
+    ids: rows.map((r) => r.id),
+    alongWith: excludeIds[0],
+  });
   return [...claimed.values()].flatMap((r) => (r.claimed ? [r.record] : []));
 }
 

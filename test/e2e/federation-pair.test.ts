@@ -75,7 +75,14 @@ describe('hubs of hubs: a pair in one process', () => {
     expect(receipt.hub).toBe('P1');
 
     let items: Array<{ id: string }> = [];
-    await eventually(async () => (items = await inbox(n, ministry)).length > 0, 20_000, 'the ministry inbox');
+    await eventually(
+      async () => {
+        items = await inbox(n, ministry);
+        return items.length > 0;
+      },
+      20_000,
+      'the ministry inbox',
+    );
     expect(items[0]!.id).toBe(receipt.id); // one id across the federation
     const fetched = await n.call('GET', `/v1/messages/${receipt.id}`, ministry);
     expect(Buffer.from(await fetched.arrayBuffer()).equals(Buffer.from(signed))).toBe(true);
@@ -158,14 +165,17 @@ describe('hubs of hubs: a pair in one process', () => {
           samplePackage({ from: MINISTRY, to: [COMMUNE], documentId: `${MINISTRY},2026/12/07,${k}/BNV` }),
           MINISTRY,
         );
-        ids.push(((await (await n.call('POST', '/v1/messages', ministry, signed)).json()) as { id: string }).id);
+        ids.push(
+          ((await (await n.call('POST', '/v1/messages', ministry, signed)).json()) as { id: string }).id,
+        );
       }
       await eventually(
         async () => (await inbox(p1, commune)).filter((i) => ids.includes(i.id)).length === 3,
         20_000,
         'three packages at the commune',
       );
-      for (const id of ids) expect((await p1.call('POST', `/v1/messages/${id}/ack`, commune)).status).toBe(200);
+      for (const id of ids)
+        expect((await p1.call('POST', `/v1/messages/${id}/ack`, commune)).status).toBe(200);
       await eventually(async () => gate.refused >= 3, 20_000, 'each receipt refused once by the closed gate');
       gate.open = true;
       await eventually(
@@ -223,7 +233,9 @@ async function openGate(target: string): Promise<{
         return;
       }
       const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),
+        Object.entries(req.headers).filter(
+          ([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length',
+        ),
       ) as Record<string, string>;
       const answer = await fetch(`${target}${req.url ?? '/'}`, {
         method: req.method ?? 'GET',
@@ -233,7 +245,11 @@ async function openGate(target: string): Promise<{
       if (receipts && answer.ok) {
         state.crossed.push((JSON.parse(body.toString('utf8')) as { receipts: unknown[] }).receipts.length);
       }
-      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      const back: Record<string, string> = {};
+      answer.headers.forEach((value, key) => {
+        if (key !== 'content-length' && key !== 'transfer-encoding') back[key] = value;
+      });
+      res.writeHead(answer.status, back);
       res.end(Buffer.from(await answer.arrayBuffer()));
     });
   });

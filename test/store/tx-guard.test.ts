@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/store/index.ts';
 import type { Database } from '../../src/store/index.ts';
-import { TEST_DATABASE_URL, dropSchema, uniqueSchemaName } from '../support/db.ts';
+import { openDatabase } from '../../src/store/index.ts';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
 
 // The guarded behaviour is the db contract (test/contracts); this file covers the production switch.
 describe('LIENTHONG_TX_GUARD', () => {
@@ -22,7 +22,9 @@ describe('LIENTHONG_TX_GUARD', () => {
   });
 
   it('unguarded, the outer handle inside a transaction runs on another connection', async () => {
-    const seen = await database.db.tx(async () => (await database.db.query<{ one: number }>('SELECT 1 AS one')).rows);
+    const seen = await database.db.tx(
+      async () => (await database.db.query<{ one: number }>('SELECT 1 AS one')).rows,
+    );
     expect(seen).toEqual([{ one: 1 }]);
   });
 

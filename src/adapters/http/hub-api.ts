@@ -16,10 +16,12 @@ export interface HubApiOptions {
 
 const OrganId = Type.String({ minLength: 1, maxLength: 64 });
 
+// Null first in every union of a request body: the hub's Ajv coerces types (for query strings),
+// and it would turn a null into "" or 0 when the string or integer branch came first.
 const HopSchema = Type.Object({
   hub: Type.String({ minLength: 1, maxLength: 128 }),
-  acceptedAt: Type.Union([Type.String({ maxLength: 40 }), Type.Null()]),
-  deliveredAt: Type.Union([Type.String({ maxLength: 40 }), Type.Null()]),
+  acceptedAt: Type.Union([Type.Null(), Type.String({ maxLength: 40 })]),
+  deliveredAt: Type.Union([Type.Null(), Type.String({ maxLength: 40 })]),
 });
 
 const PeerReceiptSchema = Type.Object({
@@ -31,7 +33,7 @@ const PeerReceiptSchema = Type.Object({
   error: Type.Union([
     Type.Object({
       code: Type.String({ maxLength: 64 }),
-      httpStatus: Type.Union([Type.Integer(), Type.Null()]),
+      httpStatus: Type.Union([Type.Null(), Type.Integer()]),
     }),
     Type.Null(),
   ]),
@@ -39,7 +41,7 @@ const PeerReceiptSchema = Type.Object({
 });
 
 const DirectoryReportSchema = Type.Object({
-  baseVersion: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  baseVersion: Type.Union([Type.Null(), Type.Integer({ minimum: 0 })]),
   version: Type.Integer({ minimum: 1 }),
   add: Type.Array(
     Type.Object({
