@@ -84,9 +84,11 @@ describe('extractBulkText', () => {
 });
 
 describe('fast path digest = ordinary digest', () => {
+  // The minimum only guards against a vacuous run: any-text documents rarely hold an eligible run
+  // (about 140 comparisons of 4 000 on average, down to 100 seen once in CI), plain-text ones often.
   it.each([
     ['plain-text', 1500],
-    ['any-text', 100],
+    ['any-text', 40],
   ] as const)(
     'on 2,000 generated %s documents with every eligible run of 4+ bytes cut out (both canonicalizations)',
     (kind, minimum) => {
