@@ -8,6 +8,7 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: [],
     // Hubs started by tests (in-process or spawned) check transaction misuse; production does not.
-    env: { LIENTHONG_TX_GUARD: '1' },
+    // Workers started by tests take any free health port (several run on one machine).
+    env: { LIENTHONG_TX_GUARD: '1', LIENTHONG_HEALTH_PORT: '0' },
   },
 });

@@ -16,6 +16,7 @@ import { codes } from './errors.ts';
 import {
   createHubService,
   createPeerService,
+  createRequestLimits,
   createStoreHubStore,
   createVxpService,
   type HubService,
@@ -23,10 +24,16 @@ import {
   type PeerAgent,
 } from './hub/index.ts';
 import { type FirstStart, loadDirectoryIfEmpty } from './ops/first-start.ts';
-import { createHubMetrics, createOperatorService, type HubMetrics } from './ops/index.ts';
+import {
+  checkReadiness,
+  createHubMetrics,
+  createOperatorService,
+  type HubMetrics,
+  type Readiness,
+} from './ops/index.ts';
 import { assertRoleFitsScheduler, type BullmqConnection, type DeliveryEngine } from './queue/index.ts';
 import { countTrustFiles, createSignatureVerifier, type SignatureVerifier } from './signature/index.ts';
-import { type Database, hubIdOf, openDatabase } from './store/index.ts';
+import { type Database, hubIdOf, listVxpSystems, openDatabase } from './store/index.ts';
 
 /** A running hub's parts, for `serve` and for tests. */
 export interface Hub {
@@ -49,6 +56,13 @@ export interface Hub {
   readonly metrics: HubMetrics;
   /** The loops towards the parent hub (null in an `api` process). */
   readonly peerAgent: PeerAgent | null;
+  /**
+   * VXP systems that can authenticate from any address over plain HTTP: no IP allow-list and the hub
+   * terminates no TLS. The SDK's signature can be replayed (docs/vxp.md), so `serve` warns about them.
+   */
+  readonly exposedVxpSystems: readonly string[];
+  /** What /readyz answers: database, migrations, queue backend, trust store. */
+  readiness(): Promise<Readiness>;
   /** Stops accepting, waits for requests in flight, closes workers and the database. */
   close(): Promise<void>;
 }
@@ -111,6 +125,18 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
             { at: now(), actor: 'hub' },
             (file) => logger.warn({ file }, 'empty directory and no example directory file to load'),
           );
+    const exposedVxpSystems =
+      role === 'worker' || config.tls !== null
+        ? []
+        : (await listVxpSystems(database.db))
+            .filter((s) => s.disabledAt === null && s.ipAllowList.length === 0)
+            .map((s) => s.nodeId);
+    if (exposedVxpSystems.length > 0) {
+      logger.warn(
+        { vxpSystems: exposedVxpSystems },
+        'VXP systems without an IP allow-list on a hub without TLS: their captured requests can be replayed from anywhere',
+      );
+    }
     const hubId =
       config.hubId ?? (await hubIdOf(database.db, () => `hub-${randomBytes(5).toString('hex')}`, now()));
     const metrics = createHubMetrics({ role });
@@ -134,6 +160,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       notifier,
       now,
       maxPackageBytes: config.maxPackageBytes,
+      requestLimits: createRequestLimits(config.limits),
       bindingAttributes: config.bindingAttributes,
       allowSha1: config.allowSha1,
       hubId,
@@ -160,12 +187,15 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       },
     });
     const peers = createPeerService({ db: database.db, hubId, now, notifier });
+    const readiness = () => checkReadiness({ db: database.db, scheduler, trustAnchors: trustFiles });
     const app = await buildHttpApp({
+      readiness,
       hub: service,
       peers,
       codes,
       logger,
       version: VERSION,
+      trustProxy: config.trustProxy,
       ...(tls ? { https: tls } : {}),
       mounts: [
         createVxpMount(createVxpService({ db: database.db, service })),
@@ -208,6 +238,8 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       engine,
       metrics,
       peerAgent: links?.agent ?? null,
+      exposedVxpSystems,
+      readiness,
       async close() {
         await app.close();
         await closeLinks?.close();

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimitSettings } from './hub/request-limits.ts';
 
 /** The example directory shipped with lienthong (found next to the sources, whatever the cwd). */
 const SHIPPED_DIRECTORY = fileURLToPath(new URL('../config/directory.example.yaml', import.meta.url));
@@ -60,6 +62,11 @@ export interface HubConfig {
   readonly port: number;
   /** Listen address (HOST, default 127.0.0.1; use 0.0.0.0 in containers). */
   readonly host: string;
+  /**
+   * Where a `worker` process (which serves no API) answers /livez and /readyz (LIENTHONG_HEALTH_PORT,
+   * default 8081; 0 = any free port; `off` = none).
+   */
+  readonly healthPort: number | null;
   /** Postgres server (DATABASE_URL); null = embedded Postgres (PGlite) under dataDir. */
   readonly databaseUrl: string | null;
   /** Schema of the hub's tables on a Postgres server (LIENTHONG_DB_SCHEMA, default public). */
@@ -105,10 +112,22 @@ export interface HubConfig {
   readonly operatorToken: string | null;
   /** Serve HTTPS (LIENTHONG_TLS_CERT + LIENTHONG_TLS_KEY, PEM files); null = plain HTTP (a proxy in front terminates TLS). */
   readonly tls: TlsFiles | null;
+  /**
+   * Reverse proxies whose X-Forwarded-For gives the client's address (LIENTHONG_TRUST_PROXY: comma-
+   * separated addresses or CIDRs, or `loopback`, `linklocal`, `uniquelocal`); empty = trust none.
+   */
+  readonly trustProxy: readonly string[];
   /** This hub's id in hop lists and traces (LIENTHONG_HUB_ID); null = the one generated on the first start and kept in the database. */
   readonly hubId: string | null;
   readonly federation: FederationConfig;
   readonly delivery: DeliveryConfig;
+  /**
+   * Per node: requests per second and burst (LIENTHONG_NODE_RATE, LIENTHONG_NODE_BURST), uploads and
+   * bytes in flight (LIENTHONG_NODE_UPLOADS, LIENTHONG_NODE_UPLOAD_BYTES); the whole hub's bytes in
+   * flight (LIENTHONG_UPLOAD_BYTES); failed authentications per client address and minute
+   * (LIENTHONG_AUTH_FAILURES). 0 turns a limit off; `node set` overrides the per-node ones.
+   */
+  readonly limits: RequestLimitSettings;
 }
 
 /** The hub's own TLS certificate (chain) and key; it then also asks callers for client certificates. */
@@ -151,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return Object.freeze({
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
+    healthPort:
+      env['LIENTHONG_HEALTH_PORT'] === 'off' ? null : integer(env, 'LIENTHONG_HEALTH_PORT', 8081, 0, 65535),
     databaseUrl: env['DATABASE_URL'] || null,
     dbSchema: env['LIENTHONG_DB_SCHEMA'] || null,
     dataDir,
@@ -178,10 +199,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     operatorToken: operatorToken(env),
     tls: tlsFiles(env, cwd),
     hubId: hubId(env),
+    trustProxy: trustProxy(env),
     federation: Object.freeze({
       reportIntervalMs: integer(env, 'LIENTHONG_DIRECTORY_REPORT_MS', 30_000, 100, 86_400_000),
     }),
     delivery: loadDeliveryConfig(env),
+    limits: loadLimits(env),
+  });
+}
+
+function loadLimits(env: NodeJS.ProcessEnv): RequestLimitSettings {
+  const d = DEFAULT_REQUEST_LIMITS;
+  return Object.freeze({
+    nodeRate: integer(env, 'LIENTHONG_NODE_RATE', d.nodeRate, 0, 1_000_000),
+    nodeBurst: integer(env, 'LIENTHONG_NODE_BURST', d.nodeBurst, 0, 1_000_000),
+    nodeUploads: integer(env, 'LIENTHONG_NODE_UPLOADS', d.nodeUploads, 0, 10_000),
+    nodeUploadBytes: integer(
+      env,
+      'LIENTHONG_NODE_UPLOAD_BYTES',
+      d.nodeUploadBytes,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    uploadBytes: integer(env, 'LIENTHONG_UPLOAD_BYTES', d.uploadBytes, 0, Number.MAX_SAFE_INTEGER),
+    authFailuresPerMinute: integer(env, 'LIENTHONG_AUTH_FAILURES', d.authFailuresPerMinute, 0, 1_000_000),
   });
 }
 
@@ -191,6 +232,29 @@ function firstStartDirectory(env: NodeJS.ProcessEnv, cwd: string): string | null
   if (named) return path.resolve(cwd, named);
   // The example directory (with a node that accepts unsigned packages) is for the quick start only.
   return env['DATABASE_URL'] ? null : SHIPPED_DIRECTORY;
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(env: NodeJS.ProcessEnv): readonly string[] {
+  const raw = (env['LIENTHONG_TRUST_PROXY'] ?? '').trim();
+  if (raw === '' || raw === 'off' || raw === '0' || raw === 'false') return Object.freeze([]);
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const validBits =
+      bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 6 ? 128 : 32));
+    if (!(PROXY_NAMES.has(entry) || (isIP(address) !== 0 && validBits && extra === undefined))) {
+      throw new ConfigError(
+        'LIENTHONG_TRUST_PROXY',
+        `"${entry}" is not an address, a CIDR or one of loopback, linklocal, uniquelocal (trusting every proxy is not offered: name yours)`,
+      );
+    }
+  }
+  return Object.freeze(entries);
 }
 
 function hubId(env: NodeJS.ProcessEnv): string | null {

@@ -66,3 +66,18 @@ describe('loadConfig: TLS', () => {
     }
   });
 });
+
+describe('first-start directory (audit point 8)', () => {
+  it('loads the example only in the embedded quick start; with DATABASE_URL nothing unless a file is named', () => {
+    expect(loadConfig({}).exampleDirectory).toMatch(/directory\.example\.yaml$/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).exampleDirectory).toBeNull();
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://x/y', LIENTHONG_DIRECTORY: '' }).exampleDirectory,
+    ).toBeNull();
+    expect(loadConfig({ LIENTHONG_DIRECTORY: 'none' }).exampleDirectory).toBeNull();
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://x/y', LIENTHONG_DIRECTORY: 'dir.yaml' }, '/srv')
+        .exampleDirectory,
+    ).toBe('/srv/dir.yaml');
+  });
+});

@@ -1,3 +1,4 @@
 export { type CodeInfo, type CodeTable, defineCodes } from './code-registry.ts';
 export { isLienthongError, LienthongError, type LienthongErrorOptions } from './error.ts';
 export { type Finding, hasError, type Severity } from './finding.ts';
+export { isUuid } from './ids.ts';

@@ -22,6 +22,25 @@ export const hubCodes = defineCodes({
     action:
       'Send `Authorization: Bearer <LIENTHONG_OPERATOR_TOKEN>` (or the token as the Basic password in a browser); set LIENTHONG_OPERATOR_TOKEN on the hub to turn operator functions on.',
   },
+  RATE_LIMITED: {
+    http: 429,
+    meaning:
+      'The node made more requests than its rate allows (LIENTHONG_NODE_RATE per second, bursts of LIENTHONG_NODE_BURST more, or its own `node set --rate/--burst`).',
+    action:
+      'Wait the seconds the Retry-After header says, then go on; poll the inbox with ?wait= instead of in a tight loop.',
+  },
+  UPLOAD_LIMITED: {
+    http: 429,
+    meaning:
+      'Too many package uploads in flight: the node has LIENTHONG_NODE_UPLOADS uploads or LIENTHONG_NODE_UPLOAD_BYTES bytes under way, or the whole hub LIENTHONG_UPLOAD_BYTES.',
+    action: 'Send the next package when an earlier one is answered; retry after Retry-After seconds.',
+  },
+  AUTH_RATE_LIMITED: {
+    http: 429,
+    meaning:
+      'Too many failed authentications from this client address (LIENTHONG_AUTH_FAILURES per minute): further attempts are refused without checking them.',
+    action: 'Fix the token or secret, then retry after Retry-After seconds.',
+  },
   PAYLOAD_TOO_LARGE: {
     http: 413,
     meaning: 'The package is larger than the hub accepts (LIENTHONG_MAX_PACKAGE_BYTES).',
@@ -124,6 +143,11 @@ export const hubCodes = defineCodes({
     meaning:
       'A change report of the directory is based on a version this hub does not hold; the answer says which it holds.',
     action: 'Send the whole set (a report without baseVersion); a lienthong child does so by itself.',
+  },
+  ROUTE_NOT_FOUND: {
+    http: 404,
+    meaning: 'No endpoint answers this method and path.',
+    action: 'Compare the URL with the OpenAPI document served at /docs (the node API is under /v1).',
   },
   BAD_REQUEST: {
     http: 400,

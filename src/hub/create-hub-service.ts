@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { isUuid } from '../core/index.ts';
 import type { ParseResult } from '../edxml/index.ts';
 import type { SignatureVerdict, VerifyOptions } from '../signature/index.ts';
 import { type AcceptDraft, recipientReceipts, runAcceptChecks, stage } from './accept-checks.ts';
@@ -8,6 +9,7 @@ import type { HubService, InboxQuery, SubmitOptions } from './hub-service.ts';
 import type { HubStore } from './hub-store.ts';
 import type { InboxItem, NodeIdentity, Receipt } from './hub-types.ts';
 import type { InboxNotifier } from './inbox-notifier.ts';
+import type { RequestLimits } from './request-limits.ts';
 
 /** What the hub service is built from; all I/O comes in through these. */
 export interface HubServiceDeps {
@@ -20,6 +22,8 @@ export interface HubServiceDeps {
   /** Current time; tests pass a fixed clock. */
   readonly now: () => Date;
   readonly maxPackageBytes: number;
+  /** Request limits the edges apply (absent: none). */
+  readonly requestLimits?: RequestLimits;
   /** Subject attributes that may carry the signer's organ id (e.g. OU, UID). */
   readonly bindingAttributes: readonly string[];
   readonly allowSha1: boolean;
@@ -161,7 +165,10 @@ export function createHubService(deps: HubServiceDeps): HubService {
     refuse('MESSAGE_NOT_FOUND', `No message ${messageId} for this node.`);
 
   return {
-    limits: { maxPackageBytes: deps.maxPackageBytes },
+    limits: {
+      maxPackageBytes: deps.maxPackageBytes,
+      ...(deps.requestLimits === undefined ? {} : { requests: deps.requestLimits }),
+    },
     async authenticate(token, presentedCertificate) {
       const node = token === null ? null : await store.findNodeByToken(token);
       if (!node) return refuse('AUTH_REQUIRED', 'A valid bearer token is required.');
@@ -171,6 +178,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
     submit,
     inbox,
     async fetch(node, messageId) {
+      if (!isUuid(messageId)) return notFound(messageId);
       const found = await store.messageFor(node, messageId);
       if (!found) return notFound(messageId);
       const { hops, ...bytes } = found;
@@ -180,12 +188,14 @@ export function createHubService(deps: HubServiceDeps): HubService {
       return success({ ...bytes, handOver: { hops: [...hops, deps.hubId], recipients } });
     },
     async ack(node, messageId, hop) {
+      if (!isUuid(messageId)) return notFound(messageId);
       const forwardedTo =
         node.kind === 'system' ? undefined : (hop ?? { hub: node.id, acceptedAt: null, deliveredAt: null });
       const result = await store.ack(node.id, messageId, deps.now(), forwardedTo);
       return result ? success(result) : notFound(messageId);
     },
     async trace(node, messageId) {
+      if (!isUuid(messageId)) return notFound(messageId);
       const trace = await store.trace(node, messageId);
       return trace ? success({ hub: deps.hubId, ...trace }) : notFound(messageId);
     },

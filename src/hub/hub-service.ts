@@ -1,10 +1,18 @@
 import type { ForwardedFrom, ForwardRecipient } from './forwarding.ts';
 import type { HubResult } from './hub-failure.ts';
 import type { PeerHop } from './peer-receipt.ts';
+import type { RequestLimits } from './request-limits.ts';
 
 export type { HubFailure, HubResult } from './hub-failure.ts';
 
 import type { InboxItem, MessageTrace, NodeIdentity, Receipt } from './hub-types.ts';
+
+/** What the hub accepts, for the edges: they stop reading a body past the size, and apply the limits. */
+export interface HubLimits {
+  readonly maxPackageBytes: number;
+  /** Request rate, uploads in flight and failed authentications (absent: not limited, tests). */
+  readonly requests?: RequestLimits;
+}
 
 /** The exact bytes of a message as it was received. */
 export interface StoredBytes {
@@ -43,7 +51,7 @@ export interface InboxQuery {
  */
 export interface HubService {
   /** What the hub accepts, for the edges' transport limits (they stop reading a body past it). */
-  readonly limits: { readonly maxPackageBytes: number };
+  readonly limits: HubLimits;
   /**
    * The node a bearer token belongs to, over this connection: AUTH_REQUIRED for an unknown or
    * revoked token, CLIENT_CERT_REQUIRED when the node has TLS client certificates registered and

@@ -1,5 +1,8 @@
 import type { Finding } from '../core/index.ts';
 import type { NodeKind } from '../routing/index.ts';
+import type { NodeLimits } from '../store/index.ts';
+
+export type { NodeLimits };
 
 /** The node a request was authenticated as. A node acts only for the organizations it serves. */
 export interface NodeIdentity {
@@ -18,6 +21,8 @@ export interface NodeIdentity {
    * are any, every call must also come over TLS with one of them; none = the credential alone.
    */
   readonly clientCertificates: readonly string[];
+  /** The node's own request limits (null: the hub's defaults); enforced by the edges' limit hooks. */
+  readonly limits: NodeLimits;
 }
 
 /** Per-recipient line of a receipt. */

@@ -15,7 +15,7 @@ export {
   parseHops,
 } from './forwarding.ts';
 export { attempt, type HubFailure, type HubResult, refusal, refuse, success } from './hub-failure.ts';
-export type { HubService, InboxQuery, StoredBytes, SubmitOptions } from './hub-service.ts';
+export type { HubLimits, HubService, InboxQuery, StoredBytes, SubmitOptions } from './hub-service.ts';
 export type { HubStore } from './hub-store.ts';
 export type * from './hub-types.ts';
 export { InboxNotifier } from './inbox-notifier.ts';
@@ -36,6 +36,15 @@ export {
   type PeerService,
   type PeerServiceDeps,
 } from './peer-service.ts';
+export {
+  createRequestLimits,
+  DEFAULT_REQUEST_LIMITS,
+  type LimitRefusal,
+  type LimitVerdict,
+  type RequestLimitSettings,
+  type RequestLimits,
+  type UploadSlot,
+} from './request-limits.ts';
 export { createStoreHubStore, type StoreHubStoreOptions } from './store-hub-store.ts';
 export { checkVxpCredentials, createVxpService, type VxpServiceDeps } from './vxp/create-vxp-service.ts';
 export { agencyOf, LEVEL_NUMBER } from './vxp/vxp-agencies.ts';

@@ -10,5 +10,6 @@ export function identityOf(node: NodeRecord): NodeIdentity {
     subtreeRoots: node.subtreeRoots,
     signaturePolicy: node.signaturePolicy,
     clientCertificates: node.clientCertificates,
+    limits: node.limits,
   };
 }

@@ -6,6 +6,7 @@ export {
   type DeliveryState,
   type DirectoryImportReport,
   type NodeDeliverySettingsInput,
+  type NodeLimits,
   type NodePushSettings,
   type RetryTarget,
   type SignerCertificateInput,
@@ -30,3 +31,4 @@ export {
 } from './operator-service.ts';
 export { createPeerAdmin, type PeerAdmin, type PeerView, toPeerView } from './peer-admin.ts';
 export { type QueueHealth, type QueuesReport, queuesReport } from './queue-health.ts';
+export { checkReadiness, type Readiness, type ReadinessCheck, type ReadinessDeps } from './readiness.ts';

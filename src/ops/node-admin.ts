@@ -10,16 +10,20 @@ import {
   generateWebhookSecret,
   getNode,
   getNodePushSettings,
+  getVxpSystem,
   listNodes,
   markDirectoryChanged,
   type NodeDeliverySettingsInput,
+  type NodeLimits,
   type NodePushSettings,
   type NodeRecord,
   revokeClientCertificate,
   rotateNodeToken,
   type SignerCertificateInput,
   setNodeDeliverySettings,
+  setNodeLimits,
   setNodeWebhook,
+  updateVxpSystem,
   type VxpAgencyPolicyValue,
 } from '../store/index.ts';
 
@@ -62,6 +66,10 @@ export interface DeliveryChange {
   /** A new secret for the current webhook URL. */
   readonly rotateWebhookSecret?: boolean | undefined;
   readonly settings: NodeDeliverySettingsInput;
+  /** The node's own request limits (null: back to the hub's default; 0: none). */
+  readonly limits?: Partial<NodeLimits> | undefined;
+  /** A VXP system's IP allow-list, replacing the current one (empty: any address). */
+  readonly vxpIpAllowList?: readonly string[] | undefined;
 }
 
 /** Operator functions on nodes (the CLI's `node …` commands). Each change is one transaction. */
@@ -75,7 +83,15 @@ export interface NodeAdmin {
     nodeId: string,
     change: DeliveryChange,
     audit: AdminAudit,
-  ): Promise<HubResult<{ readonly push: NodePushSettings; readonly webhookSecret?: string }>>;
+  ): Promise<
+    HubResult<{
+      readonly push: NodePushSettings;
+      readonly webhookSecret?: string;
+      readonly limits: NodeLimits;
+      /** The VXP allow-list after the change (null: the node is no VXP system). */
+      readonly vxpIpAllowList: readonly string[] | null;
+    }>
+  >;
   /** The node's client certificates after adding and removing; `notRegistered`: removals that removed nothing. */
   changeClientCertificates(
     nodeId: string,
@@ -156,7 +172,17 @@ export function createNodeAdmin(db: Db): NodeAdmin {
             await setNodeWebhook(tx, { nodeId, url: null, secret: null, ...audit });
           }
           const push = await setNodeDeliverySettings(tx, { nodeId, settings: change.settings, ...audit });
-          return { push, ...(webhookSecret === undefined ? {} : { webhookSecret }) };
+          const limits = await setNodeLimits(tx, { nodeId, limits: change.limits ?? {}, ...audit });
+          if (change.vxpIpAllowList !== undefined) {
+            await updateVxpSystem(tx, { nodeId, ipAllowList: change.vxpIpAllowList, ...audit });
+          }
+          const vxp = await getVxpSystem(tx, nodeId);
+          return {
+            push,
+            limits,
+            vxpIpAllowList: vxp?.ipAllowList ?? null,
+            ...(webhookSecret === undefined ? {} : { webhookSecret }),
+          };
         }),
       );
     },

@@ -1,4 +1,5 @@
-import { attempt, type HubResult } from '../hub/index.ts';
+import { isUuid } from '../core/index.ts';
+import { attempt, type HubResult, refuse } from '../hub/index.ts';
 import type { DeliveryScheduler, NodeBreakers } from '../queue/index.ts';
 import {
   countPendingOutbox,
@@ -106,7 +107,10 @@ export function createOperatorService(deps: OperatorServiceDeps): OperatorServic
     async deliveryAttempts(deliveryId) {
       return (await listDeliveryAttempts(db, deliveryId)).map(toOpsAttempt);
     },
-    retryDeliveries(target, actor) {
+    async retryDeliveries(target, actor) {
+      if ('deliveryId' in target && !isUuid(target.deliveryId)) {
+        return refuse('STORE_NOT_FOUND', `No delivery ${target.deliveryId}.`);
+      }
       return attempt(async () => {
         const retried = await retryFailedDeliveries(db, target, { at: deps.now(), actor });
         engine?.kick();

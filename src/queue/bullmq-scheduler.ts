@@ -62,6 +62,11 @@ export interface BullmqSchedulerOptions {
    * check within about twice this. Workers renew it while they work, every half of it.
    */
   readonly lockDurationMs?: number;
+  /**
+   * How long close waits for jobs in flight and a clean goodbye to the backend before it drops the
+   * connections (default 15 s): a Redis that is gone would otherwise make shutdown wait for ever.
+   */
+  readonly closeTimeoutMs?: number;
 }
 
 /** What a job carries: the item plus the scheduler's own bookkeeping. */
@@ -89,12 +94,15 @@ interface QueueLike {
   exportPrometheusMetrics(labels?: Record<string, string>): Promise<string>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close(): Promise<void>;
+  /** Drops the connection without a goodbye (BullMQ's Redis classes have it). */
+  disconnect?(): Promise<void>;
 }
 
 interface WorkerLike {
   waitUntilReady(): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close(): Promise<void>;
+  disconnect?(): Promise<void>;
 }
 
 type Processor = (job: Job<JobData>, token?: string) => Promise<void>;
@@ -122,7 +130,7 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
   queue.on('error', (error) => onError(error));
   try {
     // ioredis reconnects forever, so a Redis that is down would make this wait without end.
-    await withTimeout(queue.waitUntilReady(), options.readyTimeoutMs ?? 10_000);
+    await withTimeout(queue.waitUntilReady(), options.readyTimeoutMs ?? 10_000, 'backend not ready');
   } catch (cause) {
     void queue.close().catch(() => {});
     throw unavailable(cause);
@@ -230,10 +238,21 @@ export async function createBullmqScheduler(options: BullmqSchedulerOptions): Pr
     },
 
     close() {
-      // A backend that is already gone makes BullMQ's close throw; closing must still finish.
+      // A backend that is already gone makes BullMQ's close throw, or wait for ever on a Redis
+      // client that keeps reconnecting; closing must still finish, so it is bounded and then forced.
       closing ??= (async () => {
-        await worker?.close().catch((error: unknown) => onError(error));
-        await queue.close().catch((error: unknown) => onError(error));
+        const graceful = (async () => {
+          await worker?.close().catch((error: unknown) => onError(error));
+          await queue.close().catch((error: unknown) => onError(error));
+        })();
+        try {
+          await withTimeout(graceful, options.closeTimeoutMs ?? 15_000, 'backend did not close');
+        } catch (error) {
+          onError(error);
+          // ioredis stops reconnecting at once, but may never say 'end' for a server that is gone.
+          const dropped = Promise.allSettled([worker?.disconnect?.(), queue.disconnect?.()]);
+          await withTimeout(dropped, 1_000, 'backend did not disconnect').catch(() => {});
+        }
       })();
       return closing;
     },
@@ -357,10 +376,10 @@ function pickItem(item: ScheduledDelivery): ScheduledDelivery {
   return { deliveryId: item.deliveryId, nodeId: item.nodeId, priority: item.priority, kind: item.kind };
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`backend not ready after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

@@ -188,27 +188,80 @@ function dsigChildren(el: Element | undefined): Element[] {
   return out;
 }
 
-/** Anything inside the Signature outside the XMLDSig vocabulary could carry unsigned data a reader might pick up. */
+const qname = (ns: string, names: readonly string[]) => names.map((n) => `${ns} ${n}`);
+
+/**
+ * The elements each element of a Signature may contain, namespace-qualified: the XMLDSig 1.1
+ * schema cut to what an edXML signature uses. An element not listed as a key holds no elements.
+ * Anything else — an edXML-looking `ds:To` in KeyInfo, a KeyName, an Object — is a place for
+ * unsigned content that a reader might pick up, so it is refused.
+ */
+const CHILDREN: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  (
+    [
+      [`${XMLDSIG_NS} Signature`, qname(XMLDSIG_NS, ['SignedInfo', 'SignatureValue', 'KeyInfo'])],
+      [
+        `${XMLDSIG_NS} SignedInfo`,
+        qname(XMLDSIG_NS, ['CanonicalizationMethod', 'SignatureMethod', 'Reference']),
+      ],
+      [`${XMLDSIG_NS} CanonicalizationMethod`, qname(EXC_C14N_NS, ['InclusiveNamespaces'])],
+      [
+        `${XMLDSIG_NS} SignatureMethod`,
+        [...qname(XMLDSIG_NS, ['HMACOutputLength']), ...qname(XMLDSIG_MORE_NS, ['RSAPSSParams'])],
+      ],
+      [
+        `${XMLDSIG_MORE_NS} RSAPSSParams`,
+        [
+          ...qname(XMLDSIG_NS, ['DigestMethod']),
+          ...qname(XMLDSIG_MORE_NS, ['MaskGenerationFunction', 'SaltLength', 'TrailerField']),
+        ],
+      ],
+      [`${XMLDSIG_MORE_NS} MaskGenerationFunction`, qname(XMLDSIG_NS, ['DigestMethod'])],
+      [`${XMLDSIG_NS} Reference`, qname(XMLDSIG_NS, ['Transforms', 'DigestMethod', 'DigestValue'])],
+      [`${XMLDSIG_NS} Transforms`, qname(XMLDSIG_NS, ['Transform'])],
+      [`${XMLDSIG_NS} Transform`, qname(EXC_C14N_NS, ['InclusiveNamespaces'])],
+      [`${XMLDSIG_NS} KeyInfo`, qname(XMLDSIG_NS, ['X509Data', 'KeyValue'])],
+      [
+        `${XMLDSIG_NS} X509Data`,
+        [
+          ...qname(XMLDSIG_NS, [
+            'X509IssuerSerial',
+            'X509SKI',
+            'X509SubjectName',
+            'X509Certificate',
+            'X509CRL',
+          ]),
+          ...qname(XMLDSIG11_NS, ['X509Digest']),
+        ],
+      ],
+      [`${XMLDSIG_NS} X509IssuerSerial`, qname(XMLDSIG_NS, ['X509IssuerName', 'X509SerialNumber'])],
+      [
+        `${XMLDSIG_NS} KeyValue`,
+        [...qname(XMLDSIG_NS, ['RSAKeyValue', 'DSAKeyValue']), ...qname(XMLDSIG11_NS, ['ECKeyValue'])],
+      ],
+      [`${XMLDSIG_NS} RSAKeyValue`, qname(XMLDSIG_NS, ['Modulus', 'Exponent'])],
+      [`${XMLDSIG_NS} DSAKeyValue`, qname(XMLDSIG_NS, ['P', 'Q', 'G', 'Y', 'J', 'Seed', 'PgenCounter'])],
+      [`${XMLDSIG11_NS} ECKeyValue`, qname(XMLDSIG11_NS, ['NamedCurve', 'PublicKey'])],
+    ] as const
+  ).map(([parent, children]) => [parent, new Set<string>(children)]),
+);
+
+/** Anything inside the Signature outside the profile's vocabulary could carry unsigned data a reader might pick up. */
 function foreignContent(signature: Element): string | null {
   const stack: Element[] = [signature];
   while (stack.length) {
     const el = stack.pop() as Element;
-    const ns = el.namespaceURI;
-    const allowed =
-      ns === XMLDSIG_NS ||
-      (ns === EXC_C14N_NS && el.localName === 'InclusiveNamespaces') ||
-      ns === XMLDSIG_MORE_NS ||
-      ns === XMLDSIG11_NS;
-    if (!allowed)
-      return `Element ${el.localName} in namespace ${ns ?? '(none)'} is not allowed inside the Signature.`;
-    if (el.localName === 'Object' || el.localName === 'Manifest')
-      return `${el.localName} is not allowed inside the Signature.`;
-    let elements = 0;
+    const allowed = CHILDREN.get(`${el.namespaceURI ?? ''} ${el.localName}`);
     let text = false;
+    let elements = 0;
     for (let n = el.firstChild; n; n = n.nextSibling) {
       if (n.nodeType === 1) {
+        const child = n as Element;
+        if (!allowed?.has(`${child.namespaceURI ?? ''} ${child.localName}`)) {
+          return `Element ${child.localName} in namespace ${child.namespaceURI ?? '(none)'} is not allowed inside ${el.localName}.`;
+        }
         elements++;
-        stack.push(n as Element);
+        stack.push(child);
       } else if ((n.nodeType === 3 || n.nodeType === 4) && (n.nodeValue ?? '').trim()) {
         text = true;
       }

@@ -82,7 +82,13 @@ export {
   type MessageKind,
   type MessageRecord,
 } from './message.repository.ts';
-export { applyMigrations, MIGRATIONS_DIR, MIGRATIONS_TABLE, type MigrationTarget } from './migrate.ts';
+export {
+  applyMigrations,
+  MIGRATIONS_DIR,
+  MIGRATIONS_TABLE,
+  type MigrationTarget,
+  pendingMigrations,
+} from './migrate.ts';
 export {
   addClientCertificate,
   assignOrganizations,
@@ -95,9 +101,11 @@ export {
   getNodeWebhook,
   issueMissingTokens,
   listNodes,
+  type NodeLimits,
   type NodeRecord,
   revokeClientCertificate,
   rotateNodeToken,
+  setNodeLimits,
   setNodeWebhook,
   setSignaturePolicy,
 } from './node.repository.ts';

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { LienthongError } from '../core/index.ts';
+import type { Db } from './db.ts';
 import { pgliteMigrationClient } from './pglite-adapter.ts';
 
 /** The SQL migrations, applied in file-name order (node-pg-migrate's "-- Up Migration" format). */
@@ -68,4 +70,18 @@ export async function applyMigrations(target: MigrationTarget): Promise<string[]
 function lockValueFor(schema: string): number {
   if (schema === 'public') return 7241865325823964;
   return createHash('sha256').update(`lienthong-migrate:${schema}`).digest().readUInt32BE(0);
+}
+
+/**
+ * Migrations in `migrations/` that the database has not applied (readiness: a process started
+ * against a database that an older version migrated, or one whose migration failed half-way).
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /\.(sql|js|ts)$/.test(f))
+    .map((f) => f.replace(/\.(sql|js|ts)$/, ''))
+    .sort();
+  const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
+  const applied = new Set(rows.map((r) => r.name));
+  return files.filter((f) => !applied.has(f));
 }

@@ -6,7 +6,18 @@ import { appendEvent, appendEvents } from './event.repository.ts';
 import { generateToken, hashToken } from './node-token.ts';
 import { type Audit, ensureOrganizations } from './organization.repository.ts';
 import { bindSignerCertificates, type SignerCertificateInput } from './signer-binding.repository.ts';
-import { date, str, strOrNull } from './sql-values.ts';
+import { date, intOrNull, str, strOrNull } from './sql-values.ts';
+
+/**
+ * A node's own request limits (docs/security.md); null = the hub's default, 0 = no limit for this
+ * node. Requests per second and burst; package uploads and bytes of uploads in flight at once.
+ */
+export interface NodeLimits {
+  readonly rate: number | null;
+  readonly burst: number | null;
+  readonly uploads: number | null;
+  readonly uploadBytes: number | null;
+}
 
 /** A node as stored, with what it serves and how it authenticates (never the secrets themselves). */
 export interface NodeRecord extends DirectoryNode {
@@ -18,6 +29,7 @@ export interface NodeRecord extends DirectoryNode {
   readonly activeTokens: number;
   /** SHA-256 thumbprints of the mTLS client certificates it may present. */
   readonly clientCertificates: readonly string[];
+  readonly limits: NodeLimits;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -45,8 +57,19 @@ export function toNodeRecord(row: Record<string, unknown>): NodeRecord {
     organizations: row['organizations'] as string[],
     activeTokens: row['active_tokens'] as number,
     clientCertificates: row['client_certificates'] as string[],
+    limits: limitsOf(row),
     createdAt: date(row, 'created_at'),
     updatedAt: date(row, 'updated_at'),
+  };
+}
+
+/** The limit columns of a `nodes` row. */
+export function limitsOf(row: Record<string, unknown>): NodeLimits {
+  return {
+    rate: intOrNull(row, 'rate_limit'),
+    burst: intOrNull(row, 'burst_limit'),
+    uploads: intOrNull(row, 'upload_limit'),
+    uploadBytes: intOrNull(row, 'upload_bytes_limit'),
   };
 }
 
@@ -416,5 +439,61 @@ export async function setSignaturePolicy(
       nodeId: input.nodeId,
       data: { from: rows[0].signature_policy, to: input.policy },
     });
+  });
+}
+
+const LIMIT_COLUMNS: ReadonlyArray<{
+  readonly key: keyof NodeLimits;
+  readonly column: string;
+  readonly max: number;
+}> = [
+  { key: 'rate', column: 'rate_limit', max: 1_000_000 },
+  { key: 'burst', column: 'burst_limit', max: 1_000_000 },
+  { key: 'uploads', column: 'upload_limit', max: 10_000 },
+  { key: 'uploadBytes', column: 'upload_bytes_limit', max: Number.MAX_SAFE_INTEGER },
+];
+
+/**
+ * Sets the node's own request limits (only the keys given; null = the hub's default, 0 = none) and
+ * writes one `node.limits_set` event. Throws STORE_NOT_FOUND or STORE_INVALID_INPUT.
+ */
+export async function setNodeLimits(
+  db: Db,
+  input: Audit & { readonly nodeId: string; readonly limits: Partial<NodeLimits> },
+): Promise<NodeLimits> {
+  const sets: string[] = [];
+  const values: unknown[] = [input.nodeId, input.at];
+  const changed: Record<string, number | null> = {};
+  for (const { key, column, max } of LIMIT_COLUMNS) {
+    const value = input.limits[key];
+    if (value === undefined) continue;
+    if (value !== null && (!Number.isInteger(value) || value < 0 || value > max)) {
+      throw new LienthongError('STORE_INVALID_INPUT', `${key} must be a whole number in 0..${max}.`, {
+        where: 'store/node',
+        details: { field: key, max },
+      });
+    }
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+    changed[key] = value;
+  }
+  return db.tx(async (tx) => {
+    if (sets.length > 0) {
+      const { rowCount } = await tx.query(
+        `UPDATE nodes SET ${sets.join(', ')}, updated_at = $2 WHERE id = $1`,
+        values,
+      );
+      if (rowCount === 0) throw notFound(input.nodeId);
+      await appendEvent(tx, {
+        type: 'node.limits_set',
+        at: input.at,
+        actor: input.actor,
+        nodeId: input.nodeId,
+        data: changed,
+      });
+    }
+    const node = await getNode(tx, input.nodeId);
+    if (node === null) throw notFound(input.nodeId);
+    return node.limits;
   });
 }

@@ -47,3 +47,9 @@ export function dateOrNull(row: Record<string, unknown>, key: string): Date | nu
   const value = row[key];
   return value === null || value === undefined ? null : (value as Date);
 }
+
+/** A nullable integer row value (int8 arrives as text from pg: read as a number, the limits fit). */
+export function intOrNull(row: Record<string, unknown>, key: string): number | null {
+  const value = row[key];
+  return value === null || value === undefined ? null : Number(value);
+}

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { LienthongError } from '../core/index.ts';
 import type { Db } from './db.ts';
 import { appendEvent } from './event.repository.ts';
+import { limitsOf, type NodeLimits } from './node.repository.ts';
 import type { Audit } from './organization.repository.ts';
 import { date, dateOrNull, str } from './sql-values.ts';
 
@@ -22,6 +23,8 @@ export interface VxpSystemRecord {
   readonly disabledAt: Date | null;
   /** SHA-256 of the node's active TLS client certificates (the same rule as the node API). */
   readonly clientCertificates: readonly string[];
+  /** The node's own request limits (the same as on the node API). */
+  readonly limits: NodeLimits;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -29,7 +32,10 @@ export interface VxpSystemRecord {
 // The node's client certificates ride along: every VXP call authenticates with them.
 const CLIENT_CERTIFICATES = `COALESCE((SELECT array_agg(c.sha256 ORDER BY c.sha256) FROM node_credentials c
   WHERE c.node_id = vxp_systems.node_id AND c.kind = 'client_cert' AND c.revoked_at IS NULL), '{}') AS client_certificates`;
-const SELECT_SYSTEM = `SELECT vxp_systems.*, ${CLIENT_CERTIFICATES} FROM vxp_systems`;
+// So are the node's own request limits (the same limits as on the node API).
+const SELECT_SYSTEM = `SELECT vxp_systems.*, ${CLIENT_CERTIFICATES},
+  n.rate_limit, n.burst_limit, n.upload_limit, n.upload_bytes_limit
+  FROM vxp_systems JOIN nodes n ON n.id = vxp_systems.node_id`;
 
 function toRecord(row: Record<string, unknown>): VxpSystemRecord {
   return {
@@ -39,6 +45,7 @@ function toRecord(row: Record<string, unknown>): VxpSystemRecord {
     agencyPolicy: str(row, 'agency_policy') as VxpAgencyPolicyValue,
     disabledAt: dateOrNull(row, 'disabled_at'),
     clientCertificates: (row['client_certificates'] as string[] | null) ?? [],
+    limits: limitsOf(row),
     createdAt: date(row, 'created_at'),
     updatedAt: date(row, 'updated_at'),
   };
@@ -172,7 +179,8 @@ export async function updateVxpSystem(
       [input.nodeId, ipAllowList, input.agencyPolicy ?? null, input.disabled ?? null, input.at],
     );
     if (!rows[0]) throw notVxp(input.nodeId);
-    const record = toRecord(rows[0]);
+    // Read back through the join, so the record carries the node's limits too.
+    const record = (await getVxpSystem(tx, input.nodeId)) ?? toRecord(rows[0]);
     await appendEvent(tx, {
       type: 'node.vxp_updated',
       ...auditOf(input),

@@ -218,6 +218,30 @@ describe('signature scope (anti-wrapping) → SIGNATURE_SCOPE', () => {
       'SIGNATURE_SCOPE',
     );
   });
+  it('unsigned dsig-namespace content: a ds:To, a KeyName, a RetrievalMethod in KeyInfo; a ds:To in a Transform', async () => {
+    // Elements of the signature namespace the profile does not know pass no signature check of
+    // their own (KeyInfo is not signed) and would reach recipients: refused as out of profile.
+    for (const extra of [
+      '<ds:To><ds:OrganId>000.00.00.H41</ds:OrganId></ds:To>',
+      '<ds:KeyName>000.00.00.G22</ds:KeyName>',
+      '<ds:RetrievalMethod URI="http://example.org/key"/>',
+    ]) {
+      await expectCode(replaceOnce(signed, '</ds:KeyInfo>', `${extra}</ds:KeyInfo>`), 'SIGNATURE_SCOPE');
+      await expectCode(replaceOnce(signed, '<ds:KeyInfo>', `<ds:KeyInfo>${extra}`), 'SIGNATURE_SCOPE');
+    }
+    await expectCode(
+      replaceOnce(signed, '</ds:X509Data>', '<ds:To>000.00.00.H41</ds:To></ds:X509Data>'),
+      'SIGNATURE_SCOPE',
+    );
+    await expectCode(
+      replaceOnce(
+        signed,
+        '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>',
+        '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ds:To>x</ds:To></ds:Transform>',
+      ),
+      'SIGNATURE_SCOPE',
+    );
+  });
   it('a second Reference, an external URI, a missing URI, an XPath transform, a duplicate Id', async () => {
     const ref = /<ds:Reference[\s\S]*<\/ds:Reference>/.exec(signed)?.[0] ?? '';
     await expectCode(replaceOnce(signed, '</ds:SignedInfo>', `${ref}</ds:SignedInfo>`), 'SIGNATURE_SCOPE');

@@ -10,6 +10,9 @@ import Fastify, {
 import type { Logger } from 'pino';
 import type { CodeTable } from '../../core/index.ts';
 import type { HubService, PeerService } from '../../hub/index.ts';
+import type { Readiness } from '../../ops/index.ts';
+import { healthRoutes } from './health.ts';
+import { requestForLog } from './log-redaction.ts';
 import { nodeApi } from './node-api.ts';
 import { sendProblem } from './problem.ts';
 
@@ -32,6 +35,13 @@ export interface HttpAppDeps {
    * certificates is checked against them by hash (src/hub/client-certificate.ts), others need none.
    */
   readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses or CIDRs, as proxy-addr reads them); empty:
+   * none, the peer address is the client's (LIENTHONG_TRUST_PROXY).
+   */
+  readonly trustProxy?: readonly string[];
+  /** What /readyz checks (database, migrations, queue, trust); absent: /readyz says ready. */
+  readonly readiness?: () => Promise<Readiness>;
   /** Extra plugins mounted by the composition root (VXP API, operator API), each with its prefix. */
   readonly mounts?: ReadonlyArray<{ prefix: string; plugin: (app: FastifyInstance) => Promise<void> }>;
 }
@@ -65,7 +75,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   const maxPackageBytes = deps.maxPackageBytes ?? deps.hub.limits.maxPackageBytes;
   const app: FastifyInstance = Fastify({
     ...(deps.logger
-      ? { loggerInstance: deps.logger, logController: new OneLinePerRequest() }
+      ? {
+          loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }),
+          logController: new OneLinePerRequest(),
+        }
       : { logger: false }),
     // A package is read whole before it is checked; keep slow senders from holding sockets forever.
     requestTimeout: 120_000,
@@ -76,6 +89,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
     genReqId: () => crypto.randomUUID(),
+    // request.ip (the VXP allow-list, the limits per address) is X-Forwarded-For only through these.
+    trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
     ...(deps.https
       ? {
           https: { cert: deps.https.cert, key: deps.https.key, requestCert: true, rejectUnauthorized: false },
@@ -112,7 +127,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
         message: 'Send the edXML bytes as application/xml.',
       });
     }
-    if (error.validation || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    // Whatever else Fastify refuses as the client's fault (malformed JSON, a bad Content-Length, a
+    // schema mismatch) is a 400 with a stable code, never an internal error.
+    const status = error.statusCode ?? 500;
+    if (error.validation || (status >= 400 && status < 500)) {
       return sendProblem(reply, deps.codes, { code: 'BAD_REQUEST', message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
@@ -126,12 +144,12 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     sendProblem(
       reply,
       deps.codes,
-      { code: 'MESSAGE_NOT_FOUND', message: `No route ${request.method} ${request.url}.` },
+      { code: 'ROUTE_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
       404,
     ),
   );
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', version: deps.version }));
+  await app.register(healthRoutes({ version: deps.version, readiness: deps.readiness ?? null }));
 
   await app.register(nodeApi({ hub: deps.hub, codes: deps.codes, maxPackageBytes, peers: deps.peers }), {
     prefix: '/v1',

@@ -6,6 +6,7 @@ import {
   formatForwardRecipients,
   type HubFailure,
   type HubService,
+  type LimitRefusal,
   type NodeIdentity,
   type PeerService,
   parseForwardRecipients,
@@ -14,6 +15,7 @@ import {
 import { presentedCertificateSha256 } from '../tls-peer.ts';
 import { hubApi } from './hub-api.ts';
 import { sendProblem } from './problem.ts';
+import { authenticationGate, declaredBytes, nodeRequestGate, retryAfter } from './request-limit-hooks.ts';
 import { InboxItemSchema, MessageIdParams, ProblemSchema, ReceiptSchema, TraceSchema } from './schemas.ts';
 
 /** Options of the node API plugin. */
@@ -56,13 +58,24 @@ function forwardOf(request: FastifyRequest): ForwardedFrom | null | HubFailure {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route receives a package: it counts against the node's uploads in flight. */
+    upload?: boolean;
+  }
+
   interface FastifyRequest {
     /** The node the bearer token belongs to; set by the node API's auth hook. */
     lienthongNode: NodeIdentity | null;
   }
 }
 
-const problemResponses = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+const problemResponses = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  429: ProblemSchema,
+};
 
 /** The versioned node API (`/v1`): send, inbox, fetch, ack, trace. Every route needs a bearer token. */
 export function nodeApi(options: NodeApiOptions) {
@@ -75,13 +88,44 @@ export function nodeApi(options: NodeApiOptions) {
       { parseAs: 'buffer', bodyLimit: maxPackageBytes },
       (_request, body, done) => done(null, body),
     );
+    // A call without a body (ack) comes with whatever its client sends: nothing, an empty form
+    // (Java's HttpURLConnection, `curl -d ''`), an empty JSON body. JSON is parsed when there is
+    // some; any other type is kept unread (and refused by the routes that need XML or JSON).
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      return json(request, text, done);
+    });
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, { unread: body }),
+    );
 
+    const limits = hub.limits.requests;
+    const limited = (reply: FastifyReply, refusal: LimitRefusal) =>
+      sendProblem(retryAfter(reply, refusal), codes, refusal, 429);
     app.addHook('onRequest', async function bearerAuth(request: FastifyRequest, reply: FastifyReply) {
+      const blocked = await authenticationGate(limits, request);
+      if (blocked) return limited(reply, blocked);
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       const node = await hub.authenticate(match?.[1] ?? null, presentedCertificateSha256(request.raw.socket));
-      if (!node.ok) return sendProblem(reply, codes, node.error);
+      if (!node.ok) {
+        await limits?.authenticationFailed(request.ip);
+        return sendProblem(reply, codes, node.error);
+      }
       request.lienthongNode = node.value;
+      // Counted before the body is read: an upload over the limits is refused with its bytes unread.
+      const upload = request.routeOptions.config.upload === true;
+      const over = await nodeRequestGate(
+        limits,
+        request,
+        reply,
+        node.value,
+        upload ? { bytes: declaredBytes(request, maxPackageBytes) } : null,
+      );
+      if (over) return limited(reply, over);
       return undefined;
     });
 
@@ -94,6 +138,7 @@ export function nodeApi(options: NodeApiOptions) {
     app.post(
       '/messages',
       {
+        config: { upload: true },
         schema: {
           summary: 'Send an edXML package or status package',
           description:

@@ -62,6 +62,12 @@ export const vxpCodes = defineCodes({
     meaning: 'A parameter the operation needs (docId, status, messagetype, AgencyCode, ...) is not signed.',
     action: 'Put the parameter in the jsonHeaders of the SDK call.',
   },
+  VXP_WRONG_OPERATION: {
+    http: 401,
+    meaning:
+      'The signed Content-Type is not the one the SDK signs for this operation (application/octet-stream for sendEdoc, application/json for the others): the headers were signed for another operation.',
+    action: 'Call each operation through the SDK; never reuse the headers of one call for another.',
+  },
   VXP_AMBIGUOUS_PARAMETER: {
     http: 400,
     meaning:

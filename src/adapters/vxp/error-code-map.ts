@@ -42,6 +42,7 @@ const EXACT: Readonly<Record<string, VxpErrorFamily>> = {
   VXP_UNKNOWN_SYSTEM: F.authentication,
   VXP_BAD_SIGNATURE: F.authentication,
   VXP_HEADER_MISMATCH: F.authentication,
+  VXP_WRONG_OPERATION: F.authentication,
   VXP_IP_NOT_ALLOWED: F.authentication,
   VXP_CLIENT_CERT_REQUIRED: F.authentication,
   VXP_UNKNOWN_OPERATION: F.badRequest,
@@ -58,6 +59,10 @@ const EXACT: Readonly<Record<string, VxpErrorFamily>> = {
   VXP_NOT_FOUND: F.notFound,
   VXP_AGENCY_POLICY_REFUSED: F.forbidden,
   VXP_INTERNAL: F.internal,
+  // Limits: "try again later", as a hub failure is (HTTP 429 with Retry-After as well).
+  RATE_LIMITED: F.internal,
+  UPLOAD_LIMITED: F.internal,
+  AUTH_RATE_LIMITED: F.authentication,
   PAYLOAD_TOO_LARGE: F.tooLarge,
   EDXML_PAYLOAD_TOO_LARGE: F.tooLarge,
   SENDER_NOT_SERVED: F.forbidden,

@@ -16,6 +16,7 @@ import {
 import { sendEdoc } from './ops/send-edoc.ts';
 import { getSentEdocList } from './ops/sent-list.ts';
 import { updateStatus } from './ops/update-status.ts';
+import type { SignedKeySet } from './signed-key-set.ts';
 import type { VxpHandler } from './vxp-call.ts';
 
 /** The operations the SDK calls, by the name it appends to the endpoint. */
@@ -42,36 +43,94 @@ export interface VxpOperation {
   readonly shape: EnvelopeShape | 'raw';
   /** `package`: the body is an edXML file (large); `small`: empty, `{}` or a short JSON. */
   readonly body: 'package' | 'small';
+  /** The keys a call must sign for it (checked before the handler runs; see signed-key-set.ts). */
+  readonly signs: SignedKeySet;
   readonly handler: VxpHandler;
 }
 
+/** The key set of a JSON call acting on these parameters. */
+const json = (...params: string[]): SignedKeySet => ({ contentType: 'application/json', params });
+const JSON_CALL = json();
+
 const table: readonly VxpOperation[] = [
-  { name: 'sendEdoc', methods: ['POST'], shape: 'docId', body: 'package', handler: sendEdoc },
+  {
+    name: 'sendEdoc',
+    methods: ['POST'],
+    shape: 'docId',
+    body: 'package',
+    signs: { contentType: 'application/octet-stream', params: ['messagetype', 'hash-file'] },
+    handler: sendEdoc,
+  },
   {
     name: 'getReceivedEdocList',
     methods: ['POST'],
     shape: 'list',
     body: 'small',
+    signs: JSON_CALL,
     handler: getReceivedEdocList,
   },
-  { name: 'getEdoc', methods: ['POST'], shape: 'edoc', body: 'small', handler: getEdoc },
-  { name: 'updateStatus', methods: ['POST'], shape: 'plain', body: 'small', handler: updateStatus },
-  { name: 'getSentEdocList', methods: ['POST'], shape: 'list', body: 'small', handler: getSentEdocList },
-  { name: 'countReceiveEdoc', methods: ['POST'], shape: 'count', body: 'small', handler: countReceiveEdoc },
+  {
+    name: 'getEdoc',
+    methods: ['POST'],
+    shape: 'edoc',
+    body: 'small',
+    signs: json('docId'),
+    handler: getEdoc,
+  },
+  {
+    name: 'updateStatus',
+    methods: ['POST'],
+    shape: 'plain',
+    body: 'small',
+    signs: json('docId', 'status'),
+    handler: updateStatus,
+  },
+  {
+    name: 'getSentEdocList',
+    methods: ['POST'],
+    shape: 'list',
+    body: 'small',
+    signs: JSON_CALL,
+    handler: getSentEdocList,
+  },
+  {
+    name: 'countReceiveEdoc',
+    methods: ['POST'],
+    shape: 'count',
+    body: 'small',
+    signs: JSON_CALL,
+    handler: countReceiveEdoc,
+  },
   {
     name: 'countReceiveStatus',
     methods: ['POST'],
     shape: 'count',
     body: 'small',
+    signs: JSON_CALL,
     handler: countReceiveStatus,
   },
-  { name: 'downloadEdoc', methods: ['GET', 'POST'], shape: 'raw', body: 'small', handler: downloadEdoc },
-  { name: 'getAgenciesList', methods: ['POST'], shape: 'list', body: 'small', handler: getAgenciesList },
+  {
+    name: 'downloadEdoc',
+    methods: ['GET', 'POST'],
+    shape: 'raw',
+    body: 'small',
+    signs: json('docId'),
+    handler: downloadEdoc,
+  },
+  {
+    name: 'getAgenciesList',
+    methods: ['POST'],
+    shape: 'list',
+    body: 'small',
+    signs: JSON_CALL,
+    handler: getAgenciesList,
+  },
   {
     name: 'getAgenciesListQD20',
     methods: ['POST'],
     shape: 'list',
     body: 'small',
+    signs: JSON_CALL,
     handler: getAgenciesListQD20,
   },
   {
@@ -79,10 +138,25 @@ const table: readonly VxpOperation[] = [
     methods: ['POST'],
     shape: 'list',
     body: 'small',
+    signs: JSON_CALL,
     handler: getSynchronizeUnit,
   },
-  { name: 'registerAgency', methods: ['POST'], shape: 'plain', body: 'small', handler: registerAgency },
-  { name: 'deleteAgency', methods: ['POST'], shape: 'plain', body: 'small', handler: deleteAgency },
+  {
+    name: 'registerAgency',
+    methods: ['POST'],
+    shape: 'plain',
+    body: 'small',
+    signs: JSON_CALL,
+    handler: registerAgency,
+  },
+  {
+    name: 'deleteAgency',
+    methods: ['POST'],
+    shape: 'plain',
+    body: 'small',
+    signs: json('AgencyCode'),
+    handler: deleteAgency,
+  },
 ];
 
 /** Name → operation; names are matched case-insensitively (a proxy or hand-made client may change case). */

@@ -1,10 +1,17 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { VxpService, VxpSystem } from '../../hub/index.ts';
+import type { LimitRefusal, VxpService, VxpSystem } from '../../hub/index.ts';
+import {
+  authenticationGate,
+  declaredBytes,
+  nodeRequestGate,
+  retryAfter,
+} from '../http/request-limit-hooks.ts';
 import { presentedCertificateSha256 } from '../tls-peer.ts';
 import type { VxpCode } from './codes.ts';
 import { failEnvelope, type VxpFailure } from './envelope.ts';
 import { operationForPath, type VxpOperation } from './operations.ts';
 import { parseSignHeader, verifySignHeader } from './sign-header.ts';
+import { checkSignedKeySet } from './signed-key-set.ts';
 import type { SignedMember } from './signed-params.ts';
 import { type VxpAnswer, type VxpCall, VxpRefusal, type VxpSettings } from './vxp-call.ts';
 
@@ -59,6 +66,7 @@ function normaliseBasePath(basePath: string): string {
  */
 export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
   const port = options.port;
+  const limits = port.limits.requests;
   const now = options.now ?? (() => new Date());
   const base = normaliseBasePath(options.basePath ?? VXP_DEFAULTS.basePath);
   const maxPackageBytes = options.maxPackageBytes ?? VXP_DEFAULTS.maxPackageBytes;
@@ -76,8 +84,8 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
-    function answer(reply: FastifyReply, result: VxpAnswer): FastifyReply {
-      reply.code(200).header('cache-control', 'no-store');
+    function answer(reply: FastifyReply, result: VxpAnswer, status = 200): FastifyReply {
+      reply.code(status).header('cache-control', 'no-store');
       if (result.kind === 'bytes') return reply.type('application/octet-stream').send(result.body);
       return reply.type('application/json; charset=utf-8').send(result.body);
     }
@@ -95,9 +103,25 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
       code: VxpCode,
       message: string,
       systemId?: string,
+      status = 200,
     ): FastifyReply {
       request.log.warn({ vxp: { code, systemId, op: request.url.split('?', 1)[0] } }, 'vxp request refused');
-      return answer(reply, refusal(shape, { code, message }));
+      return answer(reply, refusal(shape, { code, message }), status);
+    }
+
+    /**
+     * A limit: HTTP 429 with Retry-After and the operation's FAIL envelope (the SDK reads the JSON of
+     * any status; our own VXP client and proxies read Retry-After).
+     */
+    function limited(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      shape: VxpOperation['shape'],
+      refusal: LimitRefusal,
+      systemId?: string,
+    ): FastifyReply {
+      retryAfter(reply, refusal);
+      return refuseEarly(request, reply, shape, refusal.code as VxpCode, refusal.message, systemId, 429);
     }
 
     app.setErrorHandler(async (error, request, reply) => {
@@ -127,9 +151,14 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
             `${op.name} takes ${op.methods.join(' or ')}`,
           );
         }
+        const blocked = await authenticationGate(limits, request);
+        if (blocked) return limited(request, reply, op.shape, blocked);
         const raw = request.raw.rawHeaders;
         const parsed = parseSignHeader(raw);
-        if (!parsed.ok) return refuseEarly(request, reply, op.shape, parsed.code, parsed.message);
+        if (!parsed.ok) {
+          await limits?.authenticationFailed(request.ip);
+          return refuseEarly(request, reply, op.shape, parsed.code, parsed.message);
+        }
         const systemId = parsed.request.systemId;
         const checked = await port.authenticate({
           systemId,
@@ -141,10 +170,23 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
           presentedCertificate: presentedCertificateSha256(request.raw.socket),
         });
         if (!checked.ok) {
+          await limits?.authenticationFailed(request.ip);
           const { code, message } = checked.error;
           return refuseEarly(request, reply, op.shape, code as VxpCode, message, systemId);
         }
         const system = checked.value;
+        // Only after authentication: an unauthenticated caller learns nothing about the key sets.
+        const keys = checkSignedKeySet(op.name, op.signs, parsed.request.members);
+        if (!keys.ok) return refuseEarly(request, reply, op.shape, keys.code, keys.message, systemId);
+        // Counted before the body is read, as on the node API (same node, same limits).
+        const over = await nodeRequestGate(
+          limits,
+          request,
+          reply,
+          { id: system.nodeId, limits: system.limits },
+          op.body === 'package' ? { bytes: declaredBytes(request, bodyLimit) } : null,
+        );
+        if (over) return limited(request, reply, op.shape, over, systemId);
         const declared = Number(request.headers['content-length'] ?? 0);
         const limit = op.body === 'package' ? bodyLimit : settings.maxSmallBodyBytes;
         if (declared > limit) {

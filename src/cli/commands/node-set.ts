@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { checkWebhookUrl, type NodeDeliverySettingsInput, type NodePushSettings } from '../../ops/index.ts';
+import {
+  checkWebhookUrl,
+  type NodeDeliverySettingsInput,
+  type NodeLimits,
+  type NodePushSettings,
+} from '../../ops/index.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import { type CliContext, EXIT } from '../cli-context.ts';
 
@@ -13,6 +18,11 @@ interface SetOptions {
   breakerFailures?: string;
   breakerOpen?: string;
   receipts?: string;
+  rate?: string;
+  burst?: string;
+  maxUploads?: string;
+  maxUploadBytes?: string;
+  vxpAllowIp?: string[];
   json?: boolean;
 }
 
@@ -47,7 +57,7 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
   node
     .command('set')
     .description(
-      "change a node's delivery: webhook push (prints the new secret once), retries, circuit breaker, receipts",
+      'change a node: webhook push (prints the new secret once), retries, circuit breaker, receipts, request limits, VXP allow-list',
     )
     .argument('<id>', 'node id')
     .option('--webhook <url>', 'push deliveries to this https/http URL (a new secret is issued)')
@@ -60,6 +70,21 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
     .option('--breaker-failures <n>', 'failures in a row that pause the node (default 5)')
     .option('--breaker-open <ms>', 'first pause, doubled on each failed probe (default 30000)')
     .option('--receipts <on|off>', 'push receipt events about the messages this node sends (default on)')
+    .option(
+      '--rate <n>',
+      'requests per second this node may make (0 = no limit; "default": LIENTHONG_NODE_RATE)',
+    )
+    .option('--burst <n>', 'requests above the rate it may make at once ("default": LIENTHONG_NODE_BURST)')
+    .option('--max-uploads <n>', 'packages it may upload at once ("default": LIENTHONG_NODE_UPLOADS)')
+    .option(
+      '--max-upload-bytes <n>',
+      'bytes of its uploads in flight at once ("default": LIENTHONG_NODE_UPLOAD_BYTES)',
+    )
+    .option(
+      '--vxp-allow-ip <address>',
+      'a VXP system: the addresses or CIDR blocks it may call from, replacing the list (repeat; "any" clears it)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option(
       '--json',
       'print one JSON object: { "id", "push": {...} } (+ "webhookSecret" when one was issued)',
@@ -83,6 +108,20 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
         if (value instanceof Error) return usage(value.message);
         if (value !== undefined) settings[key] = value;
       }
+      const limits: Record<string, number | null> = {};
+      const limitFlags: Array<[keyof SetOptions, string, keyof NodeLimits]> = [
+        ['rate', '--rate', 'rate'],
+        ['burst', '--burst', 'burst'],
+        ['maxUploads', '--max-uploads', 'uploads'],
+        ['maxUploadBytes', '--max-upload-bytes', 'uploadBytes'],
+      ];
+      for (const [option, flag, key] of limitFlags) {
+        const value = setting(options[option] as string | undefined, flag);
+        if (value instanceof Error) return usage(value.message);
+        if (value !== undefined) limits[key] = value;
+      }
+      const allow = options.vxpAllowIp;
+      const vxpIpAllowList = allow === undefined ? undefined : allow.includes('any') ? [] : allow;
       if (options.receipts !== undefined && options.receipts !== 'on' && options.receipts !== 'off') {
         return usage('--receipts is on or off');
       }
@@ -104,6 +143,8 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
             ...settings,
             ...(options.receipts === undefined ? {} : { receipts: options.receipts === 'on' }),
           },
+          limits,
+          vxpIpAllowList,
         };
         const changed = settled(
           ctx,
@@ -114,7 +155,13 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
         const { push, webhookSecret: secret } = changed;
         if (options.json) {
           ctx.out(
-            `${JSON.stringify({ id, push: describePush(push), ...(secret === undefined ? {} : { webhookSecret: secret }) })}\n`,
+            `${JSON.stringify({
+              id,
+              push: describePush(push),
+              limits: changed.limits,
+              ...(changed.vxpIpAllowList === null ? {} : { vxpIpAllowList: changed.vxpIpAllowList }),
+              ...(secret === undefined ? {} : { webhookSecret: secret }),
+            })}\n`,
           );
           return;
         }
@@ -134,6 +181,15 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
         ctx.out(
           `Retries and breaker: ${own.length === 0 ? 'hub defaults' : own.map(([k, v]) => `${k}=${String(v)}`).join(', ')}; receipts ${push.receipts ? 'on' : 'off'}.\n`,
         );
+        const ownLimits = Object.entries(changed.limits).filter(([, value]) => value !== null);
+        ctx.out(
+          `Limits: ${ownLimits.length === 0 ? 'hub defaults' : ownLimits.map(([k, v]) => `${k}=${String(v)}`).join(', ')}.\n`,
+        );
+        if (changed.vxpIpAllowList !== null) {
+          ctx.out(
+            `VXP calls allowed from: ${changed.vxpIpAllowList.length === 0 ? 'any address' : changed.vxpIpAllowList.join(', ')}.\n`,
+          );
+        }
       });
     });
 }

@@ -1,4 +1,6 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import { buildHealthApp } from '../../adapters/http/health.ts';
 import type { Hub } from '../../app.ts';
 import { createHub, VERSION } from '../../app.ts';
 import { ConfigError, HUB_ROLES, type HubRole, loadConfig } from '../../config.ts';
@@ -23,7 +25,7 @@ function banner(hub: Hub, url: string): string {
     `  node API      ${url}/v1   (Authorization: Bearer <token>)`,
     `  VXP API       ${url}/vxp  (national axis SDK endpoint)`,
     `  OpenAPI docs  ${url}/docs`,
-    `  health        ${url}/healthz`,
+    `  health        ${url}/livez, ${url}/readyz`,
     `  operator      ${url}/ops/queues, ${url}/metrics${config.redisUrl || config.databaseUrl ? `, ${url}/ops/board` : ''}${config.operatorToken ? '' : '   (off: set LIENTHONG_OPERATOR_TOKEN)'}`,
     `  database      ${config.databaseUrl ? 'Postgres server (DATABASE_URL)' : `embedded Postgres in ${config.dataDir}`}`,
     deliveryLine(hub),
@@ -35,6 +37,13 @@ function banner(hub: Hub, url: string): string {
       '           Create a development PKI with: npx lienthong pki dev --out data/pki',
     );
   }
+  if (hub.exposedVxpSystems.length > 0) {
+    lines.push(
+      `  warning: VXP system(s) ${hub.exposedVxpSystems.join(', ')} have no IP allow-list and the hub has no TLS:`,
+      '           a captured SDK request can be replayed from anywhere. Set one with',
+      '           `lienthong node set ID --vxp-allow-ip CIDR`, and serve HTTPS (docs/vxp.md, docs/security.md).',
+    );
+  }
   if (hub.firstStart) {
     lines.push('', `First start: loaded ${hub.firstStart.directory}. Node tokens (shown once, keep them):`);
     for (const { nodeId, token } of hub.firstStart.tokens) lines.push(`  ${nodeId.padEnd(28)} ${token}`);
@@ -42,11 +51,14 @@ function banner(hub: Hub, url: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-function workerBanner(hub: Hub, url: string | null): string {
+function workerBanner(hub: Hub, url: string | null, health: string | null = url): string {
   const lines = [
     `lienthong ${VERSION} worker running (role worker, pid ${process.pid})`,
     `  database      ${hub.config.databaseUrl ? 'Postgres server (DATABASE_URL)' : `embedded Postgres in ${hub.config.dataDir}`}`,
     deliveryLine(hub),
+    health === null
+      ? '  health        no port (LIENTHONG_HEALTH_PORT=off)'
+      : `  health        ${health}/livez, ${health}/readyz`,
     url === null
       ? '  operator      no HTTP port (pass --port to serve /metrics and /ops/queues)'
       : `  operator      ${url}/ops/queues, ${url}/metrics`,
@@ -102,9 +114,29 @@ async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
     throw error;
   }
   const role: HubRole = hub.role;
+  let health: FastifyInstance | null = null;
   if (role === 'worker' && !options.port) {
-    // A worker needs no HTTP port; with --port it serves /metrics and /ops/queues for its process.
-    ctx.out(workerBanner(hub, null));
+    // A worker serves no API; its small health port answers /livez and /readyz (with --port it
+    // serves the whole app instead: /metrics and /ops/queues for its process too).
+    let address: string | null = null;
+    if (config.healthPort !== null) {
+      health = await buildHealthApp({ version: VERSION, readiness: () => hub.readiness() });
+      try {
+        address = (await health.listen({ port: config.healthPort, host: config.host })).replace(
+          '0.0.0.0',
+          '127.0.0.1',
+        );
+      } catch (error) {
+        await health.close().catch(() => {});
+        await hub.close();
+        ctx.err(
+          `LIENTHONG_HEALTH_PORT: cannot listen on ${config.host}:${config.healthPort} (${(error as Error).message}); give each worker on this machine its own port, 0 for any, or off\n`,
+        );
+        ctx.exitCode = EXIT.usage;
+        return;
+      }
+    }
+    ctx.out(workerBanner(hub, null, address));
   } else {
     const address = (await hub.app.listen({ port: config.port, host: config.host })).replace(
       '0.0.0.0',
@@ -116,6 +148,7 @@ async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
     closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
       if (err) hub.logger.error({ err }, 'shutting down after an error');
       else hub.logger.info({ signal }, 'shutting down');
+      await health?.close();
       await hub.close();
       resolve();
     });

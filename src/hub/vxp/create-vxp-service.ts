@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { civilDateAt, isOrganId } from '../../routing/index.ts';
 import {
   countVxpPending,
@@ -56,10 +57,26 @@ function agencyChange(outcome: VxpAgencyRequestOutcome, code: string): HubResult
   }
 }
 
-/** The rule of VxpService.authenticate, given the system the call names (null: none, or disabled). */
+/**
+ * Checked in place of a secret when the systemid names no system: an HMAC nobody can produce, so
+ * an unknown id costs the same work and gets the same answer as a wrong signature.
+ */
+const NO_SYSTEM_SECRET = randomBytes(32).toString('base64url');
+const BAD_SIGNATURE = 'XroadVnpt-hash-header does not match the sign-header and the system secret';
+
+/**
+ * The rule of VxpService.authenticate, given the system the call names (null: none, or disabled).
+ * An unknown or disabled systemid is answered exactly like a bad signature (VXP_BAD_SIGNATURE):
+ * the answer never tells a stranger which system ids exist.
+ */
 export function checkVxpCredentials(system: VxpSystem | null, call: VxpCredentials): HubResult<VxpSystem> {
-  if (system === null) return refuse('VXP_UNKNOWN_SYSTEM', 'no VXP system with this systemid');
-  const signature = call.verify(system.secret);
+  const signature = call.verify(system?.secret ?? NO_SYSTEM_SECRET);
+  if (system === null) {
+    return refuse(
+      'VXP_BAD_SIGNATURE',
+      signature?.code === 'VXP_BAD_SIGNATURE' ? signature.message : BAD_SIGNATURE,
+    );
+  }
   if (signature) return refuse(signature.code, signature.message);
   if (!ipAllowed(system.ipAllowList, call.remoteAddress)) {
     return refuse('VXP_IP_NOT_ALLOWED', 'this address may not call as this system');
@@ -95,6 +112,7 @@ export function createVxpService(deps: VxpServiceDeps): VxpService {
       ipAllowList: system.ipAllowList,
       agencyPolicy: system.agencyPolicy,
       clientCertificates: system.clientCertificates,
+      limits: system.limits,
     };
   }
 

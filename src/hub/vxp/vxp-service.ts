@@ -1,4 +1,6 @@
 import type { HubResult } from '../hub-failure.ts';
+import type { HubLimits } from '../hub-service.ts';
+import type { NodeLimits } from '../hub-types.ts';
 
 /*
  * The VXP service: everything the VXP edge (src/adapters/vxp) needs from the hub, in the SDK's
@@ -42,6 +44,8 @@ export interface VxpSystem {
   readonly agencyPolicy: VxpAgencyPolicy;
   /** SHA-256 of the node's TLS client certificates; when there are any, calls must present one (src/hub/client-certificate.ts). */
   readonly clientCertificates: readonly string[];
+  /** The node's own request limits; absent: the hub's defaults. */
+  readonly limits?: NodeLimits;
 }
 
 /** What a VXP call presents to be recognised. */
@@ -178,11 +182,12 @@ export interface VxpAgencyChange {
 
 export interface VxpService {
   /** What the hub accepts (the same limits as the node API's). */
-  readonly limits: { readonly maxPackageBytes: number };
+  readonly limits: HubLimits;
 
   /**
-   * The VXP system a call comes from, checked in order: the system exists and is enabled
-   * (VXP_UNKNOWN_SYSTEM), its HMAC verifies with its secret (`verify` answers the edge's code),
+   * The VXP system a call comes from, checked in order: its HMAC verifies with its secret (`verify`
+   * answers the edge's code; a system that does not exist or is disabled fails here the same way,
+   * VXP_BAD_SIGNATURE, so the answer reveals no system id),
    * the caller's address is on its allow-list (VXP_IP_NOT_ALLOWED), and the connection presented one
    * of its TLS client certificates when it has any (VXP_CLIENT_CERT_REQUIRED).
    */

@@ -44,9 +44,20 @@ describe('XroadVnpt authentication', () => {
     expect(h.port.submissions).toHaveLength(0);
   });
 
-  it('refuses an unknown system', async () => {
+  it('refuses an unknown system exactly as a bad signature: the answer reveals no system id', async () => {
     const stranger = h.sdk({ systemId: 'vxp.unknown', secret: 'whatever' });
-    expectFail(await stranger.getReceivedEdocList({ messagetype: 'edoc' }), 'VXP_UNKNOWN_SYSTEM', '4');
+    const unknown = expectFail(
+      await stranger.getReceivedEdocList({ messagetype: 'edoc' }),
+      'VXP_BAD_SIGNATURE',
+      '4',
+    );
+    const wrong = h.sdk({ ...SENDER, secret: 'whatever' });
+    const badSignature = expectFail(
+      await wrong.getReceivedEdocList({ messagetype: 'edoc' }),
+      'VXP_BAD_SIGNATURE',
+      '4',
+    );
+    expect(unknown).toEqual(badSignature);
   });
 
   it('refuses a request without the signature headers', async () => {

@@ -27,6 +27,40 @@ async function pendingIds(): Promise<unknown[]> {
 }
 
 describe('updateStatus', () => {
+  it('refuses headers signed for getEdoc (audit: replayed to updateStatus they acknowledged the document)', async () => {
+    const receiver = h.sdk(RECEIVER);
+    const captured = receiver.prepare('getEdoc', { docId, filePath: '/tmp/vxp-store' });
+    const replayed = {
+      ...captured,
+      op: 'updateStatus' as const,
+      path: captured.path.replace('getEdoc', 'updateStatus'),
+    };
+    expectFail(await receiver.send(replayed), 'VXP_MISSING_PARAMETER', '9');
+    expect(h.port.events.filter((e) => e.type === 'acknowledged')).toHaveLength(0);
+    expect(await pendingIds()).toEqual([docId]);
+  });
+
+  it('refuses headers signed for sendEdoc on any other operation (their Content-Type names sendEdoc)', async () => {
+    const sender = h.sdk(SENDER);
+    // sendEdoc headers with the status and docId of an acknowledgement riding along, as the SDK's
+    // never-cleared map would carry them.
+    const captured = sender.prepare(
+      'sendEdoc',
+      { from: '002.00.20.H13', servicetype: 'eDoc', messagetype: 'edoc', status: 'done', docId },
+      EDOC,
+    );
+    const replayed = {
+      ...captured,
+      op: 'updateStatus' as const,
+      path: captured.path.replace(/\/+sendEdoc$/, '/updateStatus'),
+      body: Buffer.from('{}'),
+      headers: captured.headers.map(([n, v]): [string, string] =>
+        n.toLowerCase() === 'content-length' ? [n, '2'] : [n, v],
+      ),
+    };
+    expectFail(await sender.send(replayed), 'VXP_WRONG_OPERATION', '4');
+  });
+
   it('done acknowledges: the message leaves the inbox; repeating it is still OK (idempotent)', async () => {
     const receiver = h.sdk(RECEIVER);
     expect(expectOk(await receiver.updateStatus({ status: 'done', docId }))).toEqual({
