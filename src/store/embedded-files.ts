@@ -9,12 +9,19 @@ import path from 'node:path';
 export const LOCK_FILE = 'hub.lock';
 export const SOCKET_FILE = 'hub.socket.json';
 
-/** Where another process can reach the owner's PGlite (pglite-socket, Postgres wire protocol). */
+/**
+ * Where another process can reach the owner's PGlite (pglite-socket, Postgres wire protocol): a Unix
+ * socket `.s.PGSQL.5432` in `socketDir`, a folder only the hub's own user may enter (0700). No TCP
+ * port: any local account could connect to one, and the database holds every secret of the hub.
+ */
 export interface SocketInfo {
-  readonly host: string;
-  readonly port: number;
+  readonly socketDir: string;
   readonly pid: number;
 }
+
+/** The socket's name in its folder: what a Postgres client looks for at `host=<folder>`, port 5432. */
+export const SOCKET_NAME = '.s.PGSQL.5432';
+export const SOCKET_PORT = 5432;
 
 /** True when a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
@@ -32,9 +39,9 @@ export async function readSocketFile(dataDir: string): Promise<SocketInfo | null
   try {
     const parsed: unknown = JSON.parse(await readFile(path.join(dataDir, SOCKET_FILE), 'utf8'));
     if (typeof parsed !== 'object' || parsed === null) return null;
-    const { host, port, pid } = parsed as Record<string, unknown>;
-    if (typeof host !== 'string' || typeof port !== 'number' || typeof pid !== 'number') return null;
-    return { host, port, pid };
+    const { socketDir, pid } = parsed as Record<string, unknown>;
+    if (typeof socketDir !== 'string' || !path.isAbsolute(socketDir) || typeof pid !== 'number') return null;
+    return { socketDir, pid };
   } catch {
     return null;
   }
@@ -61,7 +68,8 @@ export type LockAttempt =
 
 /** Creates `hub.lock` with our pid unless it exists; a lock left by a dead process is taken over. */
 export async function tryLock(dataDir: string, isOwnedHere: boolean): Promise<LockAttempt> {
-  await mkdir(dataDir, { recursive: true });
+  // The data directory holds the database files and the socket: the hub's user only.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lockPath = path.join(dataDir, LOCK_FILE);
   for (let round = 0; round < 2; round += 1) {
     try {

@@ -1,3 +1,5 @@
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +11,8 @@ import {
   isProcessAlive,
   readSocketFile,
   removeSocketFile,
+  SOCKET_NAME,
+  SOCKET_PORT,
   type SocketInfo,
   tryLock,
   unlock,
@@ -30,7 +34,8 @@ export interface EmbeddedOptions {
 /** Data directories this process owns, and whether it serves them over a socket. */
 const ownedHere = new Map<string, { serving: boolean }>();
 
-const SOCKET_HOST = '127.0.0.1';
+/** Longest Unix socket path (sun_path is 108 bytes on Linux, with its terminating NUL). */
+const MAX_SOCKET_PATH = 107;
 
 /**
  * Connections a process opens to the socket. pglite-socket queues each protocol message on its
@@ -88,7 +93,7 @@ function busy(dataDir: string, holderPid: number): LienthongError {
 }
 
 async function connectClient(dataDir: string, socket: SocketInfo): Promise<Database> {
-  const connectionString = socketConnectionString(socket.port);
+  const connectionString = socketConnectionString(socket.socketDir);
   // One connection: see SOCKET_POOL_SIZE.
   const pool = createPool({ connectionString, max: SOCKET_POOL_SIZE });
   try {
@@ -100,7 +105,7 @@ async function connectClient(dataDir: string, socket: SocketInfo): Promise<Datab
       'The process that holds the embedded data directory does not answer on its socket.',
       {
         where: 'store/embedded',
-        details: { dataDir, holderPid: socket.pid, port: socket.port },
+        details: { dataDir, holderPid: socket.pid, socketDir: socket.socketDir },
         cause: error,
       },
     );
@@ -117,8 +122,26 @@ async function connectClient(dataDir: string, socket: SocketInfo): Promise<Datab
   };
 }
 
-function socketConnectionString(port: number): string {
-  return `postgresql://postgres@${SOCKET_HOST}:${port}/postgres`;
+/** node-postgres reaches a Unix socket through `host=<folder>`: `<folder>/.s.PGSQL.<port>`. */
+function socketConnectionString(socketDir: string): string {
+  return `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}`;
+}
+
+/**
+ * The folder of the socket: `<dataDir>/run`, or a new folder under the system's temp folder when
+ * that path would be too long for a Unix socket (or there is no data directory). Either way it is
+ * 0700: another local account can neither connect to the socket nor see it.
+ */
+async function socketFolder(dataDir: string | null): Promise<{ dir: string; temporary: boolean }> {
+  if (dataDir !== null) {
+    const dir = path.join(dataDir, 'run');
+    if (Buffer.byteLength(path.join(dir, SOCKET_NAME)) <= MAX_SOCKET_PATH) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await chmod(dir, 0o700);
+      return { dir, temporary: false };
+    }
+  }
+  return { dir: await mkdtemp(path.join(os.tmpdir(), 'lienthong-db-')), temporary: true };
 }
 
 async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Database> {
@@ -126,6 +149,9 @@ async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Da
     parsers: pgliteParsers,
   });
   try {
+    // The database files hold every secret of the hub (VXP and webhook secrets): its user only,
+    // also when the data directory was made by someone else with a wider mode.
+    if (dataDir !== null) await chmod(path.join(dataDir, 'pgdata'), 0o700);
     if (options.migrate) await applyMigrations({ kind: 'pglite', pglite });
   } catch (error) {
     await pglite.close().catch(() => {});
@@ -149,14 +175,21 @@ async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Da
       close: release,
     };
   }
-  const server = new PGLiteSocketServer({ db: pglite, host: SOCKET_HOST, port: 0, maxConnections: 64 });
+  const folder = await socketFolder(dataDir);
+  const socketPath = path.join(folder.dir, SOCKET_NAME);
+  // We hold the lock: a socket file here was left by a process that died.
+  await rm(socketPath, { force: true });
+  const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 64 });
+  const removeFolder = async () => {
+    if (folder.temporary) await rm(folder.dir, { recursive: true, force: true });
+    else await rm(socketPath, { force: true });
+  };
   let pool: pg.Pool | null = null;
   try {
     await server.start();
-    const port = Number(server.getServerConn().split(':').at(-1));
-    const connectionString = socketConnectionString(port);
+    const connectionString = socketConnectionString(folder.dir);
     pool = createPool({ connectionString, max: SOCKET_POOL_SIZE });
-    if (dataDir !== null) await writeSocketFile(dataDir, { host: SOCKET_HOST, port, pid: process.pid });
+    if (dataDir !== null) await writeSocketFile(dataDir, { socketDir: folder.dir, pid: process.pid });
     const ownPool = pool;
     return {
       db: poolDb(ownPool),
@@ -168,12 +201,14 @@ async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Da
         if (dataDir !== null) await removeSocketFile(dataDir);
         await ownPool.end();
         await server.stop();
+        await removeFolder();
         await release();
       },
     };
   } catch (error) {
     await pool?.end().catch(() => {});
     await server.stop().catch(() => {});
+    await removeFolder().catch(() => {});
     await release().catch(() => {});
     throw error;
   }

@@ -41,13 +41,13 @@ describe('embedded data directory ownership', () => {
     try {
       expect(owner.mode).toBe('embedded');
       const socket = JSON.parse(await readFile(path.join(dataDir, 'hub.socket.json'), 'utf8')) as {
-        host: string;
-        port: number;
+        socketDir: string;
         pid: number;
       };
-      expect(socket.host).toBe('127.0.0.1');
-      expect(socket.pid).toBe(process.pid);
-      expect(owner.connectionString).toBe(`postgresql://postgres@127.0.0.1:${socket.port}/postgres`);
+      expect(socket).toEqual({ socketDir: path.join(dataDir, 'run'), pid: process.pid });
+      expect(owner.connectionString).toBe(
+        `postgresql://postgres@localhost:5432/postgres?host=${encodeURIComponent(socket.socketDir)}`,
+      );
 
       const client = await openDatabase({ dataDir });
       expect(client.mode).toBe('embedded-client');
@@ -92,7 +92,7 @@ describe('embedded data directory ownership', () => {
     await writeFile(path.join(dataDir, 'hub.lock'), `${dead.pid}\n`);
     await writeFile(
       path.join(dataDir, 'hub.socket.json'),
-      JSON.stringify({ host: '127.0.0.1', port: 1, pid: dead.pid }),
+      JSON.stringify({ socketDir: path.join(dataDir, 'run'), pid: dead.pid }),
     );
     const db = await openDatabase({ dataDir, waitForOwnerMs: 300 });
     try {
