@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LienthongError } from '../core/index.ts';
 import type { RouteKind } from '../routing/index.ts';
+import { BLOB_THRESHOLD_BYTES } from './blob-store.ts';
 import {
   type BusinessStatusCode,
   type BusinessStatusRecord,
@@ -106,6 +107,10 @@ export async function insertAcceptedMessage(
   const id = input.id ?? randomUUID();
   const deliveries = input.deliveries.map((d) => ({ ...d, id: randomUUID() }));
   const events = acceptedEvents(input, sha256, deliveries);
+  // A large body goes beside the database first (durably), so the row that names it never exists
+  // without it; an accept that then writes nothing leaves a file no row names, removed below.
+  const blob = db.blobs !== undefined && input.raw.byteLength >= BLOB_THRESHOLD_BYTES;
+  if (blob) await db.blobs?.put(sha256, input.raw);
   const params = [
     id,
     input.kind,
@@ -122,7 +127,7 @@ export async function insertAcceptedMessage(
     input.receipt === undefined ? null : json(input.receipt),
     json(input.hops ?? []),
     input.receivedAt,
-    Buffer.from(input.raw),
+    blob ? null : Buffer.from(input.raw),
     deliveries.map((d) => d.id),
     deliveries.map((d) => d.recipientOrganId),
     deliveries.map((d) => d.addressedOrganId),
@@ -135,6 +140,7 @@ export async function insertAcceptedMessage(
     events.map((e) => json(e.data)),
     input.actor,
     deliveries.map((d) => d.upstreamOrganId ?? null),
+    blob ? sha256 : null,
   ];
   const hasEffects = input.businessStatus !== undefined || input.revokeOriginalMessageId !== undefined;
   const write = async (q: Db): Promise<InsertAcceptedResult | null> => {
@@ -198,6 +204,8 @@ export async function insertAcceptedMessage(
   if (accepted) return accepted;
   const same = await findMessageBySha256(db, sha256);
   if (same) return { kind: 'duplicate', message: same };
+  // Refused: no row names these bytes (the same bytes from anyone would be refused the same way).
+  if (blob) await db.blobs?.remove(sha256);
   const existing = await findNewDocument(db, input.senderOrganId, input.documentId);
   if (existing) return { kind: 'conflict', existing };
   return { kind: 'id-taken' };
@@ -255,7 +263,7 @@ WITH m AS (
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
   ON CONFLICT DO NOTHING RETURNING *
 ), body AS (
-  INSERT INTO message_bodies (message_id, raw) SELECT m.id, $16 FROM m
+  INSERT INTO message_bodies (message_id, raw, blob_sha256) SELECT m.id, $16, $29 FROM m
 ), d AS (
   INSERT INTO deliveries (id, message_id, recipient_organ_id, addressed_organ_id, node_id, route, priority, state,
     created_at, updated_at, upstream_organ_id)

@@ -23,6 +23,12 @@ export const storeCodes = defineCodes({
     action:
       'Stop the other process, or start the hub (it serves the directory to the CLI), or use DATABASE_URL.',
   },
+  STORE_BLOB_MISSING: {
+    http: 500,
+    meaning:
+      'A message body kept beside the embedded database (`<data dir>/blobs`) is missing: the data directory was copied or restored without it.',
+    action: 'Restore `<data dir>/blobs` together with `<data dir>/pgdata`; back up the whole data directory.',
+  },
   STORE_MIGRATION_FAILED: {
     http: 500,
     meaning: 'Applying the database migrations failed; nothing of the failed batch was applied.',

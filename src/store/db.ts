@@ -3,6 +3,8 @@
  * first argument, so whoever calls them owns the transaction. No driver type crosses this line.
  */
 
+import type { BlobStore } from './blob-store.ts';
+
 /** Rows and the number of rows a statement touched. */
 export interface QueryResult<R> {
   readonly rows: R[];
@@ -38,6 +40,11 @@ export interface Db {
    * Postgres it would wait forever). `tx.tx(...)` nests with a savepoint.
    */
   tx<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Where large message bodies live beside the database (embedded Postgres: files in the data
+   * directory); absent: in the database (`message_bodies.raw`). See blob-store.ts.
+   */
+  readonly blobs?: BlobStore;
 }
 
 /** `server`: a Postgres server; `embedded`: this process owns a PGlite data directory; `embedded-client`: another process owns it and serves it over a local socket. */

@@ -6,7 +6,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type pg from 'pg';
 import { LienthongError } from '../core/index.ts';
-import type { Database } from './db.ts';
+import { fileBlobStore, withBlobs } from './blob-store.ts';
+import type { Database, Db } from './db.ts';
 import {
   isProcessAlive,
   readSocketFile,
@@ -84,6 +85,14 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Database> 
   }
 }
 
+/**
+ * The database handle with large message bodies kept as files in `<dataDir>/blobs` (blob-store.ts):
+ * PGlite must not carry them. In memory (tests) they stay rows.
+ */
+function beside(dataDir: string | null, db: Db): Db {
+  return dataDir === null ? db : withBlobs(db, fileBlobStore(path.join(dataDir, 'blobs')));
+}
+
 function busy(dataDir: string, holderPid: number): LienthongError {
   return new LienthongError(
     'STORE_DATA_DIR_BUSY',
@@ -111,7 +120,7 @@ async function connectClient(dataDir: string, socket: SocketInfo): Promise<Datab
     );
   }
   return {
-    db: poolDb(pool),
+    db: beside(dataDir, poolDb(pool)),
     mode: 'embedded-client',
     connectionString,
     schema: 'public',
@@ -167,7 +176,7 @@ async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Da
   };
   if (!options.serveSocket) {
     return {
-      db: pgliteDb(pglite),
+      db: beside(dataDir, pgliteDb(pglite)),
       mode: 'embedded',
       connectionString: null,
       schema: 'public',
@@ -192,7 +201,7 @@ async function own(dataDir: string | null, options: EmbeddedOptions): Promise<Da
     if (dataDir !== null) await writeSocketFile(dataDir, { socketDir: folder.dir, pid: process.pid });
     const ownPool = pool;
     return {
-      db: poolDb(ownPool),
+      db: beside(dataDir, poolDb(ownPool)),
       mode: 'embedded',
       connectionString,
       schema: 'public',

@@ -1,3 +1,4 @@
+import { LienthongError } from '../core/index.ts';
 import type { Db } from './db.ts';
 import { date, str } from './sql-values.ts';
 
@@ -64,10 +65,26 @@ export async function getMessage(db: Db, id: string): Promise<MessageRecord | nu
  * can move to a blob store behind this one function.
  */
 export async function getMessageRaw(db: Db, id: string): Promise<Buffer | null> {
-  const { rows } = await db.query<{ raw: Buffer }>('SELECT raw FROM message_bodies WHERE message_id = $1', [
-    id,
-  ]);
-  return rows[0]?.raw ?? null;
+  const { rows } = await db.query<{ raw: Buffer | null; blob_sha256: string | null }>(
+    'SELECT raw, blob_sha256 FROM message_bodies WHERE message_id = $1',
+    [id],
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  if (row.raw !== null) return row.raw;
+  const bytes = row.blob_sha256 === null ? null : await db.blobs?.get(row.blob_sha256);
+  if (bytes === null || bytes === undefined) {
+    // Accepted mail whose bytes are gone is a fault to report, never a "not found".
+    throw new LienthongError(
+      'STORE_BLOB_MISSING',
+      `The bytes of message ${id} are missing from the blob store.`,
+      {
+        where: 'store/message',
+        details: { messageId: id, sha256: row.blob_sha256 },
+      },
+    );
+  }
+  return bytes;
 }
 
 /** The message with these exact bytes (SHA-256, hex), whoever sent it, or null: duplicate detection. */
