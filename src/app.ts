@@ -206,6 +206,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
             codes,
             token: config.operatorToken,
             board: board ?? undefined,
+            limits: service.limits.requests,
           }),
         },
       ],

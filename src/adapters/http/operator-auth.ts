@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CodeTable } from '../../core/index.ts';
+import type { RequestLimits } from '../../hub/index.ts';
 import { sendProblem } from './problem.ts';
+import { authenticationGate, retryAfter } from './request-limit-hooks.ts';
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
@@ -25,11 +27,19 @@ function presented(header: string | undefined): string | null {
  * name; the browser asks for it on the queue board). Compared as SHA-256 digests in constant time.
  * With no token configured every request is refused: operator functions are off until one is set.
  */
-export function operatorAuth(options: { readonly token: string | null; readonly codes: CodeTable }) {
+export function operatorAuth(options: {
+  readonly token: string | null;
+  readonly codes: CodeTable;
+  /** Failed attempts per client address (a wrong token counts; none presented does not: browsers ask first). */
+  readonly limits?: RequestLimits | undefined;
+}) {
   const expected = options.token === null ? null : digest(options.token);
   return async function operatorAuthHook(request: FastifyRequest, reply: FastifyReply) {
+    const blocked = await authenticationGate(options.limits, request);
+    if (blocked) return sendProblem(retryAfter(reply, blocked), options.codes, blocked, 429);
     const given = presented(request.headers.authorization);
     if (expected !== null && given !== null && timingSafeEqual(digest(given), expected)) return undefined;
+    if (given !== null) await options.limits?.authenticationFailed(request.ip);
     reply.header('www-authenticate', 'Bearer realm="lienthong operator", Basic realm="lienthong operator"');
     return sendProblem(reply, options.codes, {
       code: 'OPERATOR_AUTH_REQUIRED',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { CodeTable } from '../../core/index.ts';
+import type { RequestLimits } from '../../hub/index.ts';
 import {
   DELIVERY_STATES,
   type DeliveryState,
@@ -19,6 +20,8 @@ export interface OpsApiOptions {
   readonly token: string | null;
   /** bull-board, mounted at /ops/board when the hub runs BullMQ (absent: 404). */
   readonly board?: { readonly plugin: (app: FastifyInstance) => Promise<void> } | undefined;
+  /** Failed operator authentications per client address (LIENTHONG_AUTH_FAILURES). */
+  readonly limits?: RequestLimits | undefined;
 }
 
 const QueueHealthSchema = Type.Object({
@@ -109,7 +112,7 @@ const unauthorized = { 401: ProblemSchema };
 export function opsApi(options: OpsApiOptions) {
   const { service, codes } = options;
   return async function opsApiPlugin(app: FastifyInstance): Promise<void> {
-    app.addHook('onRequest', operatorAuth({ token: options.token, codes }));
+    app.addHook('onRequest', operatorAuth({ token: options.token, codes, limits: options.limits }));
 
     app.get(
       '/metrics',

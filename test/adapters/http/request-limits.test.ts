@@ -184,6 +184,16 @@ describe('request limits', () => {
     expect((await t.call('GET', '/v1/inbox', good)).status).toBe(429);
   });
 
+  it('limits wrong operator tokens per address too (a browser asking without one is not counted)', async () => {
+    const t = await start({ LIENTHONG_AUTH_FAILURES: '3', LIENTHONG_OPERATOR_TOKEN: 'the-operator-token' });
+    const ops = (token: string | null) => t.call('GET', '/ops/queues', token);
+    for (let i = 0; i < 5; i++) expect((await ops(null)).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await ops(`wrong-${i}`)).status).toBe(401);
+    const limited = await ops('the-operator-token');
+    expect(limited.status).toBe(429);
+    expect(await problemOf(limited)).toBe('AUTH_RATE_LIMITED');
+  });
+
   it('limits VXP systems the same way: a wrong secret flood, then 429 with the FAIL envelope', async () => {
     const t = await start({ LIENTHONG_AUTH_FAILURES: '5' });
     const sdk = new VxpSdkClient({ endpoint: `${t.url}/vxp`, systemId: 'vxp.nobody', secret: 'wrong' });
