@@ -14,21 +14,13 @@
 //     [--embedded-rate R] [--seconds S] [--backends postgres,embedded]
 // Figures and the machine they came from: docs/benchmarks/hub.md.
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { Agent, request } from 'undici';
-import { createDevPki, signEdxml } from '../src/signature/index.ts';
-import { createNode, openDatabase } from '../src/store/index.ts';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../test/support/db.ts';
+import { signEdxml } from '../src/signature/index.ts';
 import { samplePackage } from '../test/support/edxml-samples.ts';
-import { spawnServe } from '../test/support/serve-process.ts';
+import { A, B, type Backend, startBenchHub } from './bench-hub.ts';
 
-const A = '000.00.00.G22';
-const B = '000.00.00.H41';
 const WARM_UP = 100;
-
-type Backend = 'postgres' | 'embedded';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -125,32 +117,8 @@ interface Plan {
 }
 
 async function measure(backend: Backend, plan: Plan): Promise<Row[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-bench-hub-'));
-  const schema = backend === 'postgres' ? uniqueSchemaName('lt_bench_hub') : undefined;
-  const env: NodeJS.ProcessEnv = {
-    ...(schema
-      ? { DATABASE_URL: TEST_DATABASE_URL, LIENTHONG_DB_SCHEMA: schema }
-      : { DATABASE_URL: '', LIENTHONG_DATA_DIR: path.join(dir, 'data') }),
-    REDIS_URL: '',
-    LIENTHONG_TRUST_DIR: path.join(dir, 'trust'),
-    LIENTHONG_VERIFY_THREADS: '2',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-  };
-  const pki = await createDevPki({ organIds: [A, B], at: new Date() });
-  await mkdir(path.join(dir, 'trust'));
-  await writeFile(path.join(dir, 'trust', 'root.pem'), pki.rootCertPem);
-  await writeFile(path.join(dir, 'trust', 'ca.pem'), pki.caCertPem);
-  // The nodes are made before the hub opens the database (embedded: only one process may).
-  const database = await openDatabase(
-    schema ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: path.join(dir, 'data') },
-  );
-  const audit = { at: new Date(), actor: 'bench' };
-  const token = (await createNode(database.db, { id: 'bench-a', organizations: [A], ...audit })).token;
-  await createNode(database.db, { id: 'bench-b', organizations: [B], ...audit });
-  await database.close();
-
-  const signer = pki.organizations.find((o) => o.organId === A)!;
+  const { hub, tokens, signer, close } = await startBenchHub(backend, 'hub');
+  const token = tokens.a;
   let seq = 0;
   const sign = async (count: number): Promise<string[]> => {
     const bodies: string[] = [];
@@ -168,7 +136,6 @@ async function measure(backend: Backend, plan: Plan): Promise<Row[]> {
   const saturating = await sign(plan.packages);
   const steady = await sign(Math.round(plan.rate * plan.seconds));
 
-  const hub = await spawnServe(env);
   const dispatcher = new Agent({ connections: 64, pipelining: 1 });
   try {
     const errorSamples: string[] = [];
@@ -218,9 +185,7 @@ async function measure(backend: Backend, plan: Plan): Promise<Row[]> {
     return rows;
   } finally {
     await dispatcher.close();
-    await hub.kill('SIGTERM');
-    if (schema) await dropSchema(schema);
-    await rm(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

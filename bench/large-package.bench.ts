@@ -9,20 +9,11 @@
 // Figures and the machine they came from: docs/benchmarks/large-package.md.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { Agent, request } from 'undici';
-import { createDevPki, signEdxml } from '../src/signature/index.ts';
-import { createNode, openDatabase } from '../src/store/index.ts';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../test/support/db.ts';
+import { signEdxml } from '../src/signature/index.ts';
 import { samplePackage } from '../test/support/edxml-samples.ts';
-import { spawnServe } from '../test/support/serve-process.ts';
-
-const A = '000.00.00.G22';
-const B = '000.00.00.H41';
-
-type Backend = 'postgres' | 'embedded';
+import { A, B, type Backend, startBenchHub } from './bench-hub.ts';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,31 +63,7 @@ function keepProbing(probe: () => Promise<void>) {
 }
 
 async function measure(backend: Backend, megabytes: number): Promise<Row> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'lienthong-bench-large-'));
-  const schema = backend === 'postgres' ? uniqueSchemaName('lt_bench_large') : undefined;
-  const env: NodeJS.ProcessEnv = {
-    ...(schema
-      ? { DATABASE_URL: TEST_DATABASE_URL, LIENTHONG_DB_SCHEMA: schema }
-      : { DATABASE_URL: '', LIENTHONG_DATA_DIR: path.join(dir, 'data') }),
-    REDIS_URL: '',
-    LIENTHONG_TRUST_DIR: path.join(dir, 'trust'),
-    LIENTHONG_VERIFY_THREADS: '2',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-  };
-  const pki = await createDevPki({ organIds: [A, B], at: new Date() });
-  await mkdir(path.join(dir, 'trust'));
-  await writeFile(path.join(dir, 'trust', 'root.pem'), pki.rootCertPem);
-  await writeFile(path.join(dir, 'trust', 'ca.pem'), pki.caCertPem);
-  const database = await openDatabase(
-    schema ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: path.join(dir, 'data') },
-  );
-  const audit = { at: new Date(), actor: 'bench' };
-  const tokenA = (await createNode(database.db, { id: 'bench-a', organizations: [A], ...audit })).token;
-  const tokenB = (await createNode(database.db, { id: 'bench-b', organizations: [B], ...audit })).token;
-  await database.close();
-
-  const signer = pki.organizations.find((o) => o.organId === A)!;
+  const { hub, tokens, signer, close } = await startBenchHub(backend, 'large');
   const sign = (documentId: string, attachment: Uint8Array) =>
     signEdxml(
       samplePackage({ from: A, to: [B], documentId, attachments: [{ name: 'scan.pdf', bytes: attachment }] }),
@@ -105,15 +72,15 @@ async function measure(backend: Backend, megabytes: number): Promise<Row> {
   // Base64 grows the attachment by 4/3: this many raw bytes give a package of about `megabytes`.
   const large = await sign(`${A},2026/12/07,1/LARGE`, randomBytes(Math.floor((megabytes * 1e6 * 3) / 4)));
   const smalls: string[] = [];
-  for (let i = 0; i < 200; i += 1) smalls.push(await sign(`${A},2026/12/07,${i + 2}/SMALL`, randomBytes(2048)));
+  for (let i = 0; i < 200; i += 1)
+    smalls.push(await sign(`${A},2026/12/07,${i + 2}/SMALL`, randomBytes(2048)));
 
-  const hub = await spawnServe(env);
   const dispatcher = new Agent({ connections: 8, bodyTimeout: 600_000, headersTimeout: 600_000 });
   const post = async (body: string) => {
     const res = await request(`${hub.url}/v1/messages`, {
       method: 'POST',
       dispatcher,
-      headers: { authorization: `Bearer ${tokenA}`, 'content-type': 'application/xml' },
+      headers: { authorization: `Bearer ${tokens.a}`, 'content-type': 'application/xml' },
       body,
     });
     const text = await res.body.text();
@@ -137,7 +104,7 @@ async function measure(backend: Backend, megabytes: number): Promise<Row> {
     const fetchStarted = performance.now();
     const res = await request(`${hub.url}/v1/messages/${id}`, {
       dispatcher,
-      headers: { authorization: `Bearer ${tokenB}` },
+      headers: { authorization: `Bearer ${tokens.b}` },
     });
     const fetched = Buffer.from(await res.body.arrayBuffer());
     const fetchMs = performance.now() - fetchStarted;
@@ -154,9 +121,7 @@ async function measure(backend: Backend, megabytes: number): Promise<Row> {
     };
   } finally {
     await dispatcher.close();
-    await hub.kill('SIGTERM');
-    if (schema) await dropSchema(schema);
-    await rm(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

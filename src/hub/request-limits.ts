@@ -26,7 +26,7 @@ export interface RequestLimitSettings {
 export const DEFAULT_REQUEST_LIMITS: RequestLimitSettings = {
   nodeRate: 1000,
   nodeBurst: 2000,
-  nodeUploads: 16,
+  nodeUploads: 64,
   nodeUploadBytes: 128 * 1024 * 1024,
   uploadBytes: 256 * 1024 * 1024,
   authFailuresPerMinute: 30,

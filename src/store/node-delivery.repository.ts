@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LienthongError } from '../core/index.ts';
 import type { Db } from './db.ts';
-import { appendEvent } from './event.repository.ts';
+import { type NumericSetting, numericAssignments, updateNodeSettings } from './node-settings.ts';
 import type { Audit } from './organization.repository.ts';
 import { strOrNull } from './sql-values.ts';
 
@@ -29,12 +29,7 @@ export type NodeDeliverySettingsInput = Partial<
 > & { readonly receipts?: boolean | undefined };
 
 /** Column of each setting, and its allowed range (the migration's CHECKs, reported before SQL does). */
-const SETTINGS: ReadonlyArray<{
-  key: keyof Omit<NodeDeliverySettingsInput, 'receipts'>;
-  column: string;
-  min: number;
-  max: number;
-}> = [
+const SETTINGS: readonly NumericSetting<keyof Omit<NodeDeliverySettingsInput, 'receipts'>>[] = [
   { key: 'retryMaxAttempts', column: 'retry_max_attempts', min: 1, max: 1000 },
   { key: 'retryMaxAgeSeconds', column: 'retry_max_age_seconds', min: 1, max: 31_536_000 },
   { key: 'retryBaseDelayMs', column: 'retry_base_delay_ms', min: 1, max: 86_400_000 },
@@ -108,42 +103,12 @@ export async function setNodeDeliverySettings(
   db: Db,
   input: Audit & { readonly nodeId: string; readonly settings: NodeDeliverySettingsInput },
 ): Promise<NodePushSettings> {
-  const sets: string[] = [];
-  const values: unknown[] = [input.nodeId, input.at];
-  const changed: Record<string, unknown> = {};
-  for (const { key, column, min, max } of SETTINGS) {
-    const value = input.settings[key];
-    if (value === undefined) continue;
-    if (value !== null && (!Number.isInteger(value) || value < min || value > max)) {
-      throw new LienthongError('STORE_INVALID_INPUT', `${key} must be a whole number in ${min}..${max}.`, {
-        where: 'store/node-delivery',
-        details: { field: key, min, max },
-      });
-    }
-    values.push(value);
-    sets.push(`${column} = $${values.length}`);
-    changed[key] = value;
-  }
+  const assignments = numericAssignments(SETTINGS, input.settings, 'store/node-delivery');
   if (input.settings.receipts !== undefined) {
-    values.push(input.settings.receipts);
-    sets.push(`receipts = $${values.length}`);
-    changed['receipts'] = input.settings.receipts;
+    assignments.push({ key: 'receipts', column: 'receipts', value: input.settings.receipts });
   }
   return db.tx(async (tx) => {
-    if (sets.length > 0) {
-      const { rowCount } = await tx.query(
-        `UPDATE nodes SET ${sets.join(', ')}, updated_at = $2 WHERE id = $1`,
-        values,
-      );
-      if (rowCount === 0) throw notFound(input.nodeId);
-      await appendEvent(tx, {
-        type: 'node.delivery_settings_set',
-        at: input.at,
-        actor: input.actor,
-        nodeId: input.nodeId,
-        data: changed,
-      });
-    }
+    await updateNodeSettings(tx, { ...input, event: 'node.delivery_settings_set', assignments });
     const settings = await getNodePushSettings(tx, input.nodeId);
     if (settings === null) throw notFound(input.nodeId);
     return settings;

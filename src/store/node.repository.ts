@@ -3,6 +3,7 @@ import { LienthongError } from '../core/index.ts';
 import { type DirectoryNode, isOrganId, type NodeKind, type SignaturePolicy } from '../routing/index.ts';
 import type { Db } from './db.ts';
 import { appendEvent, appendEvents } from './event.repository.ts';
+import { type NumericSetting, numericAssignments, updateNodeSettings } from './node-settings.ts';
 import { generateToken, hashToken } from './node-token.ts';
 import { type Audit, ensureOrganizations } from './organization.repository.ts';
 import { bindSignerCertificates, type SignerCertificateInput } from './signer-binding.repository.ts';
@@ -442,15 +443,11 @@ export async function setSignaturePolicy(
   });
 }
 
-const LIMIT_COLUMNS: ReadonlyArray<{
-  readonly key: keyof NodeLimits;
-  readonly column: string;
-  readonly max: number;
-}> = [
-  { key: 'rate', column: 'rate_limit', max: 1_000_000 },
-  { key: 'burst', column: 'burst_limit', max: 1_000_000 },
-  { key: 'uploads', column: 'upload_limit', max: 10_000 },
-  { key: 'uploadBytes', column: 'upload_bytes_limit', max: Number.MAX_SAFE_INTEGER },
+const LIMIT_COLUMNS: readonly NumericSetting<keyof NodeLimits>[] = [
+  { key: 'rate', column: 'rate_limit', min: 0, max: 1_000_000 },
+  { key: 'burst', column: 'burst_limit', min: 0, max: 1_000_000 },
+  { key: 'uploads', column: 'upload_limit', min: 0, max: 10_000 },
+  { key: 'uploadBytes', column: 'upload_bytes_limit', min: 0, max: Number.MAX_SAFE_INTEGER },
 ];
 
 /**
@@ -461,37 +458,9 @@ export async function setNodeLimits(
   db: Db,
   input: Audit & { readonly nodeId: string; readonly limits: Partial<NodeLimits> },
 ): Promise<NodeLimits> {
-  const sets: string[] = [];
-  const values: unknown[] = [input.nodeId, input.at];
-  const changed: Record<string, number | null> = {};
-  for (const { key, column, max } of LIMIT_COLUMNS) {
-    const value = input.limits[key];
-    if (value === undefined) continue;
-    if (value !== null && (!Number.isInteger(value) || value < 0 || value > max)) {
-      throw new LienthongError('STORE_INVALID_INPUT', `${key} must be a whole number in 0..${max}.`, {
-        where: 'store/node',
-        details: { field: key, max },
-      });
-    }
-    values.push(value);
-    sets.push(`${column} = $${values.length}`);
-    changed[key] = value;
-  }
+  const assignments = numericAssignments(LIMIT_COLUMNS, input.limits, 'store/node');
   return db.tx(async (tx) => {
-    if (sets.length > 0) {
-      const { rowCount } = await tx.query(
-        `UPDATE nodes SET ${sets.join(', ')}, updated_at = $2 WHERE id = $1`,
-        values,
-      );
-      if (rowCount === 0) throw notFound(input.nodeId);
-      await appendEvent(tx, {
-        type: 'node.limits_set',
-        at: input.at,
-        actor: input.actor,
-        nodeId: input.nodeId,
-        data: changed,
-      });
-    }
+    await updateNodeSettings(tx, { ...input, event: 'node.limits_set', assignments });
     const node = await getNode(tx, input.nodeId);
     if (node === null) throw notFound(input.nodeId);
     return node.limits;

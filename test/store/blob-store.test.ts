@@ -13,6 +13,16 @@ import { packageInput, seedPair } from './store-fixtures.ts';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** The one local delivery of a package from the pair's sender to its recipient. */
+const toRecipient = (pair: Awaited<ReturnType<typeof seedPair>>): Parameters<typeof packageInput>[1] => [
+  {
+    recipientOrganId: pair.recipient.organId,
+    addressedOrganId: pair.recipient.organId,
+    nodeId: pair.recipient.nodeId,
+    route: 'local',
+  },
+];
+
 async function bodyRow(database: { db: Database['db'] }, messageId: string) {
   const { rows } = await database.db.query<{ has_raw: boolean; blob_sha256: string | null }>(
     'SELECT raw IS NOT NULL AS has_raw, blob_sha256 FROM message_bodies WHERE message_id = $1',
@@ -32,14 +42,7 @@ describe('message bodies beside embedded Postgres', () => {
     temp = await makeTempDataDir();
     database = await openDatabase({ dataDir: path.join(temp.dir, 'data') });
     pair = await seedPair(database.db);
-    to = [
-      {
-        recipientOrganId: pair.recipient.organId,
-        addressedOrganId: pair.recipient.organId,
-        nodeId: pair.recipient.nodeId,
-        route: 'local',
-      },
-    ];
+    to = toRecipient(pair);
   });
   afterAll(async () => {
     await database?.close();
@@ -104,18 +107,7 @@ describe('message bodies on a Postgres server', () => {
     const raw = randomBytes(2 * 1024 * 1024);
     const big = await insertAcceptedMessage(
       database.db,
-      packageInput(
-        pair.sender,
-        [
-          {
-            recipientOrganId: pair.recipient.organId,
-            addressedOrganId: pair.recipient.organId,
-            nodeId: pair.recipient.nodeId,
-            route: 'local',
-          },
-        ],
-        { raw },
-      ),
+      packageInput(pair.sender, toRecipient(pair), { raw }),
     );
     if (big.kind !== 'accepted') throw new Error(big.kind);
     expect(await bodyRow(database, big.message.id)).toEqual({ has_raw: true, blob_sha256: null });

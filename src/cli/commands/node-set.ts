@@ -94,32 +94,30 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
         ctx.err(`error: ${message}\n`);
         ctx.exitCode = EXIT.usage;
       };
-      const settings: Record<string, number | null> = {};
-      const numeric: Array<[keyof SetOptions, string, keyof NodeDeliverySettingsInput]> = [
-        ['maxAttempts', '--max-attempts', 'retryMaxAttempts'],
-        ['maxAge', '--max-age', 'retryMaxAgeSeconds'],
-        ['retryBaseDelay', '--retry-base-delay', 'retryBaseDelayMs'],
-        ['retryMaxDelay', '--retry-max-delay', 'retryMaxDelayMs'],
-        ['breakerFailures', '--breaker-failures', 'breakerFailureThreshold'],
-        ['breakerOpen', '--breaker-open', 'breakerOpenMs'],
+      // Each flag: where it goes (delivery settings or limits) and under which key.
+      const flags: Array<[keyof SetOptions, string, 'settings' | 'limits', string]> = [
+        ['maxAttempts', '--max-attempts', 'settings', 'retryMaxAttempts'],
+        ['maxAge', '--max-age', 'settings', 'retryMaxAgeSeconds'],
+        ['retryBaseDelay', '--retry-base-delay', 'settings', 'retryBaseDelayMs'],
+        ['retryMaxDelay', '--retry-max-delay', 'settings', 'retryMaxDelayMs'],
+        ['breakerFailures', '--breaker-failures', 'settings', 'breakerFailureThreshold'],
+        ['breakerOpen', '--breaker-open', 'settings', 'breakerOpenMs'],
+        ['rate', '--rate', 'limits', 'rate'],
+        ['burst', '--burst', 'limits', 'burst'],
+        ['maxUploads', '--max-uploads', 'limits', 'uploads'],
+        ['maxUploadBytes', '--max-upload-bytes', 'limits', 'uploadBytes'],
       ];
-      for (const [option, flag, key] of numeric) {
+      const given = {
+        settings: {} as Record<string, number | null>,
+        limits: {} as Record<string, number | null>,
+      };
+      for (const [option, flag, group, key] of flags) {
         const value = setting(options[option] as string | undefined, flag);
         if (value instanceof Error) return usage(value.message);
-        if (value !== undefined) settings[key] = value;
+        if (value !== undefined) given[group][key] = value;
       }
-      const limits: Record<string, number | null> = {};
-      const limitFlags: Array<[keyof SetOptions, string, keyof NodeLimits]> = [
-        ['rate', '--rate', 'rate'],
-        ['burst', '--burst', 'burst'],
-        ['maxUploads', '--max-uploads', 'uploads'],
-        ['maxUploadBytes', '--max-upload-bytes', 'uploadBytes'],
-      ];
-      for (const [option, flag, key] of limitFlags) {
-        const value = setting(options[option] as string | undefined, flag);
-        if (value instanceof Error) return usage(value.message);
-        if (value !== undefined) limits[key] = value;
-      }
+      const settings = given.settings as NodeDeliverySettingsInput;
+      const limits = given.limits as Partial<NodeLimits>;
       const allow = options.vxpAllowIp;
       const vxpIpAllowList = allow === undefined ? undefined : allow.includes('any') ? [] : allow;
       if (options.receipts !== undefined && options.receipts !== 'on' && options.receipts !== 'off') {
