@@ -84,6 +84,14 @@ export function poolDb(pool: pg.Pool, options: PoolDbOptions = {}): Db {
       guard.assertOutside();
       const client = await pool.connect();
       let broken: unknown;
+      // While a transaction holds the client the pool does not listen to it: a server that ends the
+      // connection between two statements (restart, failover, pg_terminate_backend) would emit an
+      // 'error' nobody handles and take the process down. The next statement fails instead, the
+      // transaction with it, and the client is destroyed rather than reused.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         return await guard.run(async (scope) => {
@@ -101,7 +109,9 @@ export function poolDb(pool: pg.Pool, options: PoolDbOptions = {}): Db {
           }
         });
       } finally {
-        // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
+        client.off('error', onError);
+        // A connection whose ROLLBACK failed (or that the server ended) is in an unknown state:
+        // destroy it rather than reuse it.
         client.release(broken instanceof Error ? broken : undefined);
       }
     },
