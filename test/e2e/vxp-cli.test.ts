@@ -64,11 +64,19 @@ describe('lienthong node add --vxp', () => {
 
     // The printed secret authenticates the SDK (only the directory and agency calls need no service).
     const app = await buildHttpApp({
-      hub: {} as HubService,
+      // No HubService behind it: only what the mount and the node API read at start (the limits).
+      hub: { limits: { maxPackageBytes: 1024 * 1024 } } as HubService,
       codes,
       maxPackageBytes: 1024 * 1024,
       version: 'test',
-      mounts: [createVxpMount(createVxpService({ db: database.db, service: {} as HubService }))],
+      mounts: [
+        createVxpMount(
+          createVxpService({
+            db: database.db,
+            service: { limits: { maxPackageBytes: 1024 * 1024 } } as HubService,
+          }),
+        ),
+      ],
     });
     try {
       const origin = await app.listen({ port: 0, host: '127.0.0.1' });
