@@ -155,7 +155,8 @@ const traceHeaders = (r: JsonReader, o: JsonObject) =>
 function attachment(r: JsonReader, v: unknown, path: string): EdxmlAttachment | undefined {
   const keys = ['contentId', 'attachmentName', 'description', 'contentType', 'base64'];
   const a = r.strings<AttachmentJson>(v, path, keys, ['contentId', 'base64']);
-  if (!a) return undefined;
+  // A required member that is missing or not a string is a finding already; there is no body to read.
+  if (!a || typeof a.base64 !== 'string') return undefined;
   const { base64, ...meta } = a;
   return EdxmlAttachment.fromBase64(meta, base64);
 }

@@ -155,6 +155,20 @@ describe('the JSON form of the model', () => {
     });
   });
 
+  it('refuses an attachment without a string base64 as a finding, never a TypeError (found by the fuzzing)', () => {
+    for (const base64 of [undefined, null, 5]) {
+      const result = messageFromJson({
+        kind: 'package',
+        header: { from: { organId: 'A' }, to: [{ organId: 'B' }], documentId: 'd' },
+        traceHeaders: [],
+        attachments: [{ contentId: 'cid:1', ...(base64 === undefined ? {} : { base64 }) }],
+      });
+      expect(result.ok ? [] : result.findings.map((f) => [f.code, f.path])).toEqual([
+        ['EDXML_BAD_MODEL', '$.attachments[0].base64'],
+      ]);
+    }
+  });
+
   it('reports every shape problem with its JSON path', () => {
     const result = messageFromJson({
       kind: 'status',

@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { createHub, type Hub } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createDevPki, type DevOrganization, signEdxml } from '../../src/signature/index.ts';
@@ -47,6 +47,11 @@ export interface StartOptions {
   verifyThreads?: number;
   /** More configuration (e.g. LIENTHONG_TLS_CERT / LIENTHONG_TLS_KEY). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The hub's logger (default: silent). Fuzz tests pass one writing to memory, to check that every
+   * 5xx answer has its cause in the log.
+   */
+  logger?: Logger;
   /** Reuse the data of an earlier hub (restart). */
   reuse?: {
     env: NodeJS.ProcessEnv;
@@ -84,7 +89,7 @@ export async function startTestHub(options: StartOptions): Promise<TestHub & { d
     ...options.env,
   };
   const hub = await createHub(loadConfig(env), {
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     loadExampleDirectory: false,
     ...(schema ? { schema } : {}),
   });

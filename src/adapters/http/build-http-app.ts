@@ -89,6 +89,16 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true } },
     genReqId: () => crypto.randomUUID(),
+    // The router's own refusals (a path that is not UTF-8 once decoded, a path segment longer than
+    // the router takes) in the hub's problem+json with a code, like every other 4xx.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(reply, deps.codes, {
+        code: 'BAD_REQUEST',
+        message:
+          error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? 'A path segment is longer than any id the hub has.'
+            : 'The path is not valid: a percent-encoded part is not UTF-8.',
+      }),
     // request.ip (the VXP allow-list, the limits per address) is X-Forwarded-For only through these.
     trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
     ...(deps.https

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { CodeTable } from '../../core/index.ts';
+import { type CodeTable, hasControlCharacters } from '../../core/index.ts';
 import {
   type ForwardedFrom,
   formatForwardRecipients,
@@ -126,6 +126,22 @@ export function nodeApi(options: NodeApiOptions) {
         upload ? { bytes: declaredBytes(request, maxPackageBytes) } : null,
       );
       if (over) return limited(reply, over);
+      return undefined;
+    });
+
+    // Ids, DocumentIds and organ ids never hold control characters, and Postgres cannot even store
+    // NUL in text: such a query or path is the caller's mistake (400), not a fault of the hub.
+    app.addHook('preValidation', async (request, reply) => {
+      const values = [
+        ...Object.values((request.query ?? {}) as Record<string, unknown>),
+        ...Object.values((request.params ?? {}) as Record<string, unknown>),
+      ].flat();
+      if (values.some((v) => typeof v === 'string' && hasControlCharacters(v))) {
+        return sendProblem(reply, codes, {
+          code: 'BAD_REQUEST',
+          message: 'The query or path holds control characters.',
+        });
+      }
       return undefined;
     });
 

@@ -42,7 +42,21 @@ export async function nodeRequestGate(
   if (upload === null) return null;
   const slot = limits.startUpload(node.id, upload.bytes, own);
   if (!slot.ok) return slot.error;
-  reply.raw.once('close', () => slot.release());
+  // The slot is freed when the answer has gone or the connection is gone, whichever comes first;
+  // the connection may already be gone (it broke while the credentials were checked), and then no
+  // 'close' would come any more to free it (found by the fuzzing: leaked slots refused every upload).
+  const socket = request.raw.socket;
+  if (reply.raw.destroyed || request.raw.destroyed || socket === null || socket.destroyed) {
+    slot.release();
+    return null;
+  }
+  // A kept-alive socket serves many requests: its listener goes with the answer.
+  const release = () => {
+    slot.release();
+    socket.off('close', release);
+  };
+  reply.raw.once('close', release);
+  socket.once('close', release);
   request.raw.once('close', () => {
     // A client that hangs up mid-body leaves no answer to wait for.
     if (!request.raw.complete) slot.release();

@@ -51,6 +51,17 @@ describe('bad input on the HTTP API', () => {
     expect(await problem(await t.call(method, pathname, b))).toEqual([404, 'MESSAGE_NOT_FOUND']);
   });
 
+  // Found by the fuzzing (test/fuzz): a NUL reached Postgres as a 500; the router answered its own
+  // refusals outside problem+json.
+  it.each([
+    ['GET', '/v1/documents?documentId=a%00b'],
+    ['GET', '/v1/messages/%FF'],
+    ['GET', '/v1/messages/%ED%A0%80/trace'],
+    ['GET', `/v1/messages/${'a'.repeat(101)}`],
+  ])('%s %s: 400 BAD_REQUEST as problem+json', async (method, pathname) => {
+    expect(await problem(await t.call(method, pathname, b))).toEqual([400, 'BAD_REQUEST']);
+  });
+
   it('invalid JSON on /v1/messages: 400 BAD_REQUEST', async () => {
     const res = await fetch(`${t.url}/v1/messages`, {
       method: 'POST',

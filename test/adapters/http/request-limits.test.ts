@@ -3,7 +3,10 @@
 // with Retry-After, on the node API and on the VXP API, and overridable per node with `node set`.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_URL } from '../../support/db.ts';
 import { samplePackage } from '../../support/edxml-samples.ts';
 import { startTestHub, type TestHub } from '../../support/hub-harness.ts';
 import { runCliIn } from '../../support/run-cli.ts';
@@ -165,6 +168,37 @@ describe('request limits', () => {
     expect(retried.status).toBe(202);
     const inbox = (await (await t.call('GET', '/v1/inbox', b)).json()) as { items: unknown[] };
     expect(inbox.items).toHaveLength(1);
+  });
+
+  it('frees the upload slot of a connection that broke while its token was being checked', async () => {
+    // Found by the fuzzing: the slot was taken after authentication, and a connection already
+    // gone by then never said 'close' again, so the slot stayed taken and every later upload got 429.
+    const t = await start({ LIENTHONG_NODE_UPLOADS: '1' });
+    const a = await t.addNode({ id: 'leak-a', organizations: [A] });
+    await t.addNode({ id: 'leak-b', organizations: [B] });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      // Hold authentication (the token is not in the hub's memory yet) until the client has gone.
+      await admin.query('BEGIN');
+      await admin.query(`LOCK TABLE "${t.schema}".node_credentials IN ACCESS EXCLUSIVE MODE`);
+      const url = new URL(t.url);
+      const socket = net.connect(Number(url.port), url.hostname);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${a}\r\n` +
+          'Content-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n<?xm\r\n',
+      );
+      await settle();
+      socket.destroy();
+      await settle();
+      await admin.query('COMMIT');
+    } finally {
+      await admin.end();
+    }
+    await settle();
+    const signed = await t.sign(samplePackage({ from: A, to: [B], documentId: `${A},2026/12/07,1/LEAK` }), A);
+    expect((await t.call('POST', '/v1/messages', a, signed)).status).toBe(202);
   });
 
   it('answers 300 wrong tokens from one address with 429 AUTH_RATE_LIMITED after the limit', async () => {

@@ -1,3 +1,4 @@
+import { hasControlCharacters } from '../../../core/index.ts';
 import type { VxpAgency, VxpAgencyRequest } from '../../../hub/vxp/vxp-service.ts';
 import { listOk, plainOk, type WireItem } from '../envelope.ts';
 import { json, param, refuse, refuseWith, requireParam, type VxpAnswer, type VxpCall } from '../vxp-call.ts';
@@ -75,6 +76,10 @@ function requireAgencyPolicy(call: VxpCall, what: string): void {
 /** A member of the registerAgency body as text (numbers are tolerated, like Gson would). */
 function text(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name];
+  // Text with control characters is no agency's name or number (and NUL cannot be stored at all).
+  if (typeof value === 'string' && hasControlCharacters(value)) {
+    refuse('VXP_BAD_BODY', `${name} holds control characters`);
+  }
   if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
