@@ -8,7 +8,12 @@ import {
   recordBusinessStatus,
 } from './business-status.repository.ts';
 import type { Db } from './db.ts';
-import { type DeliveryRecord, revokeUndelivered, toDeliveryRecord } from './delivery.repository.ts';
+import {
+  DELIVERY_FIELDS,
+  type DeliveryRecord,
+  revokeUndelivered,
+  toDeliveryRecord,
+} from './delivery.repository.ts';
 import {
   findMessageBySha256,
   findNewDocument,
@@ -157,7 +162,7 @@ export async function insertAcceptedMessage(
     });
     const written = rows
       .filter((row) => row['d_id'] !== null && row['d_id'] !== undefined)
-      .map((row) => toDeliveryRecord(Object.fromEntries(DELIVERY_COLUMNS.map((c) => [c, row[`d_${c}`]]))))
+      .map((row) => toDeliveryRecord(Object.fromEntries(DELIVERY_FIELDS.map((c) => [c, row[`d_${c}`]]))))
       .sort((a, b) => a.recipientOrganId.localeCompare(b.recipientOrganId));
     if (!hasEffects)
       return { kind: 'accepted', message, deliveries: written, revoked: [], businessStatus: null };
@@ -226,28 +231,6 @@ const MESSAGE_COLUMNS = [
   'received_at',
 ] as const;
 
-/** Columns of a delivery row as {@link toDeliveryRecord} reads them (returned with a `d_` prefix). */
-const DELIVERY_COLUMNS = [
-  'id',
-  'message_id',
-  'recipient_organ_id',
-  'addressed_organ_id',
-  'node_id',
-  'route',
-  'state',
-  'priority',
-  'attempts',
-  'next_attempt_at',
-  'last_error',
-  'delivered_by',
-  'created_at',
-  'updated_at',
-  'delivered_at',
-  'forwarded_at',
-  'hops',
-  'upstream_organ_id',
-] as const;
-
 /**
  * The accepting write as ONE statement (one round trip): message, bytes, deliveries, outbox rows and
  * events. Every part selects from the message insert, so when ON CONFLICT skips it (the same bytes,
@@ -283,7 +266,7 @@ WITH m AS (
     AS x(type, delivery_id, node_id, organ_id, data, ord)
   ORDER BY x.ord
 )
-SELECT ${MESSAGE_COLUMNS.map((c) => `m.${c}`).join(', ')}, ${DELIVERY_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
+SELECT ${MESSAGE_COLUMNS.map((c) => `m.${c}`).join(', ')}, ${DELIVERY_FIELDS.map((c) => `d.${c} AS d_${c}`).join(', ')}
 FROM m LEFT JOIN d ON true`;
 
 /** The events of an acceptance, in order: message.accepted, then delivery.queued per recipient. */

@@ -355,7 +355,7 @@ export async function ackDelivery(
 }
 
 /** The columns of a delivery row, as {@link toDeliveryRecord} reads them. */
-const DELIVERY_FIELDS = [
+export const DELIVERY_FIELDS = [
   'id',
   'message_id',
   'recipient_organ_id',

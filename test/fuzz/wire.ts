@@ -4,6 +4,7 @@
 // `..` that fetch would normalise away). Both give the same `Answer`, with a hard time limit, so a
 // hung hub is a failed property rather than a hung test run.
 import net from 'node:net';
+import { parseResponseHead, type ResponseHead } from '../support/http-head.ts';
 
 /** How the body of a raw request is framed. */
 export type Framing =
@@ -136,30 +137,8 @@ export function rawBytes(host: string, request: WireRequest): Buffer {
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), payload]);
 }
 
-interface Head {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly bodyStart: number;
-}
-
-function parseHead(data: Buffer): Head | undefined {
-  const end = data.indexOf('\r\n\r\n');
-  if (end < 0) return undefined;
-  const lines = data.subarray(0, end).toString('latin1').split('\r\n');
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  return { status, headers, bodyStart: end + 4 };
-}
-
 /** The body once complete, or undefined while more is expected. */
-function bodyOf(head: Head, rest: Buffer, closed: boolean): Buffer | undefined {
+function bodyOf(head: ResponseHead, rest: Buffer, closed: boolean): Buffer | undefined {
   if ((head.headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) {
     const parts: Buffer[] = [];
     let at = 0;
@@ -197,7 +176,7 @@ function sendRaw(origin: string, request: WireRequest, timeoutMs: number): Promi
     const timer = setTimeout(() => none('timeout'), timeoutMs);
     const tryFinish = (closed: boolean) => {
       for (;;) {
-        const head = parseHead(data);
+        const head = parseResponseHead(data);
         if (head === undefined) {
           if (closed) none('closed');
           return;
@@ -226,7 +205,7 @@ function sendRaw(origin: string, request: WireRequest, timeoutMs: number): Promi
     socket.on('close', () => tryFinish(true));
     socket.on('error', (error) => {
       // A reset after a complete answer is still that answer.
-      if (parseHead(data)) tryFinish(true);
+      if (parseResponseHead(data)) tryFinish(true);
       else none('error', error.message);
     });
   });

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import net from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
+import { parseResponseHead, type ResponseHead } from './http-head.ts';
 
 /*
  * A TypeScript stand-in for the national axis Java SDK (SDKVXP-2.0.1, com.vpcp.services), built from
@@ -503,30 +504,8 @@ interface ExchangeInput {
   readonly decode: boolean;
 }
 
-interface ParsedHead {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly bodyStart: number;
-}
-
-function parseHead(buffer: Buffer): ParsedHead | undefined {
-  const end = buffer.indexOf('\r\n\r\n');
-  if (end < 0) return undefined;
-  const lines = buffer.subarray(0, end).toString('latin1').split('\r\n');
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  return { status, headers, bodyStart: end + 4 };
-}
-
 /** The body once complete (Content-Length, chunked, or up to the close), else undefined. */
-function completeBody(head: ParsedHead, data: Buffer, closed: boolean): Buffer | undefined {
+function completeBody(head: ResponseHead, data: Buffer, closed: boolean): Buffer | undefined {
   const rest = data.subarray(head.bodyStart);
   if ((head.headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) {
     const parts: Buffer[] = [];
@@ -567,7 +546,7 @@ function exchange(input: ExchangeInput): Promise<SdkResponse> {
     const finish = (closed: boolean) => {
       if (settled) return;
       for (;;) {
-        const head = parseHead(data);
+        const head = parseResponseHead(data);
         if (head === undefined) return;
         if (head.status >= 100 && head.status < 200) {
           // An interim answer: `100 Continue` releases the body.
