@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildHttpApp } from './adapters/http/build-http-app.ts';
+import { consoleRoutes } from './adapters/http/console/console-routes.ts';
 import { opsApi } from './adapters/http/ops-api.ts';
-import { createQueueBoard, type QueueBoard } from './adapters/http/queue-board.ts';
 import { createVxpMount } from './adapters/vxp/index.ts';
 import { type BuiltEngine, buildDeliveryEngine, schedulerBackendFor } from './app/delivery-engine.ts';
 import { buildPeerAgent } from './app/peer-agent.ts';
@@ -26,12 +26,13 @@ import {
 import { type FirstStart, loadDirectoryIfEmpty } from './ops/first-start.ts';
 import {
   checkReadiness,
+  createConsoleService,
   createHubMetrics,
   createOperatorService,
   type HubMetrics,
   type Readiness,
 } from './ops/index.ts';
-import { assertRoleFitsScheduler, type BullmqConnection, type DeliveryEngine } from './queue/index.ts';
+import { assertRoleFitsScheduler, type DeliveryEngine } from './queue/index.ts';
 import { countTrustFiles, createSignatureVerifier, type SignatureVerifier } from './signature/index.ts';
 import { type Database, hubIdOf, listVxpSystems, openDatabase } from './store/index.ts';
 
@@ -113,7 +114,6 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   });
   let verifier: SignatureVerifier | null = null;
   let delivery: BuiltEngine | null = null;
-  let board: QueueBoard | null = null;
   let links: ReturnType<typeof buildPeerAgent> | null = null;
   try {
     const firstStart =
@@ -141,7 +141,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       config.hubId ?? (await hubIdOf(database.db, () => `hub-${randomBytes(5).toString('hex')}`, now()));
     const metrics = createHubMetrics({ role });
     delivery = await buildDeliveryEngine(config, database, role, logger, metrics, hubId);
-    const { engine, scheduler, backend } = delivery;
+    const { engine, scheduler } = delivery;
     const trustFiles = countTrustFiles(config.trustDir);
     verifier = await createSignatureVerifier({
       trustPaths: trustFiles > 0 ? [config.trustDir] : [],
@@ -156,7 +156,15 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
           maxBytes: config.maxPackageBytes,
           maxNodes: config.maxXmlNodes,
         }),
-      verify: verifier.verify.bind(verifier),
+      verify: async (bytes, options) => {
+        const started = performance.now();
+        try {
+          return await (verifier as SignatureVerifier).verify(bytes, options);
+        } finally {
+          metrics.verified((performance.now() - started) / 1000);
+        }
+      },
+      observer: metrics.observer,
       notifier,
       now,
       maxPackageBytes: config.maxPackageBytes,
@@ -165,16 +173,10 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       allowSha1: config.allowSha1,
       hubId,
     });
-    if (backend.backend !== 'in-process') {
-      board = createQueueBoard({
-        connection: backend as BullmqConnection,
-        queueName: config.delivery.queueName,
-        basePath: '/ops/board',
-      });
-    }
     const operator = createOperatorService({
       db: database.db,
       now,
+      alertState: () => consoleService.alertState(),
       engine: {
         scheduler,
         queueName: config.delivery.queueName,
@@ -186,9 +188,18 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         onMetricsError: (err) => logger.warn({ err }, 'queue metrics unavailable'),
       },
     });
+    const consoleService = createConsoleService({
+      db: database.db,
+      operator,
+      settings: config.console,
+      trustDir: config.trustDir,
+      now,
+      kick: () => engine.kick(),
+    });
     const peers = createPeerService({ db: database.db, hubId, now, notifier });
     const readiness = () => checkReadiness({ db: database.db, scheduler, trustAnchors: trustFiles });
     const app = await buildHttpApp({
+      onResponse: (method, route, status, seconds) => metrics.request(method, route, status, seconds),
       readiness,
       hub: service,
       peers,
@@ -205,8 +216,17 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
             service: operator,
             codes,
             token: config.operatorToken,
-            board: board ?? undefined,
             limits: service.limits.requests,
+          }),
+        },
+        {
+          prefix: '',
+          plugin: consoleRoutes({
+            service: consoleService,
+            codes,
+            secure: tls !== undefined,
+            limits: service.limits.requests,
+            now,
           }),
         },
       ],
@@ -225,7 +245,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       });
       links.agent.start();
     }
-    const [closeVerifier, closeDelivery, closeBoard, closeLinks] = [verifier, delivery, board, links];
+    const [closeVerifier, closeDelivery, closeLinks] = [verifier, delivery, links];
     return {
       config,
       hubId,
@@ -246,7 +266,6 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         await closeLinks?.close();
         // Workers finish the pushes in flight and record them before the database goes.
         await closeDelivery.close();
-        await closeBoard?.close();
         await closeVerifier.close();
         await database.close();
       },
@@ -254,7 +273,6 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   } catch (error) {
     await links?.close().catch(() => {});
     await delivery?.close().catch(() => {});
-    await board?.close().catch(() => {});
     await verifier?.close();
     await database.close();
     throw error;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimitSettings } from './hub/request-limits.ts';
+import { type ConsoleSettings, DEFAULT_CONSOLE_SETTINGS } from './ops/console-settings.ts';
 
 /** The example directory shipped with lienthong (found next to the sources, whatever the cwd). */
 const SHIPPED_DIRECTORY = fileURLToPath(new URL('../config/directory.example.yaml', import.meta.url));
@@ -128,6 +129,8 @@ export interface HubConfig {
    * (LIENTHONG_AUTH_FAILURES). 0 turns a limit off; `node set` overrides the per-node ones.
    */
   readonly limits: RequestLimitSettings;
+  /** The operator console: overdue rules, alerts, sessions and lock-out (docs/console.md). */
+  readonly console: ConsoleSettings;
 }
 
 /** The hub's own TLS certificate (chain) and key; it then also asks callers for client certificates. */
@@ -205,6 +208,77 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }),
     delivery: loadDeliveryConfig(env),
     limits: loadLimits(env),
+    console: loadConsoleSettings(env),
+  });
+}
+
+function loadConsoleSettings(env: NodeJS.ProcessEnv): ConsoleSettings {
+  const d = DEFAULT_CONSOLE_SETTINGS;
+  const workdayEnd = env['LIENTHONG_WORKDAY_END'] || '17:00';
+  const hm = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(workdayEnd);
+  if (!hm)
+    throw new ConfigError('LIENTHONG_WORKDAY_END', `expected HH:mm (Vietnam time), got "${workdayEnd}"`);
+  const webhookUrl = env['LIENTHONG_ALERT_WEBHOOK_URL'] || '';
+  const webhookSecret = env['LIENTHONG_ALERT_WEBHOOK_SECRET'] || '';
+  if (webhookUrl !== '') {
+    let url: URL;
+    try {
+      url = new URL(webhookUrl);
+    } catch {
+      throw new ConfigError('LIENTHONG_ALERT_WEBHOOK_URL', 'not a URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new ConfigError('LIENTHONG_ALERT_WEBHOOK_URL', 'use an http(s) URL');
+    }
+    if (webhookSecret.length < 16) {
+      throw new ConfigError(
+        'LIENTHONG_ALERT_WEBHOOK_SECRET',
+        'set a secret of at least 16 characters with the URL',
+      );
+    }
+  }
+  return Object.freeze({
+    overdue: Object.freeze({
+      expressMinutes: integer(env, 'LIENTHONG_OVERDUE_EXPRESS_MINUTES', d.overdue.expressMinutes, 1, 10_080),
+      veryUrgentHours: integer(env, 'LIENTHONG_OVERDUE_VERY_URGENT_HOURS', d.overdue.veryUrgentHours, 1, 720),
+      urgentHours: integer(env, 'LIENTHONG_OVERDUE_URGENT_HOURS', d.overdue.urgentHours, 1, 720),
+      workdayEndMinutes: Number(hm[1]) * 60 + Number(hm[2]),
+    }),
+    alerts: Object.freeze({
+      nodeSilenceMinutes: integer(
+        env,
+        'LIENTHONG_ALERT_NODE_SILENCE_MINUTES',
+        d.alerts.nodeSilenceMinutes,
+        1,
+        525_600,
+      ),
+      nodeFailuresPerHour: integer(
+        env,
+        'LIENTHONG_ALERT_NODE_FAILURES',
+        d.alerts.nodeFailuresPerHour,
+        1,
+        1_000_000,
+      ),
+      expiryDays: integer(env, 'LIENTHONG_ALERT_EXPIRY_DAYS', d.alerts.expiryDays, 0, 3650),
+      peerUnreachableMinutes: integer(
+        env,
+        'LIENTHONG_ALERT_PEER_MINUTES',
+        d.alerts.peerUnreachableMinutes,
+        0,
+        525_600,
+      ),
+    }),
+    alertWebhook:
+      webhookUrl === ''
+        ? null
+        : Object.freeze({
+            url: webhookUrl,
+            secret: webhookSecret,
+            intervalMs: integer(env, 'LIENTHONG_ALERT_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+          }),
+    sessionMinutes: integer(env, 'LIENTHONG_CONSOLE_SESSION_MINUTES', d.sessionMinutes, 1, 10_080),
+    maxLoginFailures: integer(env, 'LIENTHONG_CONSOLE_MAX_FAILURES', d.maxLoginFailures, 1, 1000),
+    lockMinutes: integer(env, 'LIENTHONG_CONSOLE_LOCK_MINUTES', d.lockMinutes, 1, 10_080),
   });
 }
 

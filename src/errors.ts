@@ -4,6 +4,7 @@ import { webhookCodes } from './adapters/webhook/codes.ts';
 import type { CodeInfo, CodeTable } from './core/index.ts';
 import { edxmlCodes } from './edxml/codes.ts';
 import { hubCodes } from './hub/codes.ts';
+import { opsCodes } from './ops/codes.ts';
 import { queueCodes } from './queue/codes.ts';
 import { routingCodes } from './routing/codes.ts';
 import { signatureCodes } from './signature/codes.ts';
@@ -24,6 +25,7 @@ export const codeSections: ReadonlyArray<{ readonly area: string; readonly table
   { area: 'webhook (push delivery)', table: webhookCodes },
   { area: 'peer (hand-overs to other hubs)', table: peerCodes },
   { area: 'vxp (national-axis compatible API)', table: vxpCodes },
+  { area: 'ops (operator console and accounts)', table: opsCodes },
 ];
 
 function merge(): Readonly<Record<string, CodeInfo & { area: string }>> {

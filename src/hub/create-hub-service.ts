@@ -29,6 +29,15 @@ export interface HubServiceDeps {
   readonly allowSha1: boolean;
   /** This hub's id in hop lists and traces (LIENTHONG_HUB_ID, or the one kept in the database). */
   readonly hubId: string;
+  /** Told of each package accepted or refused and each inbox read (the metrics); absent: nobody. */
+  readonly observer?: HubObserver;
+}
+
+/** What the accepting path reports as it goes (Prometheus counters in production). */
+export interface HubObserver {
+  accepted(kind: 'package' | 'status', duplicate: boolean): void;
+  refused(code: string): void;
+  inboxRead(nodeId: string): void;
 }
 
 function sha256Hex(bytes: Uint8Array): string {
@@ -52,6 +61,17 @@ export function createHubService(deps: HubServiceDeps): HubService {
     node: NodeIdentity,
     bytes: Uint8Array,
     options: SubmitOptions = {},
+  ): Promise<HubResult<Receipt>> {
+    const result = await submitOnce(node, bytes, options);
+    if (result.ok) deps.observer?.accepted(result.value.kind, result.value.duplicate);
+    else deps.observer?.refused(result.error.code);
+    return result;
+  }
+
+  async function submitOnce(
+    node: NodeIdentity,
+    bytes: Uint8Array,
+    options: SubmitOptions,
   ): Promise<HubResult<Receipt>> {
     const sha256 = sha256Hex(bytes);
     const draft: AcceptDraft = {
@@ -152,6 +172,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
   }
 
   async function inbox(node: NodeIdentity, query: InboxQuery): Promise<InboxItem[]> {
+    deps.observer?.inboxRead(node.id);
     const deadline = Date.now() + query.waitMs;
     for (;;) {
       const items = await store.inbox(node.id, query.limit, query.kind);
@@ -173,7 +194,10 @@ export function createHubService(deps: HubServiceDeps): HubService {
       const node = token === null ? null : await store.findNodeByToken(token);
       if (!node) return refuse('AUTH_REQUIRED', 'A valid bearer token is required.');
       const refused = clientCertificateRefusal(node, presentedCertificate);
-      return refused ? { ok: false, error: refused } : success(node);
+      if (refused) return { ok: false, error: refused };
+      // The console's "last contact"; a failure to note it must not fail the call.
+      store.noteContact(node.id, deps.now()).catch(() => {});
+      return success(node);
     },
     submit,
     inbox,

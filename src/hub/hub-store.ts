@@ -58,6 +58,11 @@ export interface HubStore {
   /** The node a presented bearer token belongs to. */
   findNodeByToken(token: string): Promise<NodeIdentity | null>;
   /**
+   * Notes that a node called the hub (the console's "last contact"). Cheap to call on every request:
+   * it writes at most once per node every 30 s per process.
+   */
+  noteContact(nodeId: string, at: Date): Promise<void>;
+  /**
    * The directory as the routing and binding rules read it (organizations, nodes, peer hubs,
    * successors, pinned signer certificates), reused for a short time between loads.
    */

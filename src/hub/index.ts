@@ -5,7 +5,7 @@ export { ACCEPT_CHECKS } from './accept-checks.ts';
 export { statusTime } from './accept-plan.ts';
 export { clientCertificateRefusal } from './client-certificate.ts';
 export { type HubCode, hubCodes } from './codes.ts';
-export { createHubService, type HubServiceDeps } from './create-hub-service.ts';
+export { createHubService, type HubObserver, type HubServiceDeps } from './create-hub-service.ts';
 export {
   type ForwardedFrom,
   type ForwardRecipient,

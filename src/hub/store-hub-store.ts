@@ -18,6 +18,7 @@ import {
   loadDirectorySnapshot,
   type MessageRecord,
   type MessageTraceRecord,
+  touchNodeSeen,
   traceDocument,
   traceMessage,
   UNDELIVERED_STATES,
@@ -61,6 +62,8 @@ function deliveriesOf(message: AcceptedMessage) {
 
 /** Nodes remembered by token at most; past it the memory starts afresh. */
 const MAX_CACHED_TOKENS = 10_000;
+/** A node's last contact is written at most this often per process (a poll a second is no write a second). */
+const CONTACT_WRITE_MS = 30_000;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -125,6 +128,8 @@ export function createStoreHubStore(
     };
   }
 
+  /** When this process last wrote each node's last contact (ms). */
+  const contacts = new Map<string, number>();
   return {
     invalidate() {
       cached = null;
@@ -147,6 +152,14 @@ export function createStoreHubStore(
         tokens.delete(key);
       }
       return node;
+    },
+
+    async noteContact(nodeId, at) {
+      const last = contacts.get(nodeId);
+      if (last !== undefined && at.getTime() - last < CONTACT_WRITE_MS) return;
+      if (contacts.size >= MAX_CACHED_TOKENS) contacts.clear();
+      contacts.set(nodeId, at.getTime());
+      await touchNodeSeen(db, { nodeId, at, staleBefore: new Date(at.getTime() - CONTACT_WRITE_MS) });
     },
 
     directory: snapshot,

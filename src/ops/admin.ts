@@ -1,6 +1,8 @@
 import { databaseOptionsFromEnv, withDatabase } from '../store/index.ts';
+import { DEFAULT_CONSOLE_SETTINGS } from './console-settings.ts';
 import { createDirectoryAdmin, type DirectoryAdmin } from './directory-admin.ts';
 import { createNodeAdmin, type NodeAdmin } from './node-admin.ts';
+import { createOperatorAccounts, type OperatorAccounts } from './operator-accounts.ts';
 import { createOperatorService, type OperatorService } from './operator-service.ts';
 import { createPeerAdmin, type PeerAdmin } from './peer-admin.ts';
 
@@ -12,6 +14,8 @@ export interface Admin {
   readonly peers: PeerAdmin;
   /** The store parts of the operator service (no delivery engine runs in the CLI). */
   readonly operator: OperatorService;
+  /** The console's accounts (`lienthong operator …`). */
+  readonly accounts: OperatorAccounts;
 }
 
 /**
@@ -25,6 +29,7 @@ export function withAdmin<T>(env: NodeJS.ProcessEnv, fn: (admin: Admin) => Promi
       directory: createDirectoryAdmin(db),
       peers: createPeerAdmin(db),
       operator: createOperatorService({ db, now: () => new Date() }),
+      accounts: createOperatorAccounts(db, DEFAULT_CONSOLE_SETTINGS),
     }),
   );
 }

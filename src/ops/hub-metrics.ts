@@ -1,5 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { HubObserver } from '../hub/index.ts';
 import type { DeliveryOutcome, NextStep, PushWork, ReconcileResult } from '../queue/index.ts';
+import { ALERT_KINDS, type Alert, type AlertInputs } from './alerts.ts';
 
 /** What the hub counts besides the queue gauges and the process's default metrics. */
 export interface HubMetrics {
@@ -16,6 +18,14 @@ export interface HubMetrics {
   peers(views: readonly PeerGauges[]): void;
   /** The registry's exposition followed by `extra` (BullMQ's export), as one text/plain body. */
   render(extra?: string): Promise<string>;
+  /** The accepting path's counters (packages accepted and refused, inbox reads). */
+  readonly observer: HubObserver;
+  /** One signature verification, in seconds. */
+  verified(seconds: number): void;
+  /** One HTTP request answered: method, route pattern (not the URL: ids would explode the labels), status. */
+  request(method: string, route: string, status: number, seconds: number): void;
+  /** The alerts and what they were computed from, read at scrape time. */
+  alerts(alerts: readonly Alert[], inputs: AlertInputs): void;
 }
 
 /** What the metrics show of one peer hub. */
@@ -116,8 +126,140 @@ export function createHubMetrics(labels: Readonly<Record<string, string>> = {}):
     registers: [registry],
   });
 
+  const accepted = new Counter({
+    name: 'lienthong_packages_accepted_total',
+    help: 'Packages and statuses accepted (202), by kind, and whether they were a resend of bytes accepted before.',
+    labelNames: ['kind', 'duplicate'] as const,
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'lienthong_packages_refused_total',
+    help: 'Packages and statuses refused, by stable code (docs/errors.md).',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const verification = new Histogram({
+    name: 'lienthong_signature_verification_duration_seconds',
+    help: 'Time to verify the XML signature of one package (worker threads included).',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const requests = new Histogram({
+    name: 'lienthong_http_request_duration_seconds',
+    help: 'HTTP requests answered, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const inboxPolls = new Counter({
+    name: 'lienthong_inbox_polls_total',
+    help: 'Inbox reads (polls and long-polls) by node.',
+    labelNames: ['node'] as const,
+    registers: [registry],
+  });
+  const alertGauges = {
+    active: new Gauge({
+      name: 'lienthong_alerts',
+      help: 'Alerts that hold now, by kind and severity (the console lists them).',
+      labelNames: ['kind', 'severity'] as const,
+      registers: [registry],
+    }),
+    overdue: new Gauge({
+      name: 'lienthong_overdue_deliveries',
+      help: 'Deliveries past their QĐ 28 deadline and not delivered, by priority (0 thường … 3 hỏa tốc, 4 hỏa tốc hẹn giờ).',
+      labelNames: ['priority'] as const,
+      registers: [registry],
+    }),
+    certificate: new Gauge({
+      name: 'lienthong_certificate_expiry_timestamp_seconds',
+      help: 'When a certificate expires (Unix time): pinned signer certificates (use="signer") and trust anchors and intermediates (use="trust").',
+      labelNames: ['use', 'subject', 'node'] as const,
+      registers: [registry],
+    }),
+    crl: new Gauge({
+      name: 'lienthong_crl_next_update_timestamp_seconds',
+      help: 'When a CRL in the trust folder must be replaced (its nextUpdate, Unix time).',
+      labelNames: ['issuer'] as const,
+      registers: [registry],
+    }),
+    nodeContact: new Gauge({
+      name: 'lienthong_node_last_contact_timestamp_seconds',
+      help: 'When a node last called the hub or took a push (Unix time); absent when never.',
+      labelNames: ['node'] as const,
+      registers: [registry],
+    }),
+    nodeFailures: new Gauge({
+      name: 'lienthong_node_failed_attempts_last_hour',
+      help: 'Push attempts to a node that did not succeed within the last hour.',
+      labelNames: ['node'] as const,
+      registers: [registry],
+    }),
+    nodeWaiting: new Gauge({
+      name: 'lienthong_node_waiting_deliveries',
+      help: 'Deliveries to a node waiting or being pushed (queued, retrying, sending).',
+      labelNames: ['node'] as const,
+      registers: [registry],
+    }),
+  };
+
   return {
     registry,
+    observer: {
+      accepted(kind, duplicate) {
+        accepted.inc({ kind, duplicate: String(duplicate) });
+      },
+      refused(code) {
+        refused.inc({ code });
+      },
+      inboxRead(nodeId) {
+        inboxPolls.inc({ node: nodeId });
+      },
+    },
+    verified(seconds) {
+      verification.observe(seconds);
+    },
+    request(method, route, status, seconds) {
+      requests.observe({ method, route, status_code: String(status) }, seconds);
+    },
+    alerts(alerts, inputs) {
+      for (const gauge of Object.values(alertGauges)) gauge.reset();
+      for (const kind of ALERT_KINDS) {
+        for (const severity of ['critical', 'warning'] as const) {
+          alertGauges.active.set(
+            { kind, severity },
+            alerts.filter((a) => a.kind === kind && a.severity === severity).length,
+          );
+        }
+      }
+      for (const priority of [0, 1, 2, 3, 4]) {
+        alertGauges.overdue.set(
+          { priority: String(priority) },
+          inputs.overdue.find((o) => o.priority === priority)?.count ?? 0,
+        );
+      }
+      for (const s of inputs.signers) {
+        if (s.notAfter === null) continue;
+        alertGauges.certificate.set(
+          { use: 'signer', subject: s.subject ?? s.certSha256, node: s.nodeId },
+          s.notAfter.getTime() / 1000,
+        );
+      }
+      for (const c of inputs.trust.certificates) {
+        alertGauges.certificate.set(
+          { use: 'trust', subject: c.subject, node: '' },
+          c.notAfter.getTime() / 1000,
+        );
+      }
+      for (const crl of inputs.trust.crls) {
+        if (crl.nextUpdate) alertGauges.crl.set({ issuer: crl.issuer }, crl.nextUpdate.getTime() / 1000);
+      }
+      for (const n of inputs.nodes) {
+        const node = { node: n.nodeId };
+        if (n.lastContactAt) alertGauges.nodeContact.set(node, n.lastContactAt.getTime() / 1000);
+        alertGauges.nodeFailures.set(node, n.failuresSince);
+        alertGauges.nodeWaiting.set(node, n.waiting + n.inFlight);
+      }
+    },
     attempt(work, outcome, next) {
       const target = work.target;
       attempts.inc({ target, result: outcome.kind });

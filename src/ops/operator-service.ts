@@ -8,9 +8,12 @@ import {
   listDeliveries,
   listDeliveryAttempts,
   listPeerHubs,
+  type MessageTraceRecord,
   type RetryTarget,
   retryFailedDeliveries,
+  traceMessage,
 } from '../store/index.ts';
+import type { Alert, AlertInputs } from './alerts.ts';
 import { type OpsAttempt, type OpsDelivery, toOpsAttempt, toOpsDelivery } from './delivery-view.ts';
 import type { HubMetrics } from './hub-metrics.ts';
 import { type PeerView, toPeerView } from './peer-admin.ts';
@@ -21,6 +24,8 @@ export interface DeliveryFilter {
   readonly state?: DeliveryState | undefined;
   readonly nodeId?: string | undefined;
   readonly messageId?: string | undefined;
+  /** Deliveries of messages with this DocumentId. */
+  readonly documentId?: string | undefined;
   /** At most this many, most recently changed first. */
   readonly limit: number;
 }
@@ -34,6 +39,8 @@ export interface OperatorService {
   listDeliveries(filter: DeliveryFilter): Promise<OpsDelivery[]>;
   /** Every attempt of one delivery, oldest first. */
   deliveryAttempts(deliveryId: string): Promise<OpsAttempt[]>;
+  /** A message's whole trace (every delivery, attempt, status, event), or null. */
+  trace(messageId: string): Promise<MessageTraceRecord | null>;
   /** Queues failed deliveries again with a fresh retry budget; the ids retried. */
   retryDeliveries(target: RetryTarget, actor: string): Promise<HubResult<{ readonly retried: string[] }>>;
 }
@@ -42,6 +49,8 @@ export interface OperatorService {
 export interface OperatorServiceDeps {
   readonly db: Db;
   readonly now: () => Date;
+  /** The console's alerts and their inputs, exported with the metrics (absent: not exported). */
+  readonly alertState?: () => Promise<{ readonly alerts: readonly Alert[]; readonly inputs: AlertInputs }>;
   readonly engine?: {
     readonly scheduler: DeliveryScheduler;
     readonly queueName: string;
@@ -95,6 +104,13 @@ export function createOperatorService(deps: OperatorServiceDeps): OperatorServic
           reachable: p.breaker === 'closed' ? 1 : p.breaker === 'open' ? 0 : null,
         })),
       );
+      if (deps.alertState) {
+        const state = await deps.alertState().catch((error: unknown) => {
+          e.onMetricsError(error);
+          return null;
+        });
+        if (state) e.metrics.alerts(state.alerts, state.inputs);
+      }
       const queue = await e.scheduler.prometheusMetrics({ role: e.role }).catch((error: unknown) => {
         e.onMetricsError(error);
         return '';
@@ -102,7 +118,12 @@ export function createOperatorService(deps: OperatorServiceDeps): OperatorServic
       return e.metrics.render(queue);
     },
     async listDeliveries(filter) {
+      // A message id that is no UUID names no message (and must not reach Postgres as one).
+      if (filter.messageId !== undefined && !isUuid(filter.messageId)) return [];
       return (await listDeliveries(db, filter)).map(toOpsDelivery);
+    },
+    async trace(messageId) {
+      return isUuid(messageId) ? traceMessage(db, messageId) : null;
     },
     async deliveryAttempts(deliveryId) {
       return (await listDeliveryAttempts(db, deliveryId)).map(toOpsAttempt);

@@ -59,3 +59,15 @@ export function parseCsv(text: string): CsvRecord[] {
   if (field !== '' || fields.length > 0) endRecord();
   return records;
 }
+
+/**
+ * RFC 4180 CSV text of `rows` (\r\n line ends), the inverse of {@link parseCsv}: a field with a comma,
+ * a quote or a line break is quoted, quotes doubled.
+ */
+export function formatCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const field = (value: string | number) => {
+    const text = String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return rows.map((row) => `${row.map(field).join(',')}\r\n`).join('');
+}

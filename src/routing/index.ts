@@ -1,6 +1,6 @@
 export { type CivilDate, civilDateAt, isCivilDate, startOfCivilDate } from './civil-date.ts';
 export { type RoutingCode, routingCodes, type UnroutableCode } from './codes.ts';
-export { type CsvRecord, parseCsv } from './csv.ts';
+export { type CsvRecord, formatCsv, parseCsv } from './csv.ts';
 export {
   type DirectoryNode,
   type DirectoryOrganization,

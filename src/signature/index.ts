@@ -21,8 +21,10 @@ export { type BindingPolicy, checkSignerBinding, type SignerBinding } from './si
 export {
   countTrustFiles,
   createTrustStore,
+  describeTrustDir,
   type LoadTrustOptions,
   loadTrustStore,
+  type TrustDirReport,
   type TrustMaterial,
   type TrustStore,
 } from './trust-store.ts';

@@ -230,3 +230,63 @@ export function countTrustFiles(dir: string): number {
   };
   return walk(dir);
 }
+
+/** What a trust folder holds, for operators: each certificate and CRL with its dates. */
+export interface TrustDirReport {
+  readonly certificates: ReadonlyArray<{
+    readonly file: string;
+    readonly subject: string;
+    readonly issuer: string;
+    readonly sha256: string;
+    readonly notBefore: Date;
+    readonly notAfter: Date;
+  }>;
+  readonly crls: ReadonlyArray<{
+    readonly file: string;
+    readonly issuer: string;
+    readonly thisUpdate: Date;
+    readonly nextUpdate: Date | null;
+  }>;
+  /** Files that could not be read, with why. */
+  readonly unreadable: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
+}
+
+/** Reads every certificate and CRL under `dir` (relative file names); a missing folder is empty. */
+export function describeTrustDir(dir: string): TrustDirReport {
+  const certificates: TrustDirReport['certificates'][number][] = [];
+  const crls: TrustDirReport['crls'][number][] = [];
+  const unreadable: TrustDirReport['unreadable'][number][] = [];
+  let files: string[];
+  try {
+    files = listFiles(dir);
+  } catch {
+    files = [];
+  }
+  for (const file of files) {
+    const name = relative(dir, file);
+    try {
+      const parsed = readTrustFile(file);
+      for (const info of parsed.certs) {
+        certificates.push({
+          file: name,
+          subject: info.cert.subject,
+          issuer: info.cert.issuer,
+          sha256: info.sha256,
+          notBefore: info.cert.notBefore,
+          notAfter: info.cert.notAfter,
+        });
+      }
+      for (const crl of parsed.crls) {
+        crls.push({
+          file: name,
+          issuer: crl.issuer,
+          thisUpdate: crl.thisUpdate,
+          nextUpdate: crl.nextUpdate ?? null,
+        });
+      }
+    } catch (error) {
+      unreadable.push({ file: name, reason: (error as Error).message });
+    }
+  }
+  return { certificates, crls, unreadable };
+}

@@ -26,6 +26,8 @@ export interface DeliveryListFilter {
   readonly state?: DeliveryState | undefined;
   readonly nodeId?: string | undefined;
   readonly messageId?: string | undefined;
+  /** Deliveries of messages with this DocumentId (any sender). */
+  readonly documentId?: string | undefined;
   /** Default 100, at most 10 000. */
   readonly limit?: number | undefined;
 }
@@ -49,10 +51,10 @@ export async function listDeliveries(db: Db, filter: DeliveryListFilter = {}): P
      LEFT JOIN LATERAL (SELECT * FROM delivery_attempts x WHERE x.delivery_id = d.id
                         ORDER BY x.attempt DESC LIMIT 1) a ON true
      WHERE ($1::text IS NULL OR d.state = $1::text) AND ($2::text IS NULL OR d.node_id = $2::text)
-       AND ($3::uuid IS NULL OR d.message_id = $3::uuid)
+       AND ($3::uuid IS NULL OR d.message_id = $3::uuid) AND ($5::text IS NULL OR m.document_id = $5::text)
      ORDER BY d.updated_at DESC, d.id
      LIMIT $4`,
-    [filter.state ?? null, filter.nodeId ?? null, filter.messageId ?? null, limit],
+    [filter.state ?? null, filter.nodeId ?? null, filter.messageId ?? null, limit, filter.documentId ?? null],
   );
   return rows.map((row) => ({
     delivery: toDeliveryRecord(row),

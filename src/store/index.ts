@@ -16,6 +16,18 @@ export {
   recordBusinessStatus,
 } from './business-status.repository.ts';
 export { type StoreCode, storeCodes } from './codes.ts';
+export {
+  listAuditEvents,
+  listSignerExpiries,
+  listStatisticsRows,
+  listUndeliveredSince,
+  type MessageSearch,
+  type MessageSearchRecord,
+  type SignerExpiryRecord,
+  type StatisticsDeliveryRecord,
+  searchMessages,
+  type UndeliveredRecord,
+} from './console-read.repository.ts';
 export type { Database, DatabaseMode, Db, OpenDatabaseOptions, QueryResult } from './db.ts';
 export {
   type AckResult,
@@ -110,6 +122,12 @@ export {
   setSignaturePolicy,
 } from './node.repository.ts';
 export {
+  listNodeActivity,
+  type NodeActivityRecord,
+  setNodePaused,
+  touchNodeSeen,
+} from './node-activity.repository.ts';
+export {
   checkWebhookUrl,
   generateWebhookSecret,
   getNodePushSettings,
@@ -119,6 +137,22 @@ export {
 } from './node-delivery.repository.ts';
 export { generateToken, hashToken, TOKEN_PREFIX } from './node-token.ts';
 export { databaseOptionsFromEnv, openDatabase, withDatabase } from './open-database.ts';
+export {
+  type AccountAudit,
+  deleteOperatorAccount,
+  deleteOperatorSession,
+  getOperatorAccount,
+  getOperatorSession,
+  insertOperatorAccount,
+  listOperatorAccounts,
+  OPERATOR_ROLES,
+  type OperatorAccountRecord,
+  type OperatorRole,
+  type OperatorSessionRecord,
+  recordLogin,
+  recordLoginFailure,
+  setOperatorPassword,
+} from './operator-account.repository.ts';
 export {
   type Audit,
   ensureOrganizations,

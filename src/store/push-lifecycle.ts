@@ -18,10 +18,15 @@ export type PushTable = 'delivery' | 'receipt';
 
 /**
  * A node a push can go to: a webhook URL and its secret, or a peer hub this hub can reach (`p` is
- * its peer_hubs row, LEFT JOINed). A polling node reads its inbox; a child hub this hub cannot
- * reach pulls from it.
+ * its peer_hubs row, LEFT JOINed), and not paused by an operator. A polling node reads its inbox; a
+ * child hub this hub cannot reach pulls from it; a paused node's pushes wait (the reconciler
+ * schedules them again once it is resumed), and its inbox still serves it.
  */
 export const PUSH_TARGET_SQL =
+  '(n.paused_at IS NULL AND ((n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL) OR p.url IS NOT NULL))';
+
+/** A node this hub can call, paused or not (a peer hub with none pulls its receipts). */
+const PUSH_ENDPOINT_SQL =
   '((n.webhook_url IS NOT NULL AND n.webhook_secret IS NOT NULL) OR p.url IS NOT NULL)';
 
 /** The peer hub columns a push reads, from a `peer_hubs p` LEFT JOINed to the node. */
@@ -606,7 +611,7 @@ export async function listPullableReceipts(
 ): Promise<PeerReceipt[]> {
   const { rows } = await db.query(
     `${RECEIPT.select(`(SELECT r.id FROM receipts r JOIN nodes n ON n.id = r.node_id LEFT JOIN peer_hubs p ON p.node_id = r.node_id
-        WHERE r.node_id = $1 AND ${claimableSql('r', 'now()')} AND n.kind <> 'system' AND NOT ${PUSH_TARGET_SQL}
+        WHERE r.node_id = $1 AND ${claimableSql('r', 'now()')} AND n.kind <> 'system' AND NOT ${PUSH_ENDPOINT_SQL}
         ORDER BY r.created_at, r.id LIMIT $2)`)}
      ORDER BY q.created_at, q.id`,
     [input.nodeId, input.limit],

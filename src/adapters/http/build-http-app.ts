@@ -42,6 +42,8 @@ export interface HttpAppDeps {
   readonly trustProxy?: readonly string[];
   /** What /readyz checks (database, migrations, queue, trust); absent: /readyz says ready. */
   readonly readiness?: () => Promise<Readiness>;
+  /** Told of every answered request: method, route pattern (`unmatched` for none), status, seconds. */
+  readonly onResponse?: (method: string, route: string, status: number, seconds: number) => void;
   /** Extra plugins mounted by the composition root (VXP API, operator API), each with its prefix. */
   readonly mounts?: ReadonlyArray<{ prefix: string; plugin: (app: FastifyInstance) => Promise<void> }>;
 }
@@ -158,6 +160,18 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       404,
     ),
   );
+
+  const onResponse = deps.onResponse;
+  if (onResponse) {
+    app.addHook('onResponse', async (request, reply) => {
+      onResponse(
+        request.method,
+        request.routeOptions.url ?? 'unmatched',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
 
   await app.register(healthRoutes({ version: deps.version, readiness: deps.readiness ?? null }));
 

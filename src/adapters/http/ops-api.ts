@@ -18,8 +18,6 @@ export interface OpsApiOptions {
   readonly codes: CodeTable;
   /** LIENTHONG_OPERATOR_TOKEN; null turns every operator route into a 401. */
   readonly token: string | null;
-  /** bull-board, mounted at /ops/board when the hub runs BullMQ (absent: 404). */
-  readonly board?: { readonly plugin: (app: FastifyInstance) => Promise<void> } | undefined;
   /** Failed operator authentications per client address (LIENTHONG_AUTH_FAILURES). */
   readonly limits?: RequestLimits | undefined;
 }
@@ -105,9 +103,9 @@ const OpsDeliverySchema = Type.Object({
 const unauthorized = { 401: ProblemSchema };
 
 /**
- * The operator HTTP surface, mounted at the root: GET /metrics, GET /ops/queues, GET
- * /ops/deliveries, POST /ops/deliveries/retry and the queue board at /ops/board. Every route needs
- * the operator token (see {@link operatorAuth}).
+ * The operator HTTP surface for scripts and Prometheus, mounted at the root: GET /metrics, GET
+ * /ops/queues, GET /ops/deliveries, GET /ops/messages/:id/trace, POST /ops/deliveries/retry. Every
+ * route needs the operator token (see {@link operatorAuth}). People use the console (/console).
  */
 export function opsApi(options: OpsApiOptions) {
   const { service, codes } = options;
@@ -159,16 +157,63 @@ export function opsApi(options: OpsApiOptions) {
           querystring: Type.Object({
             state: Type.Optional(Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s)))),
             node: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+            documentId: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 300,
+                description: 'Deliveries of messages with this DocumentId',
+              }),
+            ),
+            message: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 64, description: 'Deliveries of this message' }),
+            ),
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           }),
           response: { 200: Type.Object({ items: Type.Array(OpsDeliverySchema) }), ...unauthorized },
         },
       },
       async (request) => {
-        const query = request.query as { state?: DeliveryState; node?: string; limit: number };
-        return {
-          items: await service.listDeliveries({ state: query.state, nodeId: query.node, limit: query.limit }),
+        const query = request.query as {
+          state?: DeliveryState;
+          node?: string;
+          documentId?: string;
+          message?: string;
+          limit: number;
         };
+        return {
+          items: await service.listDeliveries({
+            state: query.state,
+            nodeId: query.node,
+            documentId: query.documentId,
+            messageId: query.message,
+            limit: query.limit,
+          }),
+        };
+      },
+    );
+
+    app.get(
+      '/ops/messages/:id/trace',
+      {
+        schema: {
+          summary: 'The whole trace of a message: every delivery, attempt, business status and event',
+          description:
+            'Find the message id with GET /ops/deliveries?documentId=… . Times are ISO 8601 (UTC); the console shows the same in Vietnam time.',
+          tags: ['operator'],
+          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+          response: {
+            200: Type.Object({}, { additionalProperties: true }),
+            404: ProblemSchema,
+            ...unauthorized,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const trace = await service.trace(id);
+        return (
+          trace ?? sendProblem(reply, codes, { code: 'MESSAGE_NOT_FOUND', message: `No message ${id}.` })
+        );
       },
     );
 
@@ -202,9 +247,5 @@ export function opsApi(options: OpsApiOptions) {
         return result.ok ? result.value : sendProblem(reply, codes, result.error);
       },
     );
-
-    if (options.board) {
-      await app.register(options.board.plugin, { prefix: '/ops/board' });
-    }
   };
 }

@@ -4,6 +4,7 @@ import { registerDirectory } from './directory.ts';
 import { registerEdxml } from './edxml.ts';
 import { registerHub } from './hub.ts';
 import { registerNode } from './node.ts';
+import { registerOperator } from './operator.ts';
 import { registerPki } from './pki.ts';
 import { registerQueues } from './queues.ts';
 import { registerServe } from './serve.ts';
@@ -18,6 +19,7 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerHub,
   registerServe,
   registerDeliveries,
+  registerOperator,
   registerQueues,
   registerVerify,
   registerSign,

@@ -1,0 +1,33 @@
+import type { ConsoleIdentity, PeerView } from '../../../../ops/index.ts';
+import { vnDateTime } from '../format.ts';
+import { type Html, html } from '../html.ts';
+import type { Translator } from '../i18n.ts';
+import { csrfField } from '../layout.ts';
+
+/** Pause or resume pushes to a node (operators and admins). */
+export function nodeActions(
+  tr: Translator,
+  identity: ConsoleIdentity,
+  nodeId: string,
+  paused: boolean,
+  back: string,
+): Html {
+  const action = paused ? 'resume' : 'pause';
+  return html`<form class="inline" method="post" action="/console/nodes/${encodeURIComponent(nodeId)}/${action}">${csrfField(identity)}<input type="hidden" name="back" value="${back}"><button type="submit">${tr.t(action)}</button></form>`;
+}
+
+/** Peer hubs: role, how reached, backlog, last contact, breaker. */
+export function peerTable(tr: Translator, peers: readonly PeerView[]): Html {
+  if (peers.length === 0) return html`<p class="muted">${tr.t('none')}</p>`;
+  return html`<table id="peers"><thead><tr><th>${tr.t('peer')}</th><th>${tr.t('role')}</th><th>${tr.t('mode')}</th><th class="num">${tr.t('backlog')}</th><th class="num">Receipts</th><th>${tr.t('lastContact')}</th><th>${tr.t('breaker')}</th><th>${tr.t('error')}</th></tr></thead><tbody>
+${peers.map(
+  (p) =>
+    html`<tr><td><strong>${p.id}</strong></td><td>${p.role}</td><td>${p.protocol} ${p.url ?? 'pull'}</td><td class="num">${p.backlog}</td><td class="num">${p.receiptBacklog}</td><td>${p.lastContactAt ? vnDateTime(p.lastContactAt) : tr.t('never')}</td><td><span class="badge ${p.breaker}">${p.breaker}</span></td><td>${p.lastError ?? ''}</td></tr>`,
+)}
+</tbody></table>`;
+}
+
+/** A delivery state as a coloured badge. */
+export function stateBadge(tr: Translator, state: string): Html {
+  return html`<span class="badge ${state}" data-state="${state}">${tr.state(state)}</span>`;
+}
