@@ -1,6 +1,6 @@
-// The operator surface of a real hub: /ops/queues, /ops/deliveries, /metrics and the queue board,
-// all behind LIENTHONG_OPERATOR_TOKEN (401 without it), and in the OpenAPI document.
-import { randomBytes } from 'node:crypto';
+// The operator surface of a real hub: /ops/queues, /ops/deliveries, /ops/messages/:id/trace and
+// /metrics, all behind LIENTHONG_OPERATOR_TOKEN (401 without it), and in the OpenAPI document.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,7 +46,7 @@ describe('operator API on Postgres + Redis', () => {
   });
 
   it('refuses every operator route without the token, with a Bearer and Basic challenge', async () => {
-    for (const url of ['/ops/queues', '/metrics', '/ops/deliveries', '/ops/board', '/ops/board/api/queues']) {
+    for (const url of ['/ops/queues', '/metrics', '/ops/deliveries', `/ops/messages/${randomUUID()}/trace`]) {
       const none = await hub.app.inject({ method: 'GET', url });
       expect([url, none.statusCode]).toEqual([url, 401]);
       expect(none.json()).toMatchObject({ code: 'OPERATOR_AUTH_REQUIRED' });
@@ -85,6 +85,7 @@ describe('operator API on Postgres + Redis', () => {
     let failed: Array<{
       id: string;
       messageId: string;
+      documentId: string;
       lastError: string;
       lastAttempt: { httpStatus: number };
     }> = [];
@@ -126,6 +127,36 @@ describe('operator API on Postgres + Redis', () => {
     expect(retried.statusCode).toBe(200);
     expect(retried.json()).toEqual({ retried: [failed[0]!.id] });
     await waitFor(() => rx.accepted.has(messageId!), 15_000, 'retried delivery pushed');
+
+    // The operator token reads a delivery by its DocumentId, and the message's whole trace.
+    const documentId = failed[0]!.documentId;
+    const byDocument = await hub.app.inject({
+      method: 'GET',
+      url: `/ops/deliveries?documentId=${encodeURIComponent(documentId)}`,
+      headers: bearer,
+    });
+    expect(byDocument.json().items.map((d: { messageId: string }) => d.messageId)).toEqual([messageId]);
+    const otherDocument = await hub.app.inject({
+      method: 'GET',
+      url: '/ops/deliveries?documentId=no-such-document',
+      headers: bearer,
+    });
+    expect(otherDocument.json().items).toEqual([]);
+    const trace = await hub.app.inject({
+      method: 'GET',
+      url: `/ops/messages/${messageId}/trace`,
+      headers: bearer,
+    });
+    expect(trace.statusCode).toBe(200);
+    expect(trace.json()).toMatchObject({ message: { id: messageId, documentId } });
+    expect(trace.json().deliveries[0].attempts.length).toBeGreaterThanOrEqual(2);
+    const missing = await hub.app.inject({
+      method: 'GET',
+      url: '/ops/messages/not-a-uuid/trace',
+      headers: bearer,
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'MESSAGE_NOT_FOUND' });
     const again = await hub.app.inject({
       method: 'POST',
       url: '/ops/deliveries/retry',
@@ -144,24 +175,27 @@ describe('operator API on Postgres + Redis', () => {
     expect(res.body).toMatch(/lienthong_push_attempts_total\{[^}]*target="delivery"[^}]*result="permanent"/);
     expect(res.body).toContain('lienthong_outbox_pending');
     expect(res.body).toMatch(/bullmq_job_count\{queue="lienthong-deliveries"/);
+    // The accepting path and the console's alerts, in standard Prometheus naming.
+    for (const name of [
+      'lienthong_packages_accepted_total',
+      'lienthong_packages_refused_total',
+      'lienthong_signature_verification_duration_seconds',
+      'lienthong_http_request_duration_seconds',
+      'lienthong_inbox_polls_total',
+      'lienthong_alerts',
+      'lienthong_overdue_deliveries',
+    ]) {
+      expect(res.body).toContain(`# TYPE ${name} `);
+    }
+    expect(res.body).toMatch(
+      /lienthong_http_request_duration_seconds_count\{[^}]*route="\/ops\/queues"[^}]*\}/,
+    );
   });
 
-  it('mounts the queue board for a browser with Basic authentication', async () => {
-    const basic = `Basic ${Buffer.from(`ops:${TOKEN}`).toString('base64')}`;
-    const page = await hub.app.inject({
-      method: 'GET',
-      url: '/ops/board',
-      headers: { authorization: basic },
-    });
-    expect(page.statusCode).toBe(200);
-    expect(page.headers['content-type']).toContain('text/html');
-    const api = await hub.app.inject({
-      method: 'GET',
-      url: '/ops/board/api/queues',
-      headers: { authorization: basic },
-    });
-    expect(api.statusCode).toBe(200);
-    expect(JSON.stringify(api.json())).toContain('lienthong-deliveries');
+  it('has no queue board any more: /ops/board is an unknown route', async () => {
+    const res = await hub.app.inject({ method: 'GET', url: '/ops/board', headers: bearer });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
   });
 
   it('documents the operator routes in the OpenAPI document', async () => {
@@ -169,7 +203,13 @@ describe('operator API on Postgres + Redis', () => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/ops/queues', '/ops/deliveries', '/ops/deliveries/retry', '/metrics']),
+      expect.arrayContaining([
+        '/ops/queues',
+        '/ops/deliveries',
+        '/ops/deliveries/retry',
+        '/ops/messages/{id}/trace',
+        '/metrics',
+      ]),
     );
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/ops/board'))).toBe(false);
   });
