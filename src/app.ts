@@ -8,6 +8,7 @@ import { buildHttpApp } from './adapters/http/build-http-app.ts';
 import { consoleRoutes } from './adapters/http/console/console-routes.ts';
 import { opsApi } from './adapters/http/ops-api.ts';
 import { createVxpMount } from './adapters/vxp/index.ts';
+import { createWebhookSender } from './adapters/webhook/index.ts';
 import { type BuiltEngine, buildDeliveryEngine, schedulerBackendFor } from './app/delivery-engine.ts';
 import { buildPeerAgent } from './app/peer-agent.ts';
 import { type HubConfig, type HubRole, readTlsFiles } from './config.ts';
@@ -25,7 +26,10 @@ import {
 } from './hub/index.ts';
 import { type FirstStart, loadDirectoryIfEmpty } from './ops/first-start.ts';
 import {
+  type Alert,
+  type AlertWebhook,
   checkReadiness,
+  createAlertNotifier,
   createConsoleService,
   createHubMetrics,
   createOperatorService,
@@ -115,6 +119,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   let verifier: SignatureVerifier | null = null;
   let delivery: BuiltEngine | null = null;
   let links: ReturnType<typeof buildPeerAgent> | null = null;
+  let alertNotifier: { close(): Promise<void> } | null = null;
   try {
     const firstStart =
       options.loadExampleDirectory === false || role === 'worker' || config.exampleDirectory === null
@@ -244,8 +249,21 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         logger,
       });
       links.agent.start();
+      if (config.console.alertWebhook) {
+        alertNotifier = startAlertNotifier(config.console.alertWebhook, {
+          hubId,
+          now,
+          logger,
+          alerts: async () => (await consoleService.alertState()).alerts,
+        });
+      }
     }
-    const [closeVerifier, closeDelivery, closeLinks] = [verifier, delivery, links];
+    const [closeVerifier, closeDelivery, closeLinks, closeAlerts] = [
+      verifier,
+      delivery,
+      links,
+      alertNotifier,
+    ];
     return {
       config,
       hubId,
@@ -264,6 +282,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       async close() {
         await app.close();
         await closeLinks?.close();
+        await closeAlerts?.close();
         // Workers finish the pushes in flight and record them before the database goes.
         await closeDelivery.close();
         await closeVerifier.close();
@@ -272,9 +291,60 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     };
   } catch (error) {
     await links?.close().catch(() => {});
+    await alertNotifier?.close().catch(() => {});
     await delivery?.close().catch(() => {});
     await verifier?.close();
     await database.close();
     throw error;
   }
+}
+
+/**
+ * Sends alerts to LIENTHONG_ALERT_WEBHOOK_URL as they begin and end, signed like deliveries
+ * (Lienthong-Signature with LIENTHONG_ALERT_WEBHOOK_SECRET, Lienthong-Kind: alert). Runs in the
+ * processes that run workers.
+ */
+function startAlertNotifier(
+  webhook: AlertWebhook,
+  deps: {
+    readonly hubId: string;
+    readonly now: () => Date;
+    readonly logger: Logger;
+    readonly alerts: () => Promise<readonly Alert[]>;
+  },
+): { close(): Promise<void> } {
+  const sender = createWebhookSender({});
+  const notifier = createAlertNotifier({
+    hubId: deps.hubId,
+    intervalMs: webhook.intervalMs,
+    alerts: deps.alerts,
+    now: deps.now,
+    onError: (err) => deps.logger.warn({ err }, 'alerts could not be computed'),
+    send: async (notice) => {
+      const outcome = await sender.send({
+        url: webhook.url,
+        secret: webhook.secret,
+        messageId: notice.id,
+        kind: 'alert',
+        attempt: 1,
+        body: Buffer.from(JSON.stringify(notice), 'utf8'),
+        now: deps.now(),
+        contentType: 'application/json',
+      });
+      if (outcome.kind !== 'delivered') {
+        deps.logger.warn(
+          { code: outcome.attempt.errorCode, status: outcome.attempt.httpStatus },
+          'alert webhook refused',
+        );
+      }
+      return outcome.kind === 'delivered';
+    },
+  });
+  notifier.start();
+  return {
+    async close() {
+      await notifier.close();
+      await sender.close();
+    },
+  };
 }

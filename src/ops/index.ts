@@ -20,6 +20,7 @@ export {
   type VxpAgencyPolicyValue,
 } from '../store/index.ts';
 export type { Admin } from './admin.ts';
+export { type AlertNotice, type AlertNotifier, createAlertNotifier } from './alert-notifier.ts';
 export {
   ALERT_KINDS,
   type Alert,

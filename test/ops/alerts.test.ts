@@ -130,9 +130,9 @@ describe('computeAlerts: overdue deliveries', () => {
   });
 
   it('raises nothing when nothing holds', () => {
-    expect(computeAlerts(inputs({ nodes: [node('quiet')], peers: [peer('p', { breaker: 'closed' })] }))).toEqual(
-      [],
-    );
+    expect(
+      computeAlerts(inputs({ nodes: [node('quiet')], peers: [peer('p', { breaker: 'closed' })] })),
+    ).toEqual([]);
   });
 });
 

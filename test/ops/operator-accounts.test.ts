@@ -217,9 +217,9 @@ describe('operator accounts: lock-out', () => {
     expect(changed.password).toMatch(/^[A-Za-z0-9_-]{27}$/);
     expect(await accounts.session(login.sessionId, at(52))).toBeNull();
     // Within the former lock, with the new password; the old one no longer works.
-    expect(
-      refused(await accounts.login({ username: 'bob', password, from: null }, at(53))).code,
-    ).toBe('LOGIN_FAILED');
+    expect(refused(await accounts.login({ username: 'bob', password, from: null }, at(53))).code).toBe(
+      'LOGIN_FAILED',
+    );
     const again = ok(
       await accounts.login({ username: 'bob', password: changed.password, from: null }, at(53)),
     );

@@ -7,7 +7,7 @@ import { parseRetryAfter } from './retry-after.ts';
 import { signWebhook } from './webhook-signature.ts';
 
 /** What a webhook push carries. */
-export type WebhookKind = 'package' | 'status' | 'receipt';
+export type WebhookKind = 'package' | 'status' | 'receipt' | 'alert';
 
 export interface WebhookSenderOptions {
   /** TCP + TLS handshake limit, ms (default 10 s). */

@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { it } from 'vitest';
+import { createHub } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
+it('t', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lt-timing-'));
+  let t = performance.now();
+  const a = await createHub(loadConfig({ LIENTHONG_DATA_DIR: path.join(dir, 'data'), LIENTHONG_TRUST_DIR: path.join(dir, 'trust') }), { logger: pino({ level: 'silent' }), loadExampleDirectory: false });
+  console.log('embedded start', performance.now() - t); t = performance.now();
+  await a.close();
+  console.log('embedded close', performance.now() - t); t = performance.now();
+  const schema = uniqueSchemaName('lt_deploy');
+  const b = await createHub(loadConfig({ DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:6379', LIENTHONG_QUEUE_PREFIX: `lt-deploy-${randomBytes(4).toString('hex')}`, LIENTHONG_TRUST_DIR: path.join(dir, 'trust') }), { logger: pino({ level: 'silent' }), loadExampleDirectory: false, schema });
+  console.log('redis start', performance.now() - t); t = performance.now();
+  await b.close();
+  console.log('redis close', performance.now() - t); t = performance.now();
+  await dropSchema(schema);
+  console.log('drop', performance.now() - t);
+}, 120_000);
