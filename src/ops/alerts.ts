@@ -83,7 +83,8 @@ export function computeAlerts(input: AlertInputs): Alert[] {
       alerts.push({
         key: `node_silent:${n.nodeId}`,
         kind: 'node_silent',
-        severity: n.waiting + n.inFlight > 0 ? 'critical' : 'warning',
+        // Deliveries wait for it: critical, unless an operator paused it (then waiting is expected).
+        severity: n.pausedAt === null && n.waiting + n.inFlight > 0 ? 'critical' : 'warning',
         subject: n.nodeId,
         detail: { minutes: silentMinutes, waiting: n.waiting },
         since: n.lastContactAt.toISOString(),

@@ -26,10 +26,11 @@ import {
 import { type Alert, type AlertInputs, computeAlerts, type OverdueCount } from './alerts.ts';
 import type { ConsoleSettings } from './console-settings.ts';
 import type { OpsDelivery } from './delivery-view.ts';
+import { createNodeAdmin } from './node-admin.ts';
 import { createOperatorAccounts, type OperatorAccounts } from './operator-accounts.ts';
 import type { OperatorService } from './operator-service.ts';
 import { deliveryDeadline } from './overdue-rules.ts';
-import { type PeerView, toPeerView } from './peer-admin.ts';
+import { createPeerAdmin, type PeerView, toPeerView } from './peer-admin.ts';
 import type { QueuesReport } from './queue-health.ts';
 
 /** An undelivered delivery past its QĐ 28 deadline. */
@@ -107,6 +108,16 @@ export interface ConsoleService {
     paused: boolean,
     audit: ConsoleAudit,
   ): Promise<HubResult<{ readonly nodeId: string }>>;
+  /** Admins: a new token for a node (shown once); the earlier ones stop working. */
+  rotateNodeToken(nodeId: string, audit: ConsoleAudit): Promise<HubResult<{ readonly token: string }>>;
+  /** Admins: push to this webhook URL (a secret is issued, shown once), or null: the node polls. */
+  setNodeWebhook(
+    nodeId: string,
+    url: string | null,
+    audit: ConsoleAudit,
+  ): Promise<HubResult<{ readonly webhookSecret: string | null }>>;
+  /** Admins: how this hub reaches a peer hub (null: it does not; the peer pulls). */
+  setPeerUrl(peerId: string, url: string | null, audit: ConsoleAudit): Promise<HubResult<PeerView>>;
 }
 
 export interface ConsoleServiceDeps {
@@ -133,6 +144,24 @@ const nextMonth = (month: string) => {
 
 export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
   const { db, settings } = deps;
+  const nodeAdmin = createNodeAdmin(db);
+  const peerAdmin = createPeerAdmin(db);
+  /** The change's own events carry the actor; this one adds from where, and what was asked. */
+  const audited = async <T>(
+    type: string,
+    audit: ConsoleAudit,
+    target: { readonly nodeId: string },
+    result: HubResult<T>,
+  ): Promise<HubResult<T>> => {
+    await appendEvent(db, {
+      type,
+      at: audit.at,
+      actor: audit.actor,
+      nodeId: result.ok ? target.nodeId : null,
+      data: { from: audit.from, target: target.nodeId, ...(result.ok ? {} : { refused: result.error.code }) },
+    });
+    return result;
+  };
   const accounts = createOperatorAccounts(db, settings);
   let trustCache: { at: number; report: TrustDirReport } | null = null;
   const trust = () => {
@@ -279,6 +308,23 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         },
       });
       return result;
+    },
+    async rotateNodeToken(nodeId, audit) {
+      const result = await nodeAdmin.rotateToken(nodeId, audit);
+      return audited('console.node_token_rotated', audit, { nodeId }, result);
+    },
+    async setNodeWebhook(nodeId, url, audit) {
+      const result = await nodeAdmin.changeDelivery(nodeId, { webhook: url ?? false, settings: {} }, audit);
+      return audited(
+        'console.node_webhook_set',
+        audit,
+        { nodeId },
+        result.ok ? success({ webhookSecret: result.value.webhookSecret ?? null }) : result,
+      );
+    },
+    async setPeerUrl(peerId, url, audit) {
+      const result = await peerAdmin.set({ id: peerId, url }, audit);
+      return audited('console.peer_url_set', audit, { nodeId: peerId }, result);
     },
     async setPaused(nodeId, paused, audit) {
       const found = await setNodePaused(db, {

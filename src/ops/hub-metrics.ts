@@ -173,13 +173,14 @@ export function createHubMetrics(labels: Readonly<Record<string, string>> = {}):
     certificate: new Gauge({
       name: 'lienthong_certificate_expiry_timestamp_seconds',
       help: 'When a certificate expires (Unix time): pinned signer certificates (use="signer") and trust anchors and intermediates (use="trust").',
-      labelNames: ['use', 'subject', 'node'] as const,
+      // sha256 keeps two certificates with one subject (a renewal) apart.
+      labelNames: ['use', 'subject', 'node', 'sha256'] as const,
       registers: [registry],
     }),
     crl: new Gauge({
       name: 'lienthong_crl_next_update_timestamp_seconds',
       help: 'When a CRL in the trust folder must be replaced (its nextUpdate, Unix time).',
-      labelNames: ['issuer'] as const,
+      labelNames: ['issuer', 'file'] as const,
       registers: [registry],
     }),
     nodeContact: new Gauge({
@@ -240,7 +241,7 @@ export function createHubMetrics(labels: Readonly<Record<string, string>> = {}):
       for (const s of inputs.signers) {
         if (s.notAfter === null) continue;
         alertGauges.certificate.set(
-          { use: 'signer', subject: s.subject ?? s.certSha256, node: s.nodeId },
+          { use: 'signer', subject: s.subject ?? s.certSha256, node: s.nodeId, sha256: s.certSha256 },
           s.notAfter.getTime() / 1000,
         );
       }
@@ -251,7 +252,9 @@ export function createHubMetrics(labels: Readonly<Record<string, string>> = {}):
         );
       }
       for (const crl of inputs.trust.crls) {
-        if (crl.nextUpdate) alertGauges.crl.set({ issuer: crl.issuer }, crl.nextUpdate.getTime() / 1000);
+        if (crl.nextUpdate) {
+          alertGauges.crl.set({ issuer: crl.issuer, file: crl.file }, crl.nextUpdate.getTime() / 1000);
+        }
       }
       for (const n of inputs.nodes) {
         const node = { node: n.nodeId };

@@ -408,6 +408,77 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
       );
     }
 
+    const nodesWith = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      issued: { nodeId: string; key: 'tokenOnce' | 'secretOnce'; secret: string } | null,
+    ) => {
+      const data = await service.nodes();
+      const identity = request.consoleIdentity as ConsoleIdentity;
+      return page(request, reply, '/console/nodes', 'nodes', (tr) =>
+        nodesPage(
+          tr,
+          identity,
+          data,
+          now(),
+          issued && { nodeId: issued.nodeId, label: tr.t(issued.key), secret: issued.secret },
+        ),
+      );
+    };
+    const adminRefusal = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      failure: { code: string; message: string },
+    ) =>
+      page(
+        request,
+        reply,
+        '/console/nodes',
+        'nodes',
+        () =>
+          html`<p class="flash error" data-code="${failure.code}">${failure.code}: ${failure.message}</p><p><a href="/console/nodes">←</a></p>`,
+        options.codes[failure.code]?.http ?? 400,
+      );
+
+    app.post(
+      '/console/nodes/:id/token',
+      { schema: { hide: true }, preHandler: guard('admin') },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const result = await service.rotateNodeToken(id, auditOf(request));
+        return result.ok
+          ? nodesWith(request, reply, { nodeId: id, key: 'tokenOnce', secret: result.value.token })
+          : adminRefusal(request, reply, result.error);
+      },
+    );
+
+    app.post(
+      '/console/nodes/:id/webhook',
+      { schema: { hide: true }, preHandler: guard('admin') },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const url = text(((request.body ?? {}) as Body)['webhookUrl']) ?? null;
+        const result = await service.setNodeWebhook(id, url, auditOf(request));
+        if (!result.ok) return adminRefusal(request, reply, result.error);
+        return result.value.webhookSecret
+          ? nodesWith(request, reply, { nodeId: id, key: 'secretOnce', secret: result.value.webhookSecret })
+          : redirectWithFlash(reply, '/console/nodes', 'done');
+      },
+    );
+
+    app.post(
+      '/console/peers/:id/url',
+      { schema: { hide: true }, preHandler: guard('admin') },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const url = text(((request.body ?? {}) as Body)['url']) ?? null;
+        const result = await service.setPeerUrl(id, url, auditOf(request));
+        return result.ok
+          ? redirectWithFlash(reply, '/console/nodes', 'done')
+          : adminRefusal(request, reply, result.error);
+      },
+    );
+
     const showIssued = async (
       request: FastifyRequest,
       reply: FastifyReply,

@@ -133,6 +133,12 @@ const vi = {
   organ: 'Đơn vị',
   actions: 'Thao tác',
   docTrace: 'Hành trình văn bản',
+  rotateToken: 'Cấp token mới',
+  setWebhook: 'Đặt webhook (trống: tự lấy)',
+  setUrl: 'Đặt địa chỉ (trống: trục kia tự lấy)',
+  tokenOnce: 'Token mới (chỉ hiện một lần; token cũ hết hiệu lực):',
+  secretOnce: 'Khóa ký webhook mới (chỉ hiện một lần):',
+  admin: 'Quản trị',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -268,6 +274,12 @@ const en: Record<MessageKey, string> = {
   organ: 'Organization',
   actions: 'Actions',
   docTrace: 'Document trace',
+  rotateToken: 'Issue a new token',
+  setWebhook: 'Set webhook (empty: poll)',
+  setUrl: 'Set URL (empty: the peer pulls)',
+  tokenOnce: 'New token (shown once; the earlier ones stop working):',
+  secretOnce: 'New webhook signing secret (shown once):',
+  admin: 'Admin',
 };
 
 const DICTIONARIES: Readonly<Record<Lang, Record<MessageKey, string>>> = { vi, en };

@@ -253,7 +253,36 @@ describe('operator console, split roles on Postgres + Redis, in Chromium', () =>
     expect(await newPage.textContent('#who')).toBe('truc-ban');
     await newPage.goto(`${base}/console/operators`);
     expect(await newPage.textContent('.flash')).toContain('CONSOLE_FORBIDDEN');
+    // A viewer has no admin forms on the nodes page, and a forged admin change is refused.
+    const node = await addEngineNode(database.db, { role: 'van-phong' });
+    await newPage.goto(`${base}/console/nodes`);
+    expect(await newPage.locator(`tr[data-node="${node.nodeId}"] form`).count()).toBe(0);
+    const forged = await newPage.request.post(`${base}/console/nodes/${node.nodeId}/token`, {
+      form: { _csrf: await newPage.locator('input[name="_csrf"]').first().inputValue() },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
     await newcomer.close();
+
+    // The admin issues the node a new token (shown once) that then opens the node API.
+    await page.goto(`${base}/console/nodes`);
+    await page.locator(`tr[data-node="${node.nodeId}"] form[action$="/token"] button`).click();
+    const token = (await page.textContent('#issued-secret strong')) as string;
+    expect(token).toMatch(/^lt_/);
+    const inbox = await fetch(`${base}/v1/inbox`, { headers: { authorization: `Bearer ${token}` } });
+    expect(inbox.status).toBe(200);
+    // … and makes it a webhook node: the signing secret is shown once.
+    await page.fill(
+      `tr[data-node="${node.nodeId}"] input[name="webhookUrl"]`,
+      'http://127.0.0.1:9/lienthong',
+    );
+    await page.locator(`tr[data-node="${node.nodeId}"] form[action$="/webhook"] button`).click();
+    expect(await page.textContent('#issued-secret strong')).toMatch(/^whsec_/);
+    await page.goto(`${base}/console/audit`);
+    expect(await page.locator('#audit tr[data-type="console.node_token_rotated"]').count()).toBe(1);
+    expect(
+      await page.locator('#audit tr[data-type="operator.added"]', { hasText: 'console:admin1' }).count(),
+    ).toBe(1);
     await context.close();
   }, 60_000);
 

@@ -3,12 +3,18 @@ import { allows } from '../console-session.ts';
 import { vnDate, vnDateTime } from '../format.ts';
 import { type Html, html } from '../html.ts';
 import type { Translator } from '../i18n.ts';
-import { nodeActions, peerTable } from './parts.ts';
+import { nodeActions, nodeAdminForms, peerTable } from './parts.ts';
 
 const SHOWN_ORGANIZATIONS = 12;
 
 /** Hệ thống và chứng thư: each node's organizations, delivery mode, contact, certificates; trust anchors and CRLs. */
-export function nodesPage(tr: Translator, identity: ConsoleIdentity, data: ConsoleNodes, now: Date): Html {
+export function nodesPage(
+  tr: Translator,
+  identity: ConsoleIdentity,
+  data: ConsoleNodes,
+  now: Date,
+  issued: { readonly nodeId: string; readonly label: string; readonly secret: string } | null = null,
+): Html {
   const expiryClass = (d: Date | null) =>
     d === null
       ? ''
@@ -18,7 +24,8 @@ export function nodesPage(tr: Translator, identity: ConsoleIdentity, data: Conso
           ? 'warning'
           : 'closed';
   return html`
-<table id="node-list"><thead><tr><th>${tr.t('node')}</th><th>${tr.t('kind')}</th><th>${tr.t('organizations')}</th><th>${tr.t('mode')}</th><th>${tr.t('lastContact')}</th><th>${tr.t('signerCerts')}</th><th>${tr.t('clientCerts')}</th>${allows(identity, 'operator') ? html`<th>${tr.t('actions')}</th>` : ''}</tr></thead><tbody>
+${issued ? html`<p class="flash" id="issued-secret">${issued.nodeId} — ${issued.label} <strong class="mono">${issued.secret}</strong></p>` : ''}
+<table id="node-list"><thead><tr><th>${tr.t('node')}</th><th>${tr.t('kind')}</th><th>${tr.t('organizations')}</th><th>${tr.t('mode')}</th><th>${tr.t('lastContact')}</th><th>${tr.t('signerCerts')}</th><th>${tr.t('clientCerts')}</th>${allows(identity, 'operator') ? html`<th>${tr.t('actions')}</th>` : ''}${allows(identity, 'admin') ? html`<th>${tr.t('admin')}</th>` : ''}</tr></thead><tbody>
 ${data.nodes.map(({ node, activity, signers, pausedAt }) => {
   const orgs = node.organizations;
   return html`<tr data-node="${node.id}"><td><strong>${node.id}</strong><div class="muted">${node.name ?? ''}</div>${pausedAt ? html`<span class="badge paused">${tr.t('paused')} ${vnDateTime(pausedAt)}</span>` : ''}</td>
@@ -28,7 +35,8 @@ ${data.nodes.map(({ node, activity, signers, pausedAt }) => {
 <td>${activity?.lastContactAt ? vnDateTime(activity.lastContactAt) : tr.t('never')}</td>
 <td>${signers.length === 0 ? html`<span class="muted">${tr.t('none')}</span>` : signers.map((s) => html`<div>${s.organId}: ${s.subject ?? s.certSha256.slice(0, 16)} <span class="badge ${expiryClass(s.notAfter)}">${tr.t('expires')} ${vnDate(s.notAfter)}</span></div>`)}</td>
 <td>${node.clientCertificates.length === 0 ? html`<span class="muted">${tr.t('none')}</span>` : node.clientCertificates.map((c) => html`<div class="mono">${c.slice(0, 16)}…</div>`)}</td>
-${allows(identity, 'operator') ? html`<td>${nodeActions(tr, identity, node.id, pausedAt !== null, '/console/nodes')}</td>` : ''}</tr>`;
+${allows(identity, 'operator') ? html`<td>${nodeActions(tr, identity, node.id, pausedAt !== null, '/console/nodes')}</td>` : ''}
+${allows(identity, 'admin') ? html`<td>${nodeAdminForms(tr, identity, node.id, node.webhookUrl)}</td>` : ''}</tr>`;
 })}
 </tbody></table>
 <h2>${tr.t('trustAnchors')}</h2>
@@ -50,6 +58,6 @@ ${data.trust.crls.map((c) => html`<tr><td>${c.issuer}</td><td class="mono">${c.f
 }
 ${data.trust.unreadable.map((u) => html`<p class="flash error">${u.file}: ${u.reason}</p>`)}
 <h2>${tr.t('peers')}</h2>
-${peerTable(tr, data.peers)}
+${peerTable(tr, data.peers, identity)}
 `;
 }

@@ -16,13 +16,33 @@ export function nodeActions(
   return html`<form class="inline" method="post" action="/console/nodes/${encodeURIComponent(nodeId)}/${action}">${csrfField(identity)}<input type="hidden" name="back" value="${back}"><button type="submit">${tr.t(action)}</button></form>`;
 }
 
-/** Peer hubs: role, how reached, backlog, last contact, breaker. */
-export function peerTable(tr: Translator, peers: readonly PeerView[]): Html {
+/** Admins' node changes: a new token, the webhook URL (empty: the node polls). */
+export function nodeAdminForms(
+  tr: Translator,
+  identity: ConsoleIdentity,
+  nodeId: string,
+  webhookUrl: string | null,
+): Html {
+  const id = encodeURIComponent(nodeId);
+  return html`<form class="inline" method="post" action="/console/nodes/${id}/token">${csrfField(identity)}<button type="submit">${tr.t('rotateToken')}</button></form>
+<form method="post" action="/console/nodes/${id}/webhook">${csrfField(identity)}<input name="webhookUrl" type="url" size="28" value="${webhookUrl ?? ''}" placeholder="https://…"><button type="submit">${tr.t('setWebhook')}</button></form>`;
+}
+
+/** Peer hubs: role, how reached, backlog, last contact, breaker; admins may change the URL. */
+export function peerTable(
+  tr: Translator,
+  peers: readonly PeerView[],
+  identity: ConsoleIdentity | null = null,
+): Html {
   if (peers.length === 0) return html`<p class="muted">${tr.t('none')}</p>`;
-  return html`<table id="peers"><thead><tr><th>${tr.t('peer')}</th><th>${tr.t('role')}</th><th>${tr.t('mode')}</th><th class="num">${tr.t('backlog')}</th><th class="num">Receipts</th><th>${tr.t('lastContact')}</th><th>${tr.t('breaker')}</th><th>${tr.t('error')}</th></tr></thead><tbody>
+  return html`<table id="peers"><thead><tr><th>${tr.t('peer')}</th><th>${tr.t('role')}</th><th>${tr.t('mode')}</th><th class="num">${tr.t('backlog')}</th><th class="num">Receipts</th><th>${tr.t('lastContact')}</th><th>${tr.t('breaker')}</th><th>${tr.t('error')}</th>${identity?.role === 'admin' ? html`<th>${tr.t('admin')}</th>` : ''}</tr></thead><tbody>
 ${peers.map(
   (p) =>
-    html`<tr><td><strong>${p.id}</strong></td><td>${p.role}</td><td>${p.protocol} ${p.url ?? 'pull'}</td><td class="num">${p.backlog}</td><td class="num">${p.receiptBacklog}</td><td>${p.lastContactAt ? vnDateTime(p.lastContactAt) : tr.t('never')}</td><td><span class="badge ${p.breaker}">${p.breaker}</span></td><td>${p.lastError ?? ''}</td></tr>`,
+    html`<tr><td><strong>${p.id}</strong></td><td>${p.role}</td><td>${p.protocol} ${p.url ?? 'pull'}</td><td class="num">${p.backlog}</td><td class="num">${p.receiptBacklog}</td><td>${p.lastContactAt ? vnDateTime(p.lastContactAt) : tr.t('never')}</td><td><span class="badge ${p.breaker}">${p.breaker}</span></td><td>${p.lastError ?? ''}</td>${
+      identity?.role === 'admin'
+        ? html`<td><form method="post" action="/console/peers/${encodeURIComponent(p.id)}/url">${csrfField(identity)}<input name="url" type="url" size="28" value="${p.url ?? ''}"><button type="submit">${tr.t('setUrl')}</button></form></td>`
+        : ''
+    }</tr>`,
 )}
 </tbody></table>`;
 }
