@@ -183,7 +183,10 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
       const deadline = deliveryDeadline(c.priority, c.receivedAt, settings.overdue);
       if (deadline < now) late.push({ ...c, deadline });
     }
-    return late.sort((a, b) => a.deadline.getTime() - b.deadline.getTime()).slice(0, limit);
+    // Most urgent first (hỏa tốc on top), then the oldest deadline.
+    return late
+      .sort((a, b) => b.priority - a.priority || a.deadline.getTime() - b.deadline.getTime())
+      .slice(0, limit);
   };
   const peers = async () => (await listPeerHubs(db)).map(toPeerView);
   const alertState = async () => {

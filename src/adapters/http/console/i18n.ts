@@ -139,6 +139,15 @@ const vi = {
   tokenOnce: 'Token mới (chỉ hiện một lần; token cũ hết hiệu lực):',
   secretOnce: 'Khóa ký webhook mới (chỉ hiện một lần):',
   admin: 'Quản trị',
+  monthFrom: 'Từ tháng',
+  monthTo: 'Đến tháng',
+  receipts: 'Biên nhận chờ gửi',
+  connectedNodes: 'Các hệ thống kết nối',
+  route_local: 'trong trục',
+  'route_child-hub': 'qua trục cấp dưới',
+  'route_parent-hub': 'qua trục cấp trên',
+  peer_child: 'cấp dưới',
+  peer_parent: 'cấp trên',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -280,6 +289,15 @@ const en: Record<MessageKey, string> = {
   tokenOnce: 'New token (shown once; the earlier ones stop working):',
   secretOnce: 'New webhook signing secret (shown once):',
   admin: 'Admin',
+  monthFrom: 'From month',
+  monthTo: 'To month',
+  receipts: 'Receipts waiting',
+  connectedNodes: 'Connected nodes',
+  route_local: 'local',
+  'route_child-hub': 'via a child hub',
+  'route_parent-hub': 'via the parent hub',
+  peer_child: 'child',
+  peer_parent: 'parent',
 };
 
 const DICTIONARIES: Readonly<Record<Lang, Record<MessageKey, string>>> = { vi, en };
@@ -336,6 +354,42 @@ const STATE_NAMES: Readonly<Record<Lang, Readonly<Record<string, string>>>> = {
   },
 };
 
+const BREAKER_NAMES: Readonly<Record<Lang, Readonly<Record<string, string>>>> = {
+  vi: {
+    closed: 'bình thường',
+    open: 'đang ngắt',
+    'half-open': 'đang thử lại',
+    pull: 'trục kia tự lấy',
+    unknown: 'chưa gọi',
+  },
+  en: {
+    closed: 'closed',
+    open: 'open',
+    'half-open': 'half-open',
+    pull: 'it pulls',
+    unknown: 'not called yet',
+  },
+};
+
+const ALERT_NAMES: Readonly<Record<Lang, Readonly<Record<string, string>>>> = {
+  vi: {
+    overdue: 'Quá hạn',
+    node_failures: 'Gửi lỗi nhiều',
+    node_silent: 'Mất liên lạc',
+    certificate_expiring: 'Chứng thư sắp hết hạn',
+    crl_expiring: 'CRL sắp hết hạn',
+    peer_unreachable: 'Mất kết nối trục',
+  },
+  en: {
+    overdue: 'Overdue',
+    node_failures: 'Failing pushes',
+    node_silent: 'Silent node',
+    certificate_expiring: 'Certificate expiring',
+    crl_expiring: 'CRL expiring',
+    peer_unreachable: 'Peer hub unreachable',
+  },
+};
+
 const DOC_TYPES: Readonly<Record<Lang, readonly string[]>> = {
   vi: ['Văn bản mới', 'Thu hồi', 'Cập nhật', 'Thay thế'],
   en: ['New', 'Revoke', 'Update', 'Replace'],
@@ -349,6 +403,8 @@ export interface Translator {
   priority(priority: number): string;
   state(state: string): string;
   docType(type: number | null): string;
+  breaker(state: string): string;
+  alertKind(kind: string): string;
 }
 
 export function translator(lang: Lang): Translator {
@@ -360,5 +416,7 @@ export function translator(lang: Lang): Translator {
     priority: (p) => PRIORITY_NAMES[lang][p] ?? String(p),
     state: (s) => STATE_NAMES[lang][s] ?? s,
     docType: (type) => (type === null ? '' : (DOC_TYPES[lang][type] ?? String(type))),
+    breaker: (state) => BREAKER_NAMES[lang][state] ?? state,
+    alertKind: (kind) => ALERT_NAMES[lang][kind] ?? kind,
   };
 }

@@ -65,7 +65,7 @@ ${
       )}</nav>`
     : ''
 }
-<main>
+<main${identity ? '' : html` class="anon"`}>
 ${frame.flash ? html`<div class="flash${frame.flash.error ? ' error' : ''}" role="status">${frame.flash.text}</div>` : ''}
 <h1>${title}</h1>
 ${body}

@@ -10,7 +10,7 @@ export function alertTable(tr: Translator, alerts: readonly Alert[]): Html {
   return html`<table id="alerts"><thead><tr><th>${tr.t('severity')}</th><th>${tr.t('kind')}</th><th>${tr.t('alerts')}</th><th>${tr.t('since')}</th></tr></thead><tbody>
 ${alerts.map(
   (a) =>
-    html`<tr data-kind="${a.kind}" data-severity="${a.severity}"><td><span class="badge ${a.severity}">${tr.t(a.severity)}</span></td><td class="mono">${a.kind}</td><td>${alertText(tr, a)}</td><td>${vnDateTime(a.since)}</td></tr>`,
+    html`<tr data-kind="${a.kind}" data-severity="${a.severity}"><td><span class="badge ${a.severity}">${tr.t(a.severity)}</span></td><td>${tr.alertKind(a.kind)}</td><td>${alertText(tr, a)}</td><td>${vnDateTime(a.since)}</td></tr>`,
 )}
 </tbody></table>`;
 }

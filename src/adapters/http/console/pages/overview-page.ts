@@ -48,11 +48,11 @@ ${q.queues.map(
 <p class="muted">${tr.t('outboxPending')}: ${q.outboxPending} · Postgres: ${tr.state('queued')} ${q.deliveries.queued}, ${tr.state('sending')} ${q.deliveries.sending}, ${tr.state('retrying')} ${q.deliveries.retrying}, ${tr.state('failed')} ${q.deliveries.failed}</p>`
     : html`<p class="flash error">${tr.t('queueUnavailable')}: ${data.queueError ?? ''}</p>`
 }
-<h2>${tr.t('nodes')}</h2>
+<h2>${tr.t('connectedNodes')}</h2>
 <table id="nodes"><thead><tr><th>${tr.t('node')}</th><th>${tr.t('mode')}</th><th class="num">${tr.t('waiting')}</th><th class="num">${tr.t('inFlight')}</th><th>${tr.t('oldestAge')}</th><th class="num">${tr.t('failuresHour')}</th><th class="num">${tr.t('failedCount')}</th><th>${tr.t('breaker')}</th><th>${tr.t('lastContact')}</th>${allows(identity, 'operator') ? html`<th>${tr.t('actions')}</th>` : ''}</tr></thead><tbody>
 ${data.nodes.map((n) => {
   const breaker = n.pausedAt ? 'paused' : (paused.get(n.nodeId) ?? 'closed');
-  return html`<tr data-node="${n.nodeId}"><td><strong>${n.nodeId}</strong> <span class="muted">${n.name ?? ''}</span></td><td>${n.push ? tr.t('modePush') : tr.t('modePoll')}</td><td class="num">${n.waiting}</td><td class="num">${n.inFlight}</td><td>${n.oldestWaitingAt ? shortAge(now.getTime() - n.oldestWaitingAt.getTime()) : '—'}</td><td class="num">${n.failuresSince}</td><td class="num">${n.failed}</td><td><span class="badge ${breaker}">${breaker === 'paused' ? tr.t('paused') : breaker}</span></td><td>${n.lastContactAt ? vnDateTime(n.lastContactAt) : tr.t('never')}</td>${allows(identity, 'operator') ? html`<td>${nodeActions(tr, identity, n.nodeId, n.pausedAt !== null, '/console')}</td>` : ''}</tr>`;
+  return html`<tr data-node="${n.nodeId}"><td><strong>${n.nodeId}</strong> <span class="muted">${n.name ?? ''}</span></td><td>${n.push ? tr.t('modePush') : tr.t('modePoll')}</td><td class="num">${n.waiting}</td><td class="num">${n.inFlight}</td><td>${n.oldestWaitingAt ? shortAge(now.getTime() - n.oldestWaitingAt.getTime()) : '—'}</td><td class="num">${n.failuresSince}</td><td class="num">${n.failed}</td><td><span class="badge ${breaker}">${breaker === 'paused' ? tr.t('paused') : tr.breaker(breaker)}</span></td><td>${n.lastContactAt ? vnDateTime(n.lastContactAt) : tr.t('never')}</td>${allows(identity, 'operator') ? html`<td>${nodeActions(tr, identity, n.nodeId, n.pausedAt !== null, '/console')}</td>` : ''}</tr>`;
 })}
 </tbody></table>
 <h2>${tr.t('peers')}</h2>

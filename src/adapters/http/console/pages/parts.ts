@@ -35,10 +35,10 @@ export function peerTable(
   identity: ConsoleIdentity | null = null,
 ): Html {
   if (peers.length === 0) return html`<p class="muted">${tr.t('none')}</p>`;
-  return html`<table id="peers"><thead><tr><th>${tr.t('peer')}</th><th>${tr.t('role')}</th><th>${tr.t('mode')}</th><th class="num">${tr.t('backlog')}</th><th class="num">Receipts</th><th>${tr.t('lastContact')}</th><th>${tr.t('breaker')}</th><th>${tr.t('error')}</th>${identity?.role === 'admin' ? html`<th>${tr.t('admin')}</th>` : ''}</tr></thead><tbody>
+  return html`<table id="peers"><thead><tr><th>${tr.t('peer')}</th><th>${tr.t('role')}</th><th>${tr.t('mode')}</th><th class="num">${tr.t('backlog')}</th><th class="num">${tr.t('receipts')}</th><th>${tr.t('lastContact')}</th><th>${tr.t('breaker')}</th><th>${tr.t('error')}</th>${identity?.role === 'admin' ? html`<th>${tr.t('admin')}</th>` : ''}</tr></thead><tbody>
 ${peers.map(
   (p) =>
-    html`<tr><td><strong>${p.id}</strong></td><td>${p.role}</td><td>${p.protocol} ${p.url ?? 'pull'}</td><td class="num">${p.backlog}</td><td class="num">${p.receiptBacklog}</td><td>${p.lastContactAt ? vnDateTime(p.lastContactAt) : tr.t('never')}</td><td><span class="badge ${p.breaker}">${p.breaker}</span></td><td>${p.lastError ?? ''}</td>${
+    html`<tr><td><strong>${p.id}</strong></td><td>${tr.t(`peer_${p.role}`)}</td><td>${p.protocol} ${p.url ?? 'pull'}</td><td class="num">${p.backlog}</td><td class="num">${p.receiptBacklog}</td><td>${p.lastContactAt ? vnDateTime(p.lastContactAt) : tr.t('never')}</td><td><span class="badge ${p.breaker}">${tr.breaker(p.breaker)}</span></td><td>${p.lastError ?? ''}</td>${
       identity?.role === 'admin'
         ? html`<td><form method="post" action="/console/peers/${encodeURIComponent(p.id)}/url">${csrfField(identity)}<input name="url" type="url" size="28" value="${p.url ?? ''}"><button type="submit">${tr.t('setUrl')}</button></form></td>`
         : ''

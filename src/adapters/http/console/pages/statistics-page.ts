@@ -12,8 +12,8 @@ export function statisticsPage(
   const csv = `/console/statistics.csv?from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`;
   return html`
 <form class="filters" method="get" action="/console/statistics">
-  <label>${tr.t('dateFrom')}<input type="month" name="from" value="${range.from}"></label>
-  <label>${tr.t('dateTo')}<input type="month" name="to" value="${range.to}"></label>
+  <label>${tr.t('monthFrom')}<input type="month" name="from" value="${range.from}"></label>
+  <label>${tr.t('monthTo')}<input type="month" name="to" value="${range.to}"></label>
   <button type="submit" class="primary">${tr.t('show')}</button>
   <a id="export-csv" href="${csv}" download>${tr.t('exportCsv')}</a>
 </form>

@@ -43,7 +43,7 @@ export function tracePart(tr: Translator, trace: MessageTraceRecord): Html {
 ${trace.deliveries.map((t) => {
   const d = t.delivery;
   return html`<section class="delivery" data-recipient="${d.recipientOrganId}" data-state="${d.state}">
-<div><strong>${d.recipientOrganId}</strong>${d.addressedOrganId !== d.recipientOrganId ? html` <span class="muted">(${d.addressedOrganId} →)</span>` : ''} · ${tr.t('node')} ${d.nodeId} · ${tr.t('route')} ${d.route} · ${stateBadge(tr, d.state)} · ${tr.t('attempts')}: ${d.attempts}${d.deliveredAt ? html` · ${vnDateTime(d.deliveredAt)}` : ''}${d.lastError ? html` · <span class="badge failed">${d.lastError}</span>` : ''}</div>
+<div><strong>${d.recipientOrganId}</strong>${d.addressedOrganId !== d.recipientOrganId ? html` <span class="muted">(${d.addressedOrganId} →)</span>` : ''} · ${tr.t('node')} ${d.nodeId} · ${tr.t('route')} ${tr.t(`route_${d.route}`)} · ${stateBadge(tr, d.state)} · ${tr.t('attempts')}: ${d.attempts}${d.deliveredAt ? html` · ${vnDateTime(d.deliveredAt)}` : ''}${d.lastError ? html` · <span class="badge failed">${d.lastError}</span>` : ''}</div>
 ${d.hops.length > 0 ? html`<div class="muted">${tr.t('hops')}: ${d.hops.map((h) => h.hub).join(' → ')}</div>` : ''}
 ${
   t.attempts.length > 0
