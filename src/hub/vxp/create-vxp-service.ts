@@ -12,6 +12,7 @@ import {
   recordVxpRemark,
   reportVxpFailure,
   requestVxpAgency,
+  touchNodeSeen,
   type VxpAgencyRequestOutcome,
 } from '../../store/index.ts';
 import { clientCertificateRefusal } from '../client-certificate.ts';
@@ -121,7 +122,19 @@ export function createVxpService(deps: VxpServiceDeps): VxpService {
   return {
     limits: service.limits,
 
-    authenticate: async (call) => checkVxpCredentials(await findSystem(call.systemId), call),
+    async authenticate(call) {
+      const result = checkVxpCredentials(await findSystem(call.systemId), call);
+      // The console's "last contact" of a VXP system: written at most every 30 s; never fails the call.
+      if (result.ok) {
+        const at = now();
+        touchNodeSeen(db, {
+          nodeId: result.value.nodeId,
+          at,
+          staleBefore: new Date(at.getTime() - 30_000),
+        }).catch(() => {});
+      }
+      return result;
+    },
 
     async submit(submission) {
       const node = await identity(submission.nodeId);

@@ -83,6 +83,18 @@ describe('sendEdoc on the real hub', () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(file)).toBe(true);
   });
 
+  it("notes a VXP system's calls as its node's last contact (the console's overview)", async () => {
+    const seen = async () =>
+      (
+        await h.db.query<{ last_seen_at: Date | null }>('SELECT last_seen_at FROM nodes WHERE id = $1', [
+          'sys-c',
+        ])
+      ).rows[0]?.last_seen_at ?? null;
+    expect(await seen()).toBeNull();
+    expectOk(await h.sdk(C).getReceivedEdocList({ ...EDOC }));
+    await expect.poll(seen, { timeout: 5_000 }).toBeInstanceOf(Date);
+  });
+
   it('refuses with the hub codes, DocId present and empty, and stores nothing', async () => {
     const before = await messageCount();
     const cases: Array<[TestSystem, Buffer, Record<string, string>, string, string]> = [
