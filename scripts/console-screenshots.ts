@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createOperatorAccounts, DEFAULT_CONSOLE_SETTINGS } from '../src/ops/index.ts';
@@ -29,7 +29,7 @@ import {
   setNodeWebhook,
   touchNodeSeen,
 } from '../src/store/index.ts';
-import { CHROMIUM_PATH, logIn } from '../test/support/browser.ts';
+import { launchBrowser, logIn } from '../test/support/browser.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(repoRoot, 'docs', 'console');
@@ -49,18 +49,8 @@ const ago = (ms: number) => new Date(Date.now() - ms);
  * (without it, the fields stay en-US and nothing else changes).
  */
 function launchVietnameseBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--lang=vi-VN',
-    ],
+  return launchBrowser({
+    args: ['--lang=vi-VN'],
     env: { ...process.env, LANGUAGE: 'vi', LANG: 'vi_VN.UTF-8' },
   });
 }

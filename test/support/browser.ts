@@ -4,7 +4,13 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['LIENTHONG_CHROMIUM'] ?? '/usr/bin/chromium';
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Chromium headless, with nothing that calls home. `env` sets the browser's environment: on Linux
+ * its UI locale (the native date fields) comes from LANGUAGE/LANG (with Debian's chromium-l10n).
+ */
+export function launchBrowser(
+  options: { readonly env?: NodeJS.ProcessEnv; readonly args?: readonly string[] } = {},
+): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -15,7 +21,9 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...(options.args ?? []),
     ],
+    ...(options.env ? { env: options.env } : {}),
   });
 }
 

@@ -140,6 +140,24 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         status,
       );
 
+    /** A refused admin change, on the page it came from, with its code and a way back. */
+    const failurePage = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      back: string,
+      title: MessageKey,
+      failure: { readonly code: string; readonly message: string },
+    ) =>
+      page(
+        request,
+        reply,
+        back,
+        title,
+        () =>
+          html`<p class="flash error" data-code="${failure.code}">${failure.code}: ${failure.message}</p><p><a href="${back}">←</a></p>`,
+        options.codes[failure.code]?.http ?? 400,
+      );
+
     // Who is asking: the session cookie, checked against the database on every request (a removed
     // account or a new password ends its sessions at once).
     app.addHook('onRequest', async (request, reply) => {
@@ -425,21 +443,6 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         ),
       );
     };
-    const adminRefusal = (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      failure: { code: string; message: string },
-    ) =>
-      page(
-        request,
-        reply,
-        '/console/nodes',
-        'nodes',
-        () =>
-          html`<p class="flash error" data-code="${failure.code}">${failure.code}: ${failure.message}</p><p><a href="/console/nodes">←</a></p>`,
-        options.codes[failure.code]?.http ?? 400,
-      );
-
     app.post(
       '/console/nodes/:id/token',
       { schema: { hide: true }, preHandler: guard('admin') },
@@ -448,7 +451,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         const result = await service.rotateNodeToken(id, auditOf(request));
         return result.ok
           ? nodesWith(request, reply, { nodeId: id, key: 'tokenOnce', secret: result.value.token })
-          : adminRefusal(request, reply, result.error);
+          : failurePage(request, reply, '/console/nodes', 'nodes', result.error);
       },
     );
 
@@ -459,7 +462,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         const { id } = request.params as { id: string };
         const url = text(((request.body ?? {}) as Body)['webhookUrl']) ?? null;
         const result = await service.setNodeWebhook(id, url, auditOf(request));
-        if (!result.ok) return adminRefusal(request, reply, result.error);
+        if (!result.ok) return failurePage(request, reply, '/console/nodes', 'nodes', result.error);
         return result.value.webhookSecret
           ? nodesWith(request, reply, { nodeId: id, key: 'secretOnce', secret: result.value.webhookSecret })
           : redirectWithFlash(reply, '/console/nodes', 'done');
@@ -475,7 +478,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         const result = await service.setPeerUrl(id, url, auditOf(request));
         return result.ok
           ? redirectWithFlash(reply, '/console/nodes', 'done')
-          : adminRefusal(request, reply, result.error);
+          : failurePage(request, reply, '/console/nodes', 'nodes', result.error);
       },
     );
 
@@ -490,21 +493,6 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         operatorsPage(tr, identity, accounts, issued),
       );
     };
-    const accountRefusal = (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      failure: { code: string; message: string },
-    ) =>
-      page(
-        request,
-        reply,
-        '/console/operators',
-        'operators',
-        () =>
-          html`<p class="flash error" data-code="${failure.code}">${failure.code}: ${failure.message}</p><p><a href="/console/operators">←</a></p>`,
-        options.codes[failure.code]?.http ?? 400,
-      );
-
     app.post(
       '/console/operators',
       { schema: { hide: true }, preHandler: guard('admin') },
@@ -516,7 +504,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         );
         return result.ok
           ? showIssued(request, reply, result.value)
-          : accountRefusal(request, reply, result.error);
+          : failurePage(request, reply, '/console/operators', 'operators', result.error);
       },
     );
 
@@ -528,7 +516,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         const result = await service.accounts.changePassword(name, undefined, auditOf(request));
         return result.ok
           ? showIssued(request, reply, result.value)
-          : accountRefusal(request, reply, result.error);
+          : failurePage(request, reply, '/console/operators', 'operators', result.error);
       },
     );
 
@@ -540,7 +528,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
         const result = await service.accounts.remove(name, auditOf(request));
         return result.ok
           ? redirectWithFlash(reply, '/console/operators', 'done')
-          : accountRefusal(request, reply, result.error);
+          : failurePage(request, reply, '/console/operators', 'operators', result.error);
       },
     );
   };
