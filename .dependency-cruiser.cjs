@@ -9,6 +9,7 @@
 // adapters/: the edges; they reach the store only through hub and ops services.
 // cli/     : app, ops and hub services (and, for offline commands, the pure folders); never the store.
 // app.ts, app/: the composition root.
+// client/  : the node API client shipped as lienthong/client; only Node built-ins and itself.
 const IO_MODULES = '^(node:)?(net|http|https|http2|dgram|dns|tls|child_process|cluster)$';
 const IO_PACKAGES = '^(pg|ioredis|bullmq|undici|fastify|@fastify|@electric-sql|node-pg-migrate|pino|@bull-board)(/|$)';
 
@@ -116,6 +117,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(cli/|app\\.ts$)' },
       to: { path: '^src/app\\.ts$' },
+    },
+    {
+      name: 'client-stands-alone',
+      comment:
+        'src/client is shipped on its own (lienthong/client): only Node built-ins and its own files, not even a type of the hub or an npm package.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { pathNot: '^src/client/', dependencyTypesNot: ['core'] },
     },
     {
       name: 'no-circular',
