@@ -14,6 +14,7 @@ import type { Readiness } from '../../ops/index.ts';
 import { healthRoutes } from './health.ts';
 import { requestForLog } from './log-redaction.ts';
 import { nodeApi } from './node-api.ts';
+import { openapiTransforms, SECURITY_SCHEMES } from './openapi-document.ts';
 import { sendProblem } from './problem.ts';
 
 /** What the HTTP edge needs; everything else is behind `hub`. */
@@ -113,16 +114,15 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await app.register(swagger, {
     openapi: {
       info: {
-        title: 'lienthong node API',
+        title: 'lienthong API',
         version: deps.version,
         description:
-          'Send edXML packages and statuses, read your inbox, fetch, acknowledge and trace. Every /v1 call needs `Authorization: Bearer <token>`; a node with TLS client certificates registered must also call over HTTPS with one of them (401 CLIENT_CERT_REQUIRED otherwise). Errors are application/problem+json with a stable `code` (docs/errors.md).',
+          'Send edXML packages and statuses, read your inbox, fetch, acknowledge and trace. Every /v1 call needs `Authorization: Bearer <token>` (nodeToken); /ops/* and /metrics need the operator token (operatorToken); a node with TLS client certificates registered must also call over HTTPS with one of them (401 CLIENT_CERT_REQUIRED otherwise). Errors are application/problem+json with a stable `code` (docs/errors.md). The VXP endpoint (/vxp/*) authenticates with XroadVnpt-* HMAC headers instead (docs/vxp.md).',
       },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      },
-      security: [{ bearer: [] }],
+      // The schemes the route schemas name in `security`; see openapi-document.ts for the rest.
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
+    ...openapiTransforms({ codes: deps.codes }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

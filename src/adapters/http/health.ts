@@ -10,6 +10,7 @@ export interface HealthDeps {
   readonly readiness: (() => Promise<Readiness>) | null;
 }
 
+const LiveSchema = Type.Object({ status: Type.Literal('ok'), version: Type.String() });
 const CheckSchema = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const ReadinessSchema = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not-ready')]),
@@ -31,14 +32,29 @@ const ReadinessSchema = Type.Object({
 export function healthRoutes(deps: HealthDeps) {
   return async function healthPlugin(app: FastifyInstance): Promise<void> {
     const live = async () => ({ status: 'ok', version: deps.version });
-    app.get('/healthz', { schema: { hide: true } }, live);
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          operationId: 'healthz',
+          summary: 'Liveness, as before /livez existed (kept for old probes)',
+          tags: ['health'],
+          deprecated: true,
+          security: [],
+          response: { 200: LiveSchema },
+        },
+      },
+      live,
+    );
     app.get(
       '/livez',
       {
         schema: {
+          operationId: 'livez',
           summary: 'Liveness: the process runs and answers',
           tags: ['health'],
-          response: { 200: Type.Object({ status: Type.Literal('ok'), version: Type.String() }) },
+          security: [],
+          response: { 200: LiveSchema },
         },
       },
       live,
@@ -47,9 +63,11 @@ export function healthRoutes(deps: HealthDeps) {
       '/readyz',
       {
         schema: {
+          operationId: 'readyz',
           summary:
             'Readiness: database reachable, migrations applied, queue backend reachable, trust store loaded',
           tags: ['health'],
+          security: [],
           response: { 200: ReadinessSchema, 503: ReadinessSchema },
         },
       },

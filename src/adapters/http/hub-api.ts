@@ -55,6 +55,9 @@ const DirectoryReportSchema = Type.Object({
   remove: Type.Array(OrganId, { maxItems: 200_000 }),
 });
 
+/** OpenAPI: a peer hub calls with the node token it was registered with. */
+const security = [{ nodeToken: [] }];
+
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
 
 /**
@@ -69,8 +72,10 @@ export function hubApi(options: HubApiOptions) {
       '/directory',
       {
         schema: {
+          operationId: 'reportDirectory',
           summary: 'A child hub reports the organizations it serves (versioned, whole or changes)',
           tags: ['hub'],
+          security,
           body: DirectoryReportSchema,
           response: {
             200: Type.Object({
@@ -95,8 +100,10 @@ export function hubApi(options: HubApiOptions) {
       '/receipts',
       {
         schema: {
+          operationId: 'sendReceipts',
           summary: 'The next hub tells what became of deliveries handed to it',
           tags: ['hub'],
+          security,
           body: Type.Object({ receipts: Type.Array(PeerReceiptSchema, { maxItems: 1000 }) }),
           response: {
             200: Type.Object({ applied: Type.Integer(), unchanged: Type.Integer(), unknown: Type.Integer() }),
@@ -115,8 +122,10 @@ export function hubApi(options: HubApiOptions) {
       '/receipts',
       {
         schema: {
+          operationId: 'pullReceipts',
           summary: 'Receipts waiting for the calling hub, when this hub cannot reach it (long-poll)',
           tags: ['hub'],
+          security,
           querystring: Type.Object({ wait: Type.Integer({ minimum: 0, maximum: 30, default: 0 }) }),
           response: { 200: Type.Object({ receipts: Type.Array(PeerReceiptSchema) }), ...errors },
         },
@@ -132,8 +141,10 @@ export function hubApi(options: HubApiOptions) {
       '/receipts/ack',
       {
         schema: {
+          operationId: 'ackReceipts',
           summary: 'The calling hub holds these receipts',
           tags: ['hub'],
+          security,
           body: Type.Object({ ids: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 1000 }) }),
           response: { 200: Type.Object({ acknowledged: Type.Integer() }), ...errors },
         },

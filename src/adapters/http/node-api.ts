@@ -69,6 +69,9 @@ declare module 'fastify' {
   }
 }
 
+/** OpenAPI: every node API route takes the node's bearer token. */
+const nodeSecurity = [{ nodeToken: [] }];
+
 const problemResponses = {
   400: ProblemSchema,
   401: ProblemSchema,
@@ -156,10 +159,14 @@ export function nodeApi(options: NodeApiOptions) {
       {
         config: { upload: true },
         schema: {
+          operationId: 'sendMessage',
           summary: 'Send an edXML package or status package',
           description:
-            'Body: the edXML bytes (Content-Type: application/xml). Checked in order: size, codec, signature policy, sender served by the node, signer binding, routing; then stored in one transaction. The same bytes sent again return the first receipt with duplicate: true.',
+            'Body: the edXML bytes (Content-Type: application/xml). Checked in order: size, codec, signature policy, sender served by the node, signer binding, routing; then stored in one transaction. The same bytes sent again return the first receipt with duplicate: true. A peer hub handing a message over adds Lienthong-Message-Id, Lienthong-Hops and Lienthong-Recipients (docs/federation.md).',
           tags: ['node'],
+          security: nodeSecurity,
+          // No `body` schema: the content-type parser hands over the bytes as sent (text/xml too).
+          consumes: ['application/xml'],
           response: {
             202: ReceiptSchema,
             409: ProblemSchema,
@@ -194,8 +201,10 @@ export function nodeApi(options: NodeApiOptions) {
       '/inbox',
       {
         schema: {
+          operationId: 'readInbox',
           summary: "The calling node's undelivered messages, most urgent first, then oldest",
           tags: ['node'],
+          security: nodeSecurity,
           querystring: Type.Object({
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
             wait: Type.Integer({ minimum: 0, maximum: 30, default: 0, description: 'Long-poll seconds.' }),
@@ -219,8 +228,10 @@ export function nodeApi(options: NodeApiOptions) {
       '/messages/:id',
       {
         schema: {
+          operationId: 'fetchMessage',
           summary: 'The exact bytes of a message as received (sender or recipients only)',
           tags: ['node'],
+          security: nodeSecurity,
           params: MessageIdParams,
           produces: ['application/xml'],
           response: { 200: { description: 'The edXML bytes', type: 'string' }, ...problemResponses },
@@ -249,8 +260,10 @@ export function nodeApi(options: NodeApiOptions) {
       '/messages/:id/ack',
       {
         schema: {
+          operationId: 'ackMessage',
           summary: 'Confirm the calling node stored the message (idempotent)',
           tags: ['node'],
+          security: nodeSecurity,
           params: MessageIdParams,
           response: { 200: Type.Object({ id: Type.String(), changed: Type.Boolean() }), ...problemResponses },
         },
@@ -276,8 +289,10 @@ export function nodeApi(options: NodeApiOptions) {
       '/messages/:id/trace',
       {
         schema: {
+          operationId: 'traceMessage',
           summary: 'Per recipient: delivery state, timestamps and the business statuses received',
           tags: ['node'],
+          security: nodeSecurity,
           params: MessageIdParams,
           response: { 200: TraceSchema, ...problemResponses },
         },
@@ -297,8 +312,10 @@ export function nodeApi(options: NodeApiOptions) {
       '/documents',
       {
         schema: {
+          operationId: 'traceDocument',
           summary: 'Traces of the messages your organizations sent with this DocumentId',
           tags: ['node'],
+          security: nodeSecurity,
           querystring: Type.Object({ documentId: Type.String({ minLength: 1, maxLength: 512 }) }),
           response: { 200: Type.Object({ items: Type.Array(TraceSchema) }), ...problemResponses },
         },

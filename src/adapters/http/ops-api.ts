@@ -102,6 +102,9 @@ const OpsDeliverySchema = Type.Object({
 
 const unauthorized = { 401: ProblemSchema };
 
+/** OpenAPI: every operator route takes the operator token. */
+const security = [{ operatorToken: [] }];
+
 /**
  * The operator HTTP surface for scripts and Prometheus, mounted at the root: GET /metrics, GET
  * /ops/queues, GET /ops/deliveries, GET /ops/messages/:id/trace, POST /ops/deliveries/retry. Every
@@ -116,8 +119,10 @@ export function opsApi(options: OpsApiOptions) {
       '/metrics',
       {
         schema: {
+          operationId: 'getMetrics',
           summary: 'Prometheus metrics: process, delivery engine counters and BullMQ queue gauges',
           tags: ['operator'],
+          security,
           produces: ['text/plain'],
           response: {
             200: { type: 'string', description: 'Prometheus text exposition 0.0.4' },
@@ -135,10 +140,12 @@ export function opsApi(options: OpsApiOptions) {
       '/ops/queues',
       {
         schema: {
+          operationId: 'getQueues',
           summary: 'Queue health: per queue waiting, active, delayed, failed, oldest waiting age, workers',
           description:
             'Also what Postgres says (deliveries by state, outbox backlog) and the nodes paused by the answering process.',
           tags: ['operator'],
+          security,
           response: { 200: QueuesReportSchema, 503: ProblemSchema, ...unauthorized },
         },
       },
@@ -152,8 +159,10 @@ export function opsApi(options: OpsApiOptions) {
       '/ops/deliveries',
       {
         schema: {
+          operationId: 'listDeliveries',
           summary: 'Deliveries by state and node, most recently changed first, with their last attempt',
           tags: ['operator'],
+          security,
           querystring: Type.Object({
             state: Type.Optional(Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s)))),
             node: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
@@ -196,10 +205,12 @@ export function opsApi(options: OpsApiOptions) {
       '/ops/messages/:id/trace',
       {
         schema: {
+          operationId: 'getMessageTrace',
           summary: 'The whole trace of a message: every delivery, attempt, business status and event',
           description:
             'Find the message id with GET /ops/deliveries?documentId=… . Times are ISO 8601 (UTC); the console shows the same in Vietnam time.',
           tags: ['operator'],
+          security,
           params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
           response: {
             200: Type.Object({}, { additionalProperties: true }),
@@ -221,8 +232,10 @@ export function opsApi(options: OpsApiOptions) {
       '/ops/deliveries/retry',
       {
         schema: {
+          operationId: 'retryDeliveries',
           summary: 'Queue failed deliveries again: one delivery, every failed one of a node, or all failed',
           tags: ['operator'],
+          security,
           body: Type.Union([
             Type.Object(
               { deliveryId: Type.String({ minLength: 1, maxLength: 64 }) },
