@@ -17,3 +17,15 @@ export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, negative: 1, usage: 2 } as const;
+
+/** The code every usage mistake is printed with (a bad flag, a missing argument, an unreadable file). */
+export const USAGE_CODE = 'USAGE';
+
+/**
+ * Prints a usage mistake the one way every command does, `error USAGE: message` on stderr, and sets
+ * exit 2. Refusals of the hub print their own code with exit 1 (admin-command.ts reportFailure).
+ */
+export function reportUsage(ctx: CliContext, message: string): void {
+  ctx.err(`error ${USAGE_CODE}: ${message}\n`);
+  ctx.exitCode = EXIT.usage;
+}

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { type Finding, hasError } from '../core/index.ts';
 import { type CivilDate, isCivilDate } from './civil-date.ts';
-import { parseCsv } from './csv.ts';
+import { CsvSyntaxError, parseCsv } from './csv.ts';
 import {
   NODE_KINDS,
   type NodeKind,
@@ -402,7 +402,8 @@ function readCsv(source: string, findings: Finding[]): DirectoryFile | null {
   try {
     records = parseCsv(source);
   } catch (error) {
-    findings.push(finding('DIRECTORY_SYNTAX', 'error', '', `not valid CSV: ${(error as Error).message}`));
+    const path = error instanceof CsvSyntaxError ? `line ${error.line}` : '';
+    findings.push(finding('DIRECTORY_SYNTAX', 'error', path, `not valid CSV: ${(error as Error).message}`));
     return null;
   }
   const header = records[0]?.fields.map((h) => h.trim());

@@ -234,13 +234,18 @@ export async function assignOrganizations(
     );
     const taken = rows.filter((r) => r.node_id !== null && r.node_id !== nodeId);
     if (!options.move && taken.length > 0) {
+      const [first] = taken as [(typeof taken)[number], ...typeof taken];
+      const servedBy = (r: (typeof taken)[number]) => `${r.organ_id} is served by node ${r.node_id}`;
+      const others = taken.length > 1 ? ` (also ${taken.slice(1).map(servedBy).join(', ')})` : '';
       throw new LienthongError(
         'ORG_SERVED_BY_OTHER_NODE',
-        'An organization is already served by another node.',
+        `Organization ${servedBy(first).replace(' is ', ' is already ')}${others}; node ${nodeId} cannot serve it too.`,
         {
           where: 'store/node',
           details: {
             nodeId,
+            organId: first.organ_id,
+            servedBy: first.node_id,
             organizations: taken.map((r) => ({ organId: r.organ_id, servedBy: r.node_id })),
           },
         },

@@ -112,7 +112,9 @@ describe('lienthong node (Postgres via DATABASE_URL)', () => {
     expect(JSON.parse(again.out)).toMatchObject({ error: { code: 'NODE_EXISTS' } });
     const taken = await run('node', 'add', '--id', 'other', '--org', '000.00.00.G22');
     expect(taken.code).toBe(1);
-    expect(taken.err).toContain('error ORG_SERVED_BY_OTHER_NODE');
+    expect(taken.err).toBe(
+      'error ORG_SERVED_BY_OTHER_NODE: Organization 000.00.00.G22 is already served by node qlvb-g22; node other cannot serve it too.\n',
+    );
     // Not QĐ 20/2020-shaped ids are accepted (see the embedded case); non-identifiers are not.
     for (const notAnId of ['000 00 00 G05', '000.00.00/G05']) {
       const bad = await run('node', 'add', '--id', 'bad-org', '--org', notAnId, '--json');

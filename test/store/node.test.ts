@@ -90,8 +90,13 @@ describe.each(testBackends)('nodes and credentials on $name', ({ open }) => {
     );
     expect((error as { details: unknown }).details).toEqual({
       nodeId: other,
+      organId: organ,
+      servedBy: id,
       organizations: [{ organId: organ, servedBy: id }],
     });
+    expect((error as Error).message).toBe(
+      `Organization ${organ} is already served by node ${id}; node ${other} cannot serve it too.`,
+    );
     expect(await getNode(database.db, other)).toBeNull();
     await expectCode(
       rotateNodeToken(database.db, { nodeId: 'no-such-node', at: T0, actor: 'cli' }),

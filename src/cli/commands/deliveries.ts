@@ -1,6 +1,6 @@
 import { DELIVERY_STATES, type DeliveryState, type RetryTarget } from '../../ops/index.ts';
 import { operatorActor, runAdminCommand, settled } from '../admin-command.ts';
-import { type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CommandRegistrar, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';
 
 /** `lienthong deliveries list|retry|attempts`: what is on its way, what failed and why, and retrying it. */
@@ -20,14 +20,12 @@ export const registerDeliveries: CommandRegistrar = (program, ctx) => {
     .action(
       async (options: { state?: string; node?: string; message?: string; limit: string; json?: boolean }) => {
         if (options.state !== undefined && !(DELIVERY_STATES as readonly string[]).includes(options.state)) {
-          ctx.err(`error: --state is one of ${DELIVERY_STATES.join(', ')}\n`);
-          ctx.exitCode = EXIT.usage;
+          reportUsage(ctx, `--state is one of ${DELIVERY_STATES.join(', ')}`);
           return;
         }
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-          ctx.err('error: --limit is a whole number in 1..10000\n');
-          ctx.exitCode = EXIT.usage;
+          reportUsage(ctx, '--limit is a whole number in 1..10000');
           return;
         }
         await runAdminCommand(ctx, options.json === true, async (admin) => {
@@ -103,8 +101,7 @@ export const registerDeliveries: CommandRegistrar = (program, ctx) => {
           Boolean,
         );
         if (given.length !== 1) {
-          ctx.err('error: give exactly one of ID, --node NODE, --all-failed\n');
-          ctx.exitCode = EXIT.usage;
+          reportUsage(ctx, 'give exactly one of ID, --node NODE, --all-failed');
           return;
         }
         const target: RetryTarget =

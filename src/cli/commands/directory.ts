@@ -9,7 +9,7 @@ import {
   startOfCivilDate,
 } from '../../routing/index.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
-import { type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';
 
 function describeImport(file: string, report: DirectoryImportReport): string {
@@ -47,16 +47,14 @@ export const registerDirectory: CommandRegistrar = (program, ctx) => {
     .action(async (file: string, options: { format?: string; json?: boolean }) => {
       const format = (options.format ?? directoryFormatOf(file)) as DirectoryFormat | null;
       if (format !== 'yaml' && format !== 'csv') {
-        ctx.err('error: give --format yaml|csv, or a file ending in .yaml, .yml or .csv\n');
-        ctx.exitCode = EXIT.usage;
+        reportUsage(ctx, 'give --format yaml|csv, or a file ending in .yaml, .yml or .csv');
         return;
       }
       let text: string;
       try {
         text = await readFile(file, 'utf8');
       } catch (error) {
-        ctx.err(`error: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}\n`);
-        ctx.exitCode = EXIT.negative;
+        reportUsage(ctx, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
         return;
       }
       const parsed = parseDirectoryFile(text, format);
@@ -117,8 +115,7 @@ export const registerDirectory: CommandRegistrar = (program, ctx) => {
     .option('--json', 'print one JSON object')
     .action(async (organIds: string[], options: { at?: string; json?: boolean }) => {
       if (options.at !== undefined && !isCivilDate(options.at)) {
-        ctx.err('error: --at takes a day written YYYY-MM-DD\n');
-        ctx.exitCode = EXIT.usage;
+        reportUsage(ctx, '--at takes a day written YYYY-MM-DD');
         return;
       }
       const at = options.at ? startOfCivilDate(options.at) : new Date();

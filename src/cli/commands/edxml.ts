@@ -9,7 +9,7 @@ import {
   summarize,
   validateEdxml,
 } from '../../edxml/index.ts';
-import { type CliContext, type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 const MODEL_HELP = `
 The JSON model (FILE.json) is the codec's typed model; values are strings unless noted.
@@ -72,8 +72,7 @@ async function readInput(ctx: CliContext, file: string): Promise<Buffer | null> 
   try {
     return await readFile(file);
   } catch (error) {
-    ctx.err(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
-    ctx.exitCode = EXIT.usage;
+    reportUsage(ctx, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     return null;
   }
 }
@@ -81,8 +80,7 @@ async function readInput(ctx: CliContext, file: string): Promise<Buffer | null> 
 function parseLimit(ctx: CliContext, value: string | undefined, name: string): number | undefined | null {
   if (value === undefined) return undefined;
   if (/^\d+$/.test(value) && Number(value) > 0) return Number(value);
-  ctx.err(`${name} must be a positive integer\n`);
-  ctx.exitCode = EXIT.usage;
+  reportUsage(ctx, `${name} must be a positive integer`);
   return null;
 }
 
@@ -126,8 +124,7 @@ export const registerEdxml: CommandRegistrar = (program, ctx) => {
       try {
         json = JSON.parse(bytes.toString('utf8'));
       } catch {
-        ctx.err(`${file} is not JSON\n`);
-        ctx.exitCode = EXIT.usage;
+        reportUsage(ctx, `${file} is not JSON`);
         return;
       }
       const model = messageFromJson(json);

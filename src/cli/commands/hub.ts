@@ -1,13 +1,12 @@
 import type { PeerView } from '../../ops/index.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
-import { type CliContext, type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CliContext, type CommandRegistrar, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function usage(ctx: CliContext, message: string): void {
-  ctx.err(`error: ${message}\n`);
-  ctx.exitCode = EXIT.usage;
+  reportUsage(ctx, `${message}`);
 }
 
 const age = (iso: string | null) => {

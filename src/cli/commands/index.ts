@@ -1,4 +1,5 @@
 import type { CommandRegistrar } from '../cli-context.ts';
+import { registerConformance } from './conformance.ts';
 import { registerDeliveries } from './deliveries.ts';
 import { registerDirectory } from './directory.ts';
 import { registerEdxml } from './edxml.ts';
@@ -24,4 +25,5 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerVerify,
   registerSign,
   registerPki,
+  registerConformance,
 ];

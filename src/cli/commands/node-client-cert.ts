@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
-import { type CliContext, EXIT } from '../cli-context.ts';
+import { type CliContext, EXIT, reportUsage } from '../cli-context.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -62,8 +62,7 @@ export function addNodeClientCertCommand(node: Command, ctx: CliContext): void {
     )
     .action(async (id: string, options: { add?: string[]; remove?: string[]; json?: boolean }) => {
       const usage = (message: string) => {
-        ctx.err(`error: ${message}\n`);
-        ctx.exitCode = EXIT.usage;
+        reportUsage(ctx, `${message}`);
       };
       const toAdd = await readThumbprints(options.add ?? [], clientCertificateSha256);
       if (!toAdd.ok) return usage(`${toAdd.value} is not a readable PEM certificate`);
@@ -85,7 +84,8 @@ export function addNodeClientCertCommand(node: Command, ctx: CliContext): void {
           ctx.out(`${JSON.stringify({ id, clientCertificates: current, notRegistered })}\n`);
           return;
         }
-        for (const sha256 of notRegistered) ctx.err(`error: ${sha256} is not registered for ${id}\n`);
+        for (const sha256 of notRegistered)
+          ctx.err(`error STORE_NOT_FOUND: ${sha256} is not registered for ${id}\n`);
         ctx.out(
           current.length === 0
             ? `Node ${id} has no client certificate: its token alone authenticates it.\n`

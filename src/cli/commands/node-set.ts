@@ -6,7 +6,7 @@ import {
   type NodePushSettings,
 } from '../../ops/index.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
-import { type CliContext, EXIT } from '../cli-context.ts';
+import { type CliContext, reportUsage } from '../cli-context.ts';
 
 interface SetOptions {
   webhook?: string | false;
@@ -91,8 +91,7 @@ export function addNodeSetCommand(node: Command, ctx: CliContext): void {
     )
     .action(async (id: string, options: SetOptions) => {
       const usage = (message: string) => {
-        ctx.err(`error: ${message}\n`);
-        ctx.exitCode = EXIT.usage;
+        reportUsage(ctx, `${message}`);
       };
       // Each flag: where it goes (delivery settings or limits) and under which key.
       const flags: Array<[keyof SetOptions, string, 'settings' | 'limits', string]> = [

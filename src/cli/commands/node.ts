@@ -8,7 +8,7 @@ import {
 } from '../../ops/index.ts';
 import { NODE_KINDS, type NodeKind, SIGNATURE_POLICIES, type SignaturePolicy } from '../../routing/index.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
-import { type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CommandRegistrar, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';
 import {
   addNodeClientCertCommand,
@@ -91,28 +91,24 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           try {
             checkWebhookUrl(options.webhook);
           } catch {
-            ctx.err('error: --webhook takes an absolute http(s) URL without credentials\n');
-            ctx.exitCode = EXIT.usage;
+            reportUsage(ctx, '--webhook takes an absolute http(s) URL without credentials');
             return;
           }
         }
         const vxpUsage = vxpOptionsProblem(options);
         if (vxpUsage !== null) {
-          ctx.err(`error: ${vxpUsage}\n`);
-          ctx.exitCode = EXIT.usage;
+          reportUsage(ctx, `${vxpUsage}`);
           return;
         }
         if (
           options.signaturePolicy !== undefined &&
           !(SIGNATURE_POLICIES as readonly string[]).includes(options.signaturePolicy)
         ) {
-          ctx.err(`error: --signature-policy is one of ${SIGNATURE_POLICIES.join(', ')}\n`);
-          ctx.exitCode = EXIT.usage;
+          reportUsage(ctx, `--signature-policy is one of ${SIGNATURE_POLICIES.join(', ')}`);
           return;
         }
         if (options.kind !== undefined && !(NODE_KINDS as readonly string[]).includes(options.kind)) {
-          ctx.err(`error: --kind is one of ${NODE_KINDS.join(', ')}\n`);
-          ctx.exitCode = EXIT.usage;
+          reportUsage(ctx, `--kind is one of ${NODE_KINDS.join(', ')}`);
           return;
         }
         const certificates: SignerCertificateInput[] = [];
@@ -120,15 +116,13 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
           try {
             certificates.push(await readSignerCertificate(file));
           } catch {
-            ctx.err(`error: ${file} is not a readable PEM certificate\n`);
-            ctx.exitCode = EXIT.usage;
+            reportUsage(ctx, `${file} is not a readable PEM certificate`);
             return;
           }
         }
         const clients = await readThumbprints(options.clientCert ?? [], clientCertificateSha256);
         if (!clients.ok) {
-          ctx.err(`error: ${clients.value} is not a readable PEM certificate\n`);
-          ctx.exitCode = EXIT.usage;
+          reportUsage(ctx, `${clients.value} is not a readable PEM certificate`);
           return;
         }
         const clientCertificates = clients.sha256s;

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isLienthongError } from '../../core/index.ts';
 import { type CertInfo, createDevPki, loadTrustStore } from '../../signature/index.ts';
-import { type CliContext, type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const DEFAULT_ORGS = ['000.00.00.G22', '000.00.00.H29', '000.00.00.H41'];
@@ -50,10 +50,7 @@ async function runDev(
   ctx: CliContext,
   flags: { out: string; org?: string[]; keyAlgorithm: string },
 ): Promise<void> {
-  const usage = (message: string) => {
-    ctx.err(`pki dev: ${message}\n`);
-    ctx.exitCode = EXIT.usage;
-  };
+  const usage = (message: string) => reportUsage(ctx, message);
   if (flags.keyAlgorithm !== 'rsa' && flags.keyAlgorithm !== 'ecdsa')
     return usage('--key-algorithm is rsa or ecdsa');
   const organIds = flags.org?.length ? flags.org : DEFAULT_ORGS;
@@ -121,7 +118,7 @@ async function runFingerprints(ctx: CliContext, paths: readonly string[], json: 
       for (const c of store.intermediates) add('intermediate', c);
     } catch (error) {
       if (!isLienthongError(error)) throw error;
-      ctx.err(`pki fingerprints: ${error.code}: ${error.message}\n`);
+      ctx.err(`error ${error.code}: ${error.message}\n`);
       ctx.exitCode = EXIT.usage;
       return;
     }

@@ -1,5 +1,6 @@
 import type { QueuesReport } from '../../ops/index.ts';
-import { type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
+import { dataDirOf, readHubUrlFile } from '../hub-url-file.ts';
 import { table } from '../table.ts';
 
 const age = (ms: number | null) =>
@@ -11,13 +12,17 @@ const age = (ms: number | null) =>
         ? `${(ms / 1000).toFixed(1)} s`
         : `${Math.round(ms / 60_000)} min`;
 
-/** The running hub's address: --url, LIENTHONG_URL, or 127.0.0.1 on PORT (default 8080). */
-function hubUrl(option: string | undefined): string {
-  return (
+/**
+ * The running hub's address: --url, LIENTHONG_URL, the URL a `lienthong serve` on this machine wrote
+ * to <data dir>/run/hub.json (while its process lives), or 127.0.0.1 on PORT (default 8080).
+ */
+async function hubUrl(option: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  const url =
     option ??
-    process.env['LIENTHONG_URL'] ??
-    `http://127.0.0.1:${process.env['PORT'] || '8080'}`
-  ).replace(/\/+$/, '');
+    env['LIENTHONG_URL'] ??
+    (await readHubUrlFile(dataDirOf(env)))?.url ??
+    `http://127.0.0.1:${env['PORT'] || '8080'}`;
+  return url.replace(/\/+$/, '');
 }
 
 /** `lienthong queues`: the delivery queue's health, from a running hub's GET /ops/queues. */
@@ -27,16 +32,19 @@ export const registerQueues: CommandRegistrar = (program, ctx) => {
     .description(
       'delivery queue health from a running hub (GET /ops/queues with LIENTHONG_OPERATOR_TOKEN): waiting, active, delayed, failed, oldest waiting, workers; deliveries by state; paused nodes',
     )
-    .option('--url <url>', 'the hub (default LIENTHONG_URL, else http://127.0.0.1:$PORT or :8080)')
+    .option(
+      '--url <url>',
+      'the hub (default LIENTHONG_URL, else the URL `lienthong serve` wrote to <data dir>/run/hub.json, else http://127.0.0.1:$PORT or :8080)',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (options: { url?: string; json?: boolean }) => {
-      const token = process.env['LIENTHONG_OPERATOR_TOKEN'];
+      const env = ctx.env ?? process.env;
+      const token = env['LIENTHONG_OPERATOR_TOKEN'];
       if (!token) {
-        ctx.err("error: set LIENTHONG_OPERATOR_TOKEN to the hub's operator token\n");
-        ctx.exitCode = EXIT.usage;
+        reportUsage(ctx, "set LIENTHONG_OPERATOR_TOKEN to the hub's operator token");
         return;
       }
-      const url = `${hubUrl(options.url)}/ops/queues`;
+      const url = `${await hubUrl(options.url, env)}/ops/queues`;
       let response: Response;
       try {
         response = await fetch(url, {
@@ -44,7 +52,7 @@ export const registerQueues: CommandRegistrar = (program, ctx) => {
           signal: AbortSignal.timeout(10_000),
         });
       } catch {
-        ctx.err(`error: no hub answers at ${url}\n`);
+        ctx.err(`error UNAVAILABLE: no hub answers at ${url}\n`);
         ctx.exitCode = EXIT.negative;
         return;
       }

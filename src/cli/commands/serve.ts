@@ -6,7 +6,8 @@ import { createHub, VERSION } from '../../app.ts';
 import { ConfigError, HUB_ROLES, type HubRole, loadConfig } from '../../config.ts';
 import { isLienthongError } from '../../core/index.ts';
 import type { CliContext, CommandRegistrar } from '../cli-context.ts';
-import { EXIT } from '../cli-context.ts';
+import { EXIT, reportUsage } from '../cli-context.ts';
+import { removeHubUrlFile, writeHubUrlFile } from '../hub-url-file.ts';
 
 function deliveryLine(hub: Hub): string {
   const d = hub.config.delivery;
@@ -75,8 +76,7 @@ interface ServeOptions {
 
 async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
   if (options.role !== undefined && !(HUB_ROLES as readonly string[]).includes(options.role)) {
-    ctx.err(`error: --role is one of ${HUB_ROLES.join(', ')}\n`);
-    ctx.exitCode = EXIT.usage;
+    reportUsage(ctx, `--role is one of ${HUB_ROLES.join(', ')}`);
     return;
   }
   let config: ReturnType<typeof loadConfig>;
@@ -88,22 +88,14 @@ async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
       ...(options.role ? { LIENTHONG_ROLE: options.role } : {}),
     });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      ctx.err(`${error.message}\n`);
-      ctx.exitCode = EXIT.usage;
-      return;
-    }
+    if (error instanceof ConfigError) return reportUsage(ctx, error.message);
     throw error;
   }
   let hub: Hub;
   try {
     hub = await createHub(config);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      ctx.err(`${error.message}\n`);
-      ctx.exitCode = EXIT.usage;
-      return;
-    }
+    if (error instanceof ConfigError) return reportUsage(ctx, error.message);
     if (
       isLienthongError(error, 'QUEUE_SHARED_SCHEDULER_REQUIRED') ||
       isLienthongError(error, 'QUEUE_BACKEND_UNAVAILABLE')
@@ -116,6 +108,7 @@ async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
   }
   const role: HubRole = hub.role;
   let health: FastifyInstance | null = null;
+  let urlFileWritten = false;
   if (role === 'worker' && !options.port) {
     // A worker serves no API; its small health port answers /livez and /readyz (with --port it
     // serves the whole app instead: /metrics and /ops/queues for its process too).
@@ -130,10 +123,10 @@ async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
       } catch (error) {
         await health.close().catch(() => {});
         await hub.close();
-        ctx.err(
-          `LIENTHONG_HEALTH_PORT: cannot listen on ${config.host}:${config.healthPort} (${(error as Error).message}); give each worker on this machine its own port, 0 for any, or off\n`,
+        reportUsage(
+          ctx,
+          `LIENTHONG_HEALTH_PORT: cannot listen on ${config.host}:${config.healthPort} (${(error as Error).message}); give each worker on this machine its own port, 0 for any, or off`,
         );
-        ctx.exitCode = EXIT.usage;
         return;
       }
     }
@@ -144,11 +137,17 @@ async function serve(ctx: CliContext, options: ServeOptions): Promise<void> {
       '127.0.0.1',
     );
     ctx.out(role === 'worker' ? workerBanner(hub, address) : banner(hub, address));
+    // For `lienthong queues` on this machine; a hub that cannot write it still serves.
+    await writeHubUrlFile(config.dataDir, address).then(
+      () => (urlFileWritten = true),
+      (err: unknown) => hub.logger.warn({ err }, 'cannot write run/hub.json'),
+    );
   }
   await new Promise<void>((resolve) => {
     closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
       if (err) hub.logger.error({ err }, 'shutting down after an error');
       else hub.logger.info({ signal }, 'shutting down');
+      if (urlFileWritten) await removeHubUrlFile(config.dataDir).catch(() => {});
       await health?.close();
       await hub.close();
       resolve();

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isLienthongError } from '../../core/index.ts';
 import { signEdxml } from '../../signature/index.ts';
-import { type CliContext, type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 interface SignFlags {
   key: string;
@@ -37,16 +37,14 @@ export const registerSign: CommandRegistrar = (program, ctx) => {
 
 async function runSign(ctx: CliContext, file: string, flags: SignFlags): Promise<void> {
   if (flags.alg !== undefined && flags.alg !== 'rsa-sha256' && flags.alg !== 'ecdsa-sha256') {
-    ctx.err('sign: --alg is rsa-sha256 or ecdsa-sha256\n');
-    ctx.exitCode = EXIT.usage;
+    reportUsage(ctx, '--alg is rsa-sha256 or ecdsa-sha256');
     return;
   }
   const read = async (path: string): Promise<Buffer | null> => {
     try {
       return await readFile(path);
     } catch (error) {
-      ctx.err(`sign: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
-      ctx.exitCode = EXIT.usage;
+      reportUsage(ctx, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
       return null;
     }
   };

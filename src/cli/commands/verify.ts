@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isLienthongError } from '../../core/index.ts';
 import { createSignatureVerifier, type SignatureVerdict } from '../../signature/index.ts';
-import { type CliContext, type CommandRegistrar, EXIT } from '../cli-context.ts';
+import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -50,23 +50,24 @@ export const registerVerify: CommandRegistrar = (program, ctx) => {
 };
 
 async function runVerify(ctx: CliContext, file: string, flags: VerifyFlags): Promise<void> {
-  const usage = (message: string) => {
-    ctx.err(`${message}\n`);
+  const usage = (message: string) => reportUsage(ctx, message);
+  const refusal = (code: string, message: string) => {
+    ctx.err(`error ${code}: ${message}\n`);
     ctx.exitCode = EXIT.usage;
   };
-  if (!flags.trust?.length) return usage('verify: --trust PATH is required (a PEM/DER file or a directory)');
+  if (!flags.trust?.length) return usage('--trust PATH is required (a PEM/DER file or a directory)');
   const at = flags.at === undefined ? new Date() : new Date(flags.at);
-  if (Number.isNaN(at.getTime())) return usage(`verify: --at "${flags.at}" is not an ISO 8601 time`);
+  if (Number.isNaN(at.getTime())) return usage(`--at "${flags.at}" is not an ISO 8601 time`);
   if (flags.staleCrl !== 'accept' && flags.staleCrl !== 'reject')
-    return usage('verify: --stale-crl is accept or reject');
+    return usage('--stale-crl is accept or reject');
   const threads = Number(flags.threads);
   if (!Number.isInteger(threads) || threads < 0 || threads > 64)
-    return usage('verify: --threads is a whole number from 0 to 64');
+    return usage('--threads is a whole number from 0 to 64');
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return usage(`verify: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    return usage(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   let verifier: Awaited<ReturnType<typeof createSignatureVerifier>>;
   try {
@@ -76,7 +77,7 @@ async function runVerify(ctx: CliContext, file: string, flags: VerifyFlags): Pro
       ...(flags.crl?.length ? { loadOptions: { crlPaths: flags.crl } } : {}),
     });
   } catch (error) {
-    if (isLienthongError(error)) return usage(`verify: ${error.code}: ${error.message}`);
+    if (isLienthongError(error)) return refusal(error.code, error.message);
     throw error;
   }
   let verdict: SignatureVerdict;
