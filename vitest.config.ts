@@ -13,6 +13,7 @@ export default defineConfig({
     globalSetup: [],
     // Hubs started by tests (in-process or spawned) check transaction misuse; production does not.
     // Workers started by tests take any free health port (several run on one machine).
-    env: { LIENTHONG_TX_GUARD: '1', LIENTHONG_HEALTH_PORT: '0' },
+    // bin/lienthong.js spawned by tests runs the current sources, never a stale dist/.
+    env: { LIENTHONG_TX_GUARD: '1', LIENTHONG_HEALTH_PORT: '0', LIENTHONG_FROM_SOURCE: '1' },
   },
 });
