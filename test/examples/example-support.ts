@@ -4,13 +4,17 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { createHub, type Hub } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { waitFor } from '../queue/wait-for.ts';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
-import { REDIS_URL } from '../support/engine-harness.ts';
+import { acceptPackages, addEngineNode, REDIS_URL } from '../support/engine-harness.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -173,4 +177,73 @@ export async function startExampleHub(prefix: string): Promise<ExampleHub> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A real push from the hub, caught by a plain receiver before any verifier sees it. */
+export interface CapturedPush {
+  readonly messageId: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** Accepts one package for a webhook node whose receiver only records the first push; returns that push. */
+export async function capturePush(
+  hub: Hub,
+  options: { readonly role: string; readonly secret: string },
+): Promise<CapturedPush> {
+  let captured: { headers: IncomingHttpHeaders; body: Buffer } | null = null;
+  const capture = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      captured ??= { headers: req.headers, body: Buffer.concat(chunks) };
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = capture.address() as AddressInfo;
+    const sender = await addEngineNode(hub.database.db, { role: 'sender' });
+    const target = await addEngineNode(hub.database.db, {
+      role: options.role,
+      webhookUrl: `http://127.0.0.1:${port}/hook`,
+      secret: options.secret,
+    });
+    const [messageId] = await acceptPackages(hub.database.db, sender, [target], 1);
+    hub.engine.kick();
+    await waitFor(() => captured !== null, 15_000, 'the captured push');
+    const push = captured as unknown as { headers: IncomingHttpHeaders; body: Buffer };
+    return { messageId: messageId as string, ...push };
+  } finally {
+    await new Promise((resolve) => capture.close(resolve));
+  }
+}
+
+/**
+ * A verifier in another language, run on the real push (ok), on it with one body byte changed
+ * (mismatch) and on it signed ten minutes earlier (stale): each must print its verdict line.
+ */
+export async function expectVerdicts(
+  push: CapturedPush,
+  check: (name: string, headers: IncomingHttpHeaders, body: Buffer) => Promise<{ code: number; out: string }>,
+): Promise<void> {
+  const { messageId } = push;
+  expect(await check('real', push.headers, push.body)).toMatchObject({
+    code: 0,
+    out: `ok ${messageId} package\n`,
+  });
+  const tampered = Buffer.from(push.body);
+  tampered.writeUInt8(tampered.readUInt8(tampered.length - 2) ^ 1, tampered.length - 2);
+  expect(await check('body', push.headers, tampered)).toMatchObject({
+    code: 1,
+    out: `bad ${messageId} mismatch\n`,
+  });
+  const old = String(push.headers['lienthong-signature']).replace(
+    /t=(\d+)/,
+    (_, t) => `t=${Number(t) - 600}`,
+  );
+  expect(await check('stale', { ...push.headers, 'lienthong-signature': old }, push.body)).toMatchObject({
+    code: 1,
+    out: `bad ${messageId} stale\n`,
+  });
 }

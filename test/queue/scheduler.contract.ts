@@ -281,8 +281,16 @@ export function runSchedulerContract(options: SchedulerContractOptions): void {
       expect(pausedAnswers).toBeGreaterThan(0);
       // Opened after 2 failures: only those and the odd half-open probe reached the sick node.
       expect(sickAttempts).toBeLessThanOrEqual(4);
-      const held = await scheduler.heldIds();
-      expect(sick.every((s) => held.has(s.deliveryId))).toBe(true);
+      // Every sick item is still held (delayed by its breaker, none lost); under load one may be
+      // between its paused answer and its rescheduling for a moment.
+      await waitFor(
+        async () => {
+          const held = await scheduler.heldIds();
+          return sick.every((s) => held.has(s.deliveryId));
+        },
+        5_000 + slack,
+        'every sick item held',
+      );
     });
 
     it('reports waiting, delayed and active items in stats and heldIds', async () => {
