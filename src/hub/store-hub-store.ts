@@ -18,11 +18,11 @@ import {
   loadDirectorySnapshot,
   type MessageRecord,
   type MessageTraceRecord,
-  touchNodeSeen,
   traceDocument,
   traceMessage,
   UNDELIVERED_STATES,
 } from '../store/index.ts';
+import { createContactNoter } from './contact-noter.ts';
 import type { AcceptedMessage, HubStore, OriginalDocument, StoredTrace } from './hub-store.ts';
 import type { NodeIdentity, Receipt } from './hub-types.ts';
 import { identityOf } from './node-identity.ts';
@@ -62,8 +62,6 @@ function deliveriesOf(message: AcceptedMessage) {
 
 /** Nodes remembered by token at most; past it the memory starts afresh. */
 const MAX_CACHED_TOKENS = 10_000;
-/** A node's last contact is written at most this often per process (a poll a second is no write a second). */
-const CONTACT_WRITE_MS = 30_000;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -128,8 +126,7 @@ export function createStoreHubStore(
     };
   }
 
-  /** When this process last wrote each node's last contact (ms). */
-  const contacts = new Map<string, number>();
+  const noteContact = createContactNoter(db);
   return {
     invalidate() {
       cached = null;
@@ -154,13 +151,7 @@ export function createStoreHubStore(
       return node;
     },
 
-    async noteContact(nodeId, at) {
-      const last = contacts.get(nodeId);
-      if (last !== undefined && at.getTime() - last < CONTACT_WRITE_MS) return;
-      if (contacts.size >= MAX_CACHED_TOKENS) contacts.clear();
-      contacts.set(nodeId, at.getTime());
-      await touchNodeSeen(db, { nodeId, at, staleBefore: new Date(at.getTime() - CONTACT_WRITE_MS) });
-    },
+    noteContact,
 
     directory: snapshot,
 

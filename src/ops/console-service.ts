@@ -1,3 +1,4 @@
+import { isUuid } from '../core/index.ts';
 import { type HubResult, refuse, success } from '../hub/index.ts';
 import { civilDateAt } from '../routing/index.ts';
 import { describeTrustDir, type TrustDirReport } from '../signature/index.ts';
@@ -130,7 +131,6 @@ export interface ConsoleServiceDeps {
   readonly kick?: () => void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRUST_CACHE_MS = 60_000;
 /** The overdue lists read at most this many undelivered deliveries, oldest first. */
 const OVERDUE_SCAN = 5_000;
@@ -303,7 +303,7 @@ export function createConsoleService(deps: ConsoleServiceDeps): ConsoleService {
         at: audit.at,
         actor: audit.actor,
         nodeId: 'nodeId' in target ? target.nodeId : null,
-        deliveryId: 'deliveryId' in target && UUID.test(target.deliveryId) ? target.deliveryId : null,
+        deliveryId: 'deliveryId' in target && isUuid(target.deliveryId) ? target.deliveryId : null,
         data: {
           from: audit.from,
           target: 'allFailed' in target ? 'all' : 'nodeId' in target ? 'node' : 'delivery',

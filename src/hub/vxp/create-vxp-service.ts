@@ -12,10 +12,10 @@ import {
   recordVxpRemark,
   reportVxpFailure,
   requestVxpAgency,
-  touchNodeSeen,
   type VxpAgencyRequestOutcome,
 } from '../../store/index.ts';
 import { clientCertificateRefusal } from '../client-certificate.ts';
+import { createContactNoter } from '../contact-noter.ts';
 import { type HubResult, refuse, success } from '../hub-failure.ts';
 import type { HubService } from '../hub-service.ts';
 import type { NodeIdentity } from '../hub-types.ts';
@@ -96,6 +96,7 @@ export function checkVxpCredentials(system: VxpSystem | null, call: VxpCredentia
 export function createVxpService(deps: VxpServiceDeps): VxpService {
   const { db, service } = deps;
   const now = deps.now ?? (() => new Date());
+  const noteContact = createContactNoter(db);
 
   /** The node as the hub pipeline sees it, read fresh: a directory change applies to the next call. */
   async function identity(nodeId: string): Promise<NodeIdentity | null> {
@@ -126,12 +127,7 @@ export function createVxpService(deps: VxpServiceDeps): VxpService {
       const result = checkVxpCredentials(await findSystem(call.systemId), call);
       // The console's "last contact" of a VXP system: written at most every 30 s; never fails the call.
       if (result.ok) {
-        const at = now();
-        touchNodeSeen(db, {
-          nodeId: result.value.nodeId,
-          at,
-          staleBefore: new Date(at.getTime() - 30_000),
-        }).catch(() => {});
+        noteContact(result.value.nodeId, now()).catch(() => {});
       }
       return result;
     },
