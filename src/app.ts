@@ -214,7 +214,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       trustProxy: config.trustProxy,
       ...(tls ? { https: tls } : {}),
       mounts: [
-        createVxpMount(createVxpService({ db: database.db, service })),
+        createVxpMount(createVxpService({ db: database.db, service }), { codes }),
         {
           prefix: '',
           plugin: opsApi({

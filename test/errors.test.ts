@@ -14,6 +14,16 @@ describe('the error-code registry', () => {
     }
   });
 
+  it('gives every code a short Vietnamese title for the staff who read the answers', () => {
+    for (const [code, info] of Object.entries(codes)) {
+      expect(info.vi.length, code).toBeGreaterThan(5);
+      expect(info.vi.length, code).toBeLessThanOrEqual(160);
+      // Vietnamese, not an English sentence copied over: it has the language's letters.
+      expect(info.vi, code).toMatch(/[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]/i);
+      expect(info.vi, code).not.toMatch(/\.$/);
+    }
+  });
+
   it('gives a code listed by two areas the same HTTP status', () => {
     const seen = new Map<string, number>();
     for (const { table } of codeSections) {

@@ -12,6 +12,8 @@ export class LienthongApiError extends Error {
   /** The HTTP status. */
   readonly status: number;
   readonly title: string;
+  /** The code's Vietnamese title, to show an agency's staff (undefined when the answer had none). */
+  readonly titleVi: string | undefined;
   readonly detail: string;
   /** The problem's `type` (`urn:lienthong:error:<code>`). */
   readonly type: string | undefined;
@@ -41,6 +43,7 @@ export class LienthongApiError extends Error {
     this.code = code;
     this.status = input.status;
     this.title = typeof p.title === 'string' ? p.title : code;
+    this.titleVi = typeof p.titleVi === 'string' ? p.titleVi : undefined;
     this.detail = detail;
     this.type = typeof p.type === 'string' ? p.type : undefined;
     this.requestId = typeof p.requestId === 'string' ? p.requestId : undefined;

@@ -149,6 +149,8 @@ export interface RecipientStatus extends StatusEntry {
 export interface Problem {
   readonly type?: string;
   readonly title?: string;
+  /** The code's Vietnamese title, for an agency's staff. */
+  readonly titleVi?: string;
   readonly status?: number;
   readonly code?: string;
   readonly detail?: string;

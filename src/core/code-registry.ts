@@ -6,6 +6,12 @@ export interface CodeInfo {
   readonly meaning: string;
   /** What the sender or operator should do about it. */
   readonly action: string;
+  /**
+   * The Vietnamese title: what happened, in one short sentence, for the staff of a sending or
+   * receiving agency who read the hub's answer in their e-office system (problem+json `title` when
+   * they ask in Vietnamese, the VXP `ErrorDesc`, the console).
+   */
+  readonly vi: string;
 }
 
 /** A registry section: code → info. Each area owns one (`src/<area>/codes.ts`). */

@@ -10,7 +10,15 @@ export const FindingSchema = Type.Object({
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),
-    title: Type.String(),
+    title: Type.String({
+      description:
+        'The stable code; its Vietnamese title instead when Accept-Language prefers vi (then Content-Language: vi).',
+    }),
+    titleVi: Type.Optional(
+      Type.String({
+        description: 'The Vietnamese title of the code, for an agency’s staff (docs/errors.md).',
+      }),
+    ),
     status: Type.Integer(),
     code: Type.String({ description: 'Stable error code (see docs/errors.md).' }),
     detail: Type.String(),

@@ -21,15 +21,18 @@ export type WireItem = Readonly<Record<string, WireScalar | null | undefined>>;
 
 /** A failure to report: the hub's failure (a stable code, a message safe to show the caller, findings). */
 export type VxpFailure = Pick<HubFailure, 'code' | 'message'> &
-  Partial<Pick<HubFailure, 'findings' | 'details'>>;
+  Partial<Pick<HubFailure, 'findings' | 'details'>> & {
+    /** The code's Vietnamese title (the registry's `vi`): e-office systems show ErrorDesc to staff. */
+    readonly title?: string;
+  };
 
 /**
- * The failure as one ErrorDesc sentence: the hub's message, then the first error finding (where and
+ * The failure as one ErrorDesc sentence: the code's Vietnamese title when known, the hub's message, then the first error finding (where and
  * what) or, for unroutable recipients, why each one is. Findings carry element paths and organ ids,
  * never package bytes.
  */
 export function describeFailure(failure: VxpFailure): string {
-  const parts = [failure.message];
+  const parts = failure.title ? [`${failure.title}.`, failure.message] : [failure.message];
   const finding = failure.findings?.find((f) => f.severity === 'error');
   if (finding) parts.push(`${finding.code} at ${finding.path}: ${finding.message}`);
   const recipients = failure.details?.['recipients'];

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { CodeTable } from '../../core/index.ts';
 import type { LimitRefusal, VxpService, VxpSystem } from '../../hub/index.ts';
 import {
   authenticationGate,
@@ -31,6 +32,8 @@ export interface VxpPluginOptions {
   readonly maxFailReports?: number;
   /** The clock (tests). Default `() => new Date()`. */
   readonly now?: () => Date;
+  /** The code registry: a refusal's ErrorDesc carries its Vietnamese title after the code. */
+  readonly codes?: CodeTable;
 }
 
 export const VXP_DEFAULTS = {
@@ -93,7 +96,11 @@ export function vxpPlugin(options: VxpPluginOptions): FastifyPluginAsync {
     function refusal(shape: VxpOperation['shape'], failure: VxpFailure): VxpAnswer {
       // downloadEdoc: the SDK saves any non-empty body as the package, so a refusal is an empty body.
       if (shape === 'raw') return { kind: 'bytes', body: Buffer.alloc(0) };
-      return { kind: 'json', body: failEnvelope(shape, failure) };
+      const title = options.codes?.[failure.code]?.vi;
+      return {
+        kind: 'json',
+        body: failEnvelope(shape, title === undefined ? failure : { ...failure, title }),
+      };
     }
 
     function refuseEarly(

@@ -2,6 +2,7 @@
 // ids that are not UUIDs, malformed JSON, unknown routes, and the bodies clients send with a call
 // that has none (an empty form from Java's HttpURLConnection or `curl -d ''`, an empty JSON body).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../../../src/errors.ts';
 import { samplePackage } from '../../support/edxml-samples.ts';
 import { startTestHub, type TestHub } from '../../support/hub-harness.ts';
 import { runCliIn } from '../../support/run-cli.ts';
@@ -115,4 +116,24 @@ describe('bad input on the HTTP API', () => {
     expect(run.err).toContain('STORE_NOT_FOUND');
     expect(run.err).toContain('nosuch');
   });
+  // Issue #15 part 8: an agency's staff read the refusal in their e-office system, in Vietnamese.
+  it.each([
+    ['no Accept-Language', undefined, 'MESSAGE_NOT_FOUND'],
+    ['English first', 'en-US,en;q=0.9,vi;q=0.5', 'MESSAGE_NOT_FOUND'],
+    ['Vietnamese', 'vi-VN,vi;q=0.9,en;q=0.8', codes['MESSAGE_NOT_FOUND']?.vi],
+  ])(
+    'a refusal with %s: the title follows the language, titleVi is always there',
+    async (_what, lang, title) => {
+      const res = await fetch(`${t.url}/v1/messages/nosuch`, {
+        headers: { authorization: `Bearer ${b}`, ...(lang ? { 'accept-language': lang } : {}) },
+      });
+      expect(res.status).toBe(404);
+      const body = (await res.json()) as { code: string; title: string; titleVi: string };
+      expect(body.code).toBe('MESSAGE_NOT_FOUND');
+      expect(body.title).toBe(title);
+      expect(body.titleVi).toBe(codes['MESSAGE_NOT_FOUND']?.vi);
+      expect(body.titleVi).toMatch(/[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]/i);
+      expect(res.headers.get('content-language')).toBe(lang?.startsWith('vi') ? 'vi' : null);
+    },
+  );
 });

@@ -132,6 +132,13 @@ describe('error-code map', () => {
     expect(vxpErrorCode('VXP_NOT_FOUND')).toBe(VXP_ERROR_FAMILIES.notFound);
   });
 
+  it('puts the Vietnamese title right after the code when the failure has one', () => {
+    const body = JSON.parse(sendEdocFail({ ...failure, title: 'Gói tin thiếu thông tin bắt buộc' }));
+    expect(body['ErrorDesc']).toBe(
+      'EDXML_MISSING_ELEMENT: Gói tin thiếu thông tin bắt buộc. Thiếu trường To – “người nhận” 😀',
+    );
+  });
+
   it('puts the code first in ErrorDesc and bounds its length', () => {
     expect(vxpErrorDesc('X_Y', '  why ')).toBe('X_Y: why');
     expect(vxpErrorDesc('X_Y', '')).toBe('X_Y');

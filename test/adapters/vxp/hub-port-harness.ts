@@ -84,6 +84,7 @@ export async function startHubPort(
         }),
         {
           maxPackageBytes: MAX_PACKAGE_BYTES,
+          codes,
           ...options.mount,
         },
       ),

@@ -1,8 +1,10 @@
 // The key VXP operations against the REAL hub (accept pipeline, store, Postgres), through the SDK-like
 // client: sendEdoc (pipeline, duplicates, refusals), the inbox grouped per document and urgent first,
 // getEdoc/downloadEdoc, updateStatus done/fail/remarks, getSentEdocList, and what the /v1 trace shows.
+
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes } from '../../../src/errors.ts';
 import { listEvents } from '../../../src/store/index.ts';
 import { samplePackage, sampleStatus } from '../../support/edxml-samples.ts';
 import { readLikeSdk, VxpSdkClient } from '../../support/vxp-sdk-client.ts';
@@ -121,7 +123,10 @@ describe('sendEdoc on the real hub', () => {
     ];
     for (const [system, file, headers, code, family] of cases) {
       const response = await h.sdk(system).sendEdoc({ from: G22, ...headers }, file);
-      expect(expectFail(response, code, family)['DocId'], code).toBe('');
+      const envelope = expectFail(response, code, family);
+      expect(envelope['DocId'], code).toBe('');
+      // The e-office system shows ErrorDesc to its staff: the Vietnamese title follows the code.
+      expect(String(envelope['ErrorDesc']), code).toContain(`${code}: ${codes[code]?.vi}. `);
       expect(readLikeSdk('sendEdoc', response)).toMatchObject({ status: 'FAIL', docId: '' });
     }
     expect(await messageCount()).toBe(before);

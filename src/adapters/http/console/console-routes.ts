@@ -107,7 +107,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions) {
       body: (tr: Translator) => Html,
       status = 200,
     ) => {
-      const tr = translator(langOf(request));
+      const tr = translator(langOf(request), options.codes);
       const flashKey = (request.query as Record<string, unknown>)['flash'];
       const flashSpec = typeof flashKey === 'string' ? FLASHES[flashKey.split(':')[0] ?? ''] : undefined;
       const count =

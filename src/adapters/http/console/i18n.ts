@@ -1,3 +1,4 @@
+import type { CodeTable } from '../../../core/index.ts';
 /** The console's languages: Vietnamese first, English on request. */
 export type Lang = 'vi' | 'en';
 export const LANGS: readonly Lang[] = ['vi', 'en'];
@@ -405,9 +406,12 @@ export interface Translator {
   docType(type: number | null): string;
   breaker(state: string): string;
   alertKind(kind: string): string;
+  /** A stable error code's title: the registry's Vietnamese `vi`, or its English meaning. */
+  errorTitle(code: string): string | undefined;
 }
 
-export function translator(lang: Lang): Translator {
+/** The words of one language; `codes` (the hub's registry) gives error codes their titles. */
+export function translator(lang: Lang, codes: CodeTable = {}): Translator {
   const words = DICTIONARIES[lang];
   return {
     lang,
@@ -418,5 +422,6 @@ export function translator(lang: Lang): Translator {
     docType: (type) => (type === null ? '' : (DOC_TYPES[lang][type] ?? String(type))),
     breaker: (state) => BREAKER_NAMES[lang][state] ?? state,
     alertKind: (kind) => ALERT_NAMES[lang][kind] ?? kind,
+    errorTitle: (code) => (lang === 'vi' ? codes[code]?.vi : codes[code]?.meaning),
   };
 }

@@ -4,7 +4,7 @@ import { vnDateTime } from '../format.ts';
 import { type Html, html } from '../html.ts';
 import type { Translator } from '../i18n.ts';
 import { csrfField } from '../layout.ts';
-import { stateBadge } from './parts.ts';
+import { errorTitle, stateBadge } from './parts.ts';
 
 function retryForm(identity: ConsoleIdentity, field: string, value: string, label: string): Html {
   return html`<form class="inline" method="post" action="/console/deliveries/retry">${csrfField(identity)}<input type="hidden" name="${field}" value="${value}"><input type="hidden" name="back" value="/console/failed"><button type="submit">${label}</button></form>`;
@@ -32,7 +32,7 @@ ${
 <table id="failed"><thead><tr><th>${tr.t('documentId')}</th><th>${tr.t('sender')}</th><th>${tr.t('recipient')}</th><th>${tr.t('node')}</th><th>${tr.t('priority')}</th><th class="num">${tr.t('attempts')}</th><th>${tr.t('error')}</th><th>${tr.t('time')}</th>${canRetry ? html`<th>${tr.t('actions')}</th>` : ''}</tr></thead><tbody>
 ${failed.map(
   (d) =>
-    html`<tr data-delivery-id="${d.id}"><td><a class="mono" href="/console/documents/${d.messageId}">${d.documentId}</a></td><td>${d.fromOrganId}</td><td>${d.toOrganId}</td><td>${d.nodeId}</td><td>${tr.priority(d.priority)}</td><td class="num">${d.attempts}</td><td>${d.lastError ?? ''}${d.lastAttempt?.httpStatus ? ` (HTTP ${d.lastAttempt.httpStatus})` : ''}${d.lastAttempt?.errorDetail ? html`<div class="muted">${d.lastAttempt.errorDetail}</div>` : ''}</td><td>${vnDateTime(d.updatedAt)}</td>${canRetry ? html`<td>${retryForm(identity, 'deliveryId', d.id, tr.t('retry'))}</td>` : ''}</tr>`,
+    html`<tr data-delivery-id="${d.id}"><td><a class="mono" href="/console/documents/${d.messageId}">${d.documentId}</a></td><td>${d.fromOrganId}</td><td>${d.toOrganId}</td><td>${d.nodeId}</td><td>${tr.priority(d.priority)}</td><td class="num">${d.attempts}</td><td>${d.lastError ?? ''}${d.lastError ? errorTitle(tr, d.lastError) : ''}${d.lastAttempt?.httpStatus ? ` (HTTP ${d.lastAttempt.httpStatus})` : ''}${d.lastAttempt?.errorDetail ? html`<div class="muted">${d.lastAttempt.errorDetail}</div>` : ''}</td><td>${vnDateTime(d.updatedAt)}</td>${canRetry ? html`<td>${retryForm(identity, 'deliveryId', d.id, tr.t('retry'))}</td>` : ''}</tr>`,
 )}
 </tbody></table>`
 }

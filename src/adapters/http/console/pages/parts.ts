@@ -51,3 +51,9 @@ ${peers.map(
 export function stateBadge(tr: Translator, state: string): Html {
   return html`<span class="badge ${state}" data-state="${state}">${tr.state(state)}</span>`;
 }
+
+/** A stable error code's title under the code, in the page's language (nothing for an unknown code). */
+export function errorTitle(tr: Translator, code: string): Html | '' {
+  const title = tr.errorTitle(code);
+  return title === undefined ? '' : html`<div class="muted">${title}</div>`;
+}

@@ -2,7 +2,7 @@ import type { EventRecord, MessageTraceRecord } from '../../../../ops/index.ts';
 import { vnDateTime } from '../format.ts';
 import { type Html, html } from '../html.ts';
 import type { Translator } from '../i18n.ts';
-import { stateBadge } from './parts.ts';
+import { errorTitle, stateBadge } from './parts.ts';
 
 function eventsTable(tr: Translator, events: readonly EventRecord[]): Html {
   if (events.length === 0) return html``;
@@ -48,7 +48,7 @@ ${d.hops.length > 0 ? html`<div class="muted">${tr.t('hops')}: ${d.hops.map((h) 
 ${
   t.attempts.length > 0
     ? html`<table class="attempts"><thead><tr><th>${tr.t('attempt')}</th><th>${tr.t('started')}</th><th>${tr.t('finished')}</th><th>${tr.t('outcome')}</th><th>HTTP</th><th>${tr.t('error')}</th></tr></thead><tbody>
-${t.attempts.map((a) => html`<tr><td class="num">${a.attempt}</td><td>${vnDateTime(a.startedAt)}</td><td>${vnDateTime(a.finishedAt)}</td><td>${a.outcome}</td><td>${a.httpStatus ?? ''}</td><td>${a.error ?? ''}</td></tr>`)}
+${t.attempts.map((a) => html`<tr><td class="num">${a.attempt}</td><td>${vnDateTime(a.startedAt)}</td><td>${vnDateTime(a.finishedAt)}</td><td>${a.outcome}</td><td>${a.httpStatus ?? ''}</td><td>${a.error ?? ''}${a.error ? errorTitle(tr, a.error) : ''}</td></tr>`)}
 </tbody></table>`
     : ''
 }
