@@ -79,6 +79,8 @@ export interface AckResult {
 export interface StatusEntry {
   /** 01 arrived … 06 done, 13 take-back asked, 15/16 answers. */
   readonly code: string;
+  /** The code's Vietnamese name ('Đã đến' … 'Hoàn thành'), to show an agency's staff. */
+  readonly nameVi?: string;
   /** When the agency says it happened (never later than receivedAt). */
   readonly at: string;
   /** When the hub received the status package. */

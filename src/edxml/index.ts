@@ -25,8 +25,10 @@ export {
   type SignatureBlock,
   type SignerInfo,
   STATUS_CODES,
+  STATUS_NAMES_VI,
   type StaffInfo,
   type StatusCode,
+  statusNameVi,
   type TraceHeader,
   XMLDSIG_NAMESPACE,
 } from './model.ts';

@@ -15,6 +15,24 @@ export type Priority = 0 | 1 | 2 | 3 | 4;
 
 export const STATUS_CODES: readonly StatusCode[] = ['01', '02', '03', '04', '05', '06', '13', '15', '16'];
 
+/** The status codes' Vietnamese names, as a văn thư reads them (console, trace `nameVi`). */
+export const STATUS_NAMES_VI: Readonly<Record<StatusCode, string>> = {
+  '01': 'Đã đến',
+  '02': 'Từ chối tiếp nhận',
+  '03': 'Đã tiếp nhận',
+  '04': 'Phân công',
+  '05': 'Đang xử lý',
+  '06': 'Hoàn thành',
+  '13': 'Yêu cầu lấy lại',
+  '15': 'Đồng ý lấy lại / cập nhật',
+  '16': 'Từ chối lấy lại / cập nhật',
+};
+
+/** A status code's Vietnamese name, or undefined for a code outside the list. */
+export function statusNameVi(code: string): string | undefined {
+  return Object.hasOwn(STATUS_NAMES_VI, code) ? STATUS_NAMES_VI[code as StatusCode] : undefined;
+}
+
 /*
  * Conventions: text is trimmed; an absent or empty optional element is `undefined`; required
  * strings are '' when the input lacks them (validation reports that). Lists whose container element

@@ -69,6 +69,8 @@ export interface InboxItem {
 /** One business status a recipient sent about a document. */
 export interface BusinessStatusEntry {
   readonly code: string;
+  /** The code's Vietnamese name (01 'Đã đến' … 16), for the staff who read the trace. */
+  readonly nameVi?: string;
   /** When the agency says it happened: the status Timestamp (never later than `receivedAt`). */
   readonly at: string;
   /** When the hub received the status package. */

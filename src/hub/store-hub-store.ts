@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statusNameVi } from '../edxml/index.ts';
 import type { DirectorySnapshot } from '../routing/index.ts';
 import {
   ackDelivery,
@@ -114,6 +115,7 @@ export function createStoreHubStore(
         deliveredBy: d.deliveredBy,
         statuses: statuses.map((s) => ({
           code: s.code,
+          ...optionalName(s.code),
           at: s.at.toISOString(),
           statusMessageId: s.statusMessageId ?? '',
           receivedAt: s.recordedAt.toISOString(),
@@ -310,4 +312,10 @@ export function createStoreHubStore(
       return traces;
     },
   };
+}
+
+/** `nameVi` for a known status code; nothing for one outside the list. */
+function optionalName(code: string): { nameVi?: string } {
+  const nameVi = statusNameVi(code);
+  return nameVi === undefined ? {} : { nameVi };
 }

@@ -335,8 +335,8 @@ organizations:
       deliveries: Array<{ statuses: Array<{ code: string; inconsistent: boolean }> }>;
     };
     expect(trace.deliveries[0]?.statuses).toEqual([
-      expect.objectContaining({ code: '02', inconsistent: false }),
-      expect.objectContaining({ code: '06', inconsistent: true }),
+      expect.objectContaining({ code: '02', nameVi: 'Từ chối tiếp nhận', inconsistent: false }),
+      expect.objectContaining({ code: '06', nameVi: 'Hoàn thành', inconsistent: true }),
     ]);
     const wrong13 = await send(B, tokens['B']!, '13');
     expect(wrong13.status).toBe(403);

@@ -70,6 +70,11 @@ const StatusEntrySchema = Type.Object({
   code: Type.String({
     description: 'Business status: 01 arrived … 06 done, 13 take-back asked, 15/16 answers.',
   }),
+  nameVi: Type.Optional(
+    Type.String({
+      description: "The code's Vietnamese name (01 'Đã đến' … 06 'Hoàn thành'), for an agency's staff.",
+    }),
+  ),
   at: Type.String({
     description:
       "When the agency says it happened: the status package's Timestamp, never later than receivedAt.",

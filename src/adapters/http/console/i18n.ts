@@ -1,4 +1,5 @@
 import type { CodeTable } from '../../../core/index.ts';
+import { STATUS_NAMES_VI } from '../../../edxml/index.ts';
 /** The console's languages: Vietnamese first, English on request. */
 export type Lang = 'vi' | 'en';
 export const LANGS: readonly Lang[] = ['vi', 'en'];
@@ -305,17 +306,7 @@ const DICTIONARIES: Readonly<Record<Lang, Record<MessageKey, string>>> = { vi, e
 
 /** Business status codes (edXML StatusCode) with their names. */
 const STATUS_NAMES: Readonly<Record<Lang, Readonly<Record<string, string>>>> = {
-  vi: {
-    '01': 'Đã đến',
-    '02': 'Từ chối tiếp nhận',
-    '03': 'Đã tiếp nhận',
-    '04': 'Phân công',
-    '05': 'Đang xử lý',
-    '06': 'Hoàn thành',
-    '13': 'Yêu cầu lấy lại',
-    '15': 'Đồng ý lấy lại / cập nhật',
-    '16': 'Từ chối lấy lại / cập nhật',
-  },
+  vi: STATUS_NAMES_VI,
   en: {
     '01': 'Arrived',
     '02': 'Refused',
