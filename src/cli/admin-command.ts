@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { isLienthongError } from '../core/index.ts';
 import type { HubFailure, HubResult } from '../hub/index.ts';
-import { type Admin, withAdmin } from '../ops/admin.ts';
+import type { Admin } from '../ops/admin.ts';
 import { type CliContext, EXIT } from './cli-context.ts';
 
 /** The actor recorded in events for commands run by an operator at a terminal. */
@@ -52,6 +52,8 @@ export async function runAdminCommand(
   fn: (admin: Admin) => Promise<void>,
 ): Promise<void> {
   try {
+    // Loaded here, not at the top: the services (and the whole hub) only for a command that runs.
+    const { withAdmin } = await import('../ops/admin.ts');
     await withAdmin(ctx.env ?? process.env, fn);
   } catch (error) {
     if (!isLienthongError(error)) throw error;

@@ -10,6 +10,7 @@ import {
   SIGNATURE_POLICIES,
   type SignaturePolicy,
 } from './directory.ts';
+import type { DirectoryFormat } from './directory-format.ts';
 import { isOrganId, isQd20OrganId, subtreeSpecificity } from './organ-id.ts';
 
 /** An organization as a directory file states it. The file is authoritative for every field. */
@@ -60,15 +61,7 @@ export type DirectoryFileResult =
   | { readonly ok: true; readonly file: DirectoryFile; readonly findings: readonly Finding[] }
   | { readonly ok: false; readonly findings: readonly Finding[] };
 
-export type DirectoryFormat = 'yaml' | 'csv';
-
-/** The format a file name implies (.yaml/.yml/.csv), or null. */
-export function directoryFormatOf(fileName: string): DirectoryFormat | null {
-  const lower = fileName.toLowerCase();
-  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
-  if (lower.endsWith('.csv')) return 'csv';
-  return null;
-}
+export { type DirectoryFormat, directoryFormatOf } from './directory-format.ts';
 
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ORG_KEYS = new Set([

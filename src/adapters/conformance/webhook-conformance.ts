@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { DeliveryOutcome } from '../../queue/index.ts';
 import { createWebhookSender, type WebhookKind } from '../webhook/index.ts';
 import type { ConformanceCheck } from './conformance-check.ts';
+import { WEBHOOK_CONFORMANCE_DEFAULTS } from './conformance-defaults.ts';
 import {
   type ConformanceParties,
   conformanceMessageId,
@@ -34,12 +35,7 @@ export interface WebhookConformanceOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-export const WEBHOOK_CONFORMANCE_DEFAULTS = {
-  timeoutMs: 30_000,
-  largeBytes: 20 * 1024 * 1024,
-  /** How old the replayed push's signature is: well past the five minutes receivers allow. */
-  replayAgeMs: 15 * 60_000,
-} as const;
+export { WEBHOOK_CONFORMANCE_DEFAULTS } from './conformance-defaults.ts';
 
 /** One push as the kit sends it. */
 interface Push {

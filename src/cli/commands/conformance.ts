@@ -1,10 +1,7 @@
-import {
-  allPassed,
-  type ConformanceCheck,
-  runVxpConformance,
-  runWebhookConformance,
-  WEBHOOK_CONFORMANCE_DEFAULTS,
-} from '../../adapters/conformance/index.ts';
+// Leaf modules, not the kit's index: `--help` must not load the kit (see src/cli/commands/index.ts).
+import { allPassed } from '../../adapters/conformance/conformance-check.ts';
+import { WEBHOOK_CONFORMANCE_DEFAULTS } from '../../adapters/conformance/conformance-defaults.ts';
+import type { ConformanceCheck } from '../../adapters/conformance/index.ts';
 import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';
 
@@ -79,6 +76,7 @@ async function runConformance(ctx: CliContext, flags: ConformanceFlags): Promise
     if (flags.organ === undefined || flags.organ.trim() === '') {
       return usage('--vxp needs --organ ORGAN-ID (an organization the system serves)');
     }
+    const { runVxpConformance } = await import('../../adapters/conformance/index.ts');
     const checks = await runVxpConformance({
       endpoint,
       systemId: flags.system,
@@ -90,6 +88,7 @@ async function runConformance(ctx: CliContext, flags: ConformanceFlags): Promise
   }
   const url = flags.webhook as string;
   if (!isHttpUrl(url)) return usage(`--webhook "${url}" is not an absolute http(s) URL`);
+  const { runWebhookConformance } = await import('../../adapters/conformance/index.ts');
   const checks = await runWebhookConformance({
     url,
     secret,

@@ -1,4 +1,5 @@
-import { DELIVERY_STATES, type DeliveryState, type RetryTarget } from '../../ops/index.ts';
+import { DELIVERY_STATES, type DeliveryState } from '../../ops/admin-inputs.ts';
+import type { RetryTarget } from '../../ops/index.ts';
 import { operatorActor, runAdminCommand, settled } from '../admin-command.ts';
 import { type CommandRegistrar, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';

@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { DirectoryImportReport } from '../../ops/index.ts';
-import {
-  civilDateAt,
-  type DirectoryFormat,
-  directoryFormatOf,
-  isCivilDate,
-  parseDirectoryFile,
-  startOfCivilDate,
-} from '../../routing/index.ts';
+// Leaf modules: the routing index loads the YAML and CSV parsers, which only `import` needs.
+import { civilDateAt, isCivilDate, startOfCivilDate } from '../../routing/civil-date.ts';
+import { directoryFormatOf } from '../../routing/directory-format.ts';
+import type { DirectoryFormat } from '../../routing/index.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import { type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';
@@ -57,6 +53,7 @@ export const registerDirectory: CommandRegistrar = (program, ctx) => {
         reportUsage(ctx, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
         return;
       }
+      const { parseDirectoryFile } = await import('../../routing/index.ts');
       const parsed = parseDirectoryFile(text, format);
       if (!parsed.ok) {
         ctx.exitCode = EXIT.negative;

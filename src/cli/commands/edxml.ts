@@ -1,14 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { hasError, isLienthongError } from '../../core/index.ts';
-import {
-  buildEdxml,
-  inspectEdxml,
-  type MessageSummary,
-  messageFromJson,
-  type ParseOptions,
-  summarize,
-  validateEdxml,
-} from '../../edxml/index.ts';
+import type { MessageSummary, ParseOptions } from '../../edxml/index.ts';
 import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 const MODEL_HELP = `
@@ -104,6 +96,7 @@ export const registerEdxml: CommandRegistrar = (program, ctx) => {
         strict: options.strict === true,
         ...(maxBytes ? { maxBytes } : {}),
       };
+      const { inspectEdxml, summarize } = await import('../../edxml/index.ts');
       const { kind, message, findings } = inspectEdxml(bytes, parseOptions);
       ctx.out(
         `${JSON.stringify(inspection(message ? summarize(message) : null, kind, findings), null, 2)}\n`,
@@ -127,6 +120,7 @@ export const registerEdxml: CommandRegistrar = (program, ctx) => {
         reportUsage(ctx, `${file} is not JSON`);
         return;
       }
+      const { buildEdxml, messageFromJson, validateEdxml } = await import('../../edxml/index.ts');
       const model = messageFromJson(json);
       const findings = model.ok
         ? validateEdxml(model.message, { strict: options.strict === true })

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import {
-  checkWebhookUrl,
-  type NodeDeliverySettingsInput,
-  type NodeLimits,
-  type NodePushSettings,
-} from '../../ops/index.ts';
+import { checkWebhookUrl } from '../../ops/admin-inputs.ts';
+import type { NodeDeliverySettingsInput, NodeLimits, NodePushSettings } from '../../ops/index.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import { type CliContext, reportUsage } from '../cli-context.ts';
 

@@ -1,12 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { checkWebhookUrl } from '../../ops/admin-inputs.ts';
+import type { SignerCertificateInput, VxpAgencyPolicyValue } from '../../ops/index.ts';
+// The leaf module: the routing index loads the directory file parsers (YAML, CSV).
 import {
-  checkIpAllowList,
-  checkWebhookUrl,
-  type SignerCertificateInput,
-  type VxpAgencyPolicyValue,
-} from '../../ops/index.ts';
-import { NODE_KINDS, type NodeKind, SIGNATURE_POLICIES, type SignaturePolicy } from '../../routing/index.ts';
+  NODE_KINDS,
+  type NodeKind,
+  SIGNATURE_POLICIES,
+  type SignaturePolicy,
+} from '../../routing/directory.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import { type CommandRegistrar, reportUsage } from '../cli-context.ts';
 import { table } from '../table.ts';
@@ -95,7 +97,8 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
             return;
           }
         }
-        const vxpUsage = vxpOptionsProblem(options);
+        const { checkIpAllowList } = await import('../../ops/index.ts');
+        const vxpUsage = vxpOptionsProblem(options, checkIpAllowList);
         if (vxpUsage !== null) {
           reportUsage(ctx, `${vxpUsage}`);
           return;
@@ -255,11 +258,14 @@ export const registerNode: CommandRegistrar = (program, ctx) => {
 };
 
 /** Why the VXP options of `node add` do not go together, or null. */
-function vxpOptionsProblem(options: {
-  vxp?: boolean;
-  vxpAllowIp?: string[];
-  vxpAgencyPolicy?: string;
-}): string | null {
+function vxpOptionsProblem(
+  options: {
+    vxp?: boolean;
+    vxpAllowIp?: string[];
+    vxpAgencyPolicy?: string;
+  },
+  checkIpAllowList: (entries: readonly string[]) => unknown,
+): string | null {
   if (!options.vxp && (options.vxpAllowIp !== undefined || options.vxpAgencyPolicy !== undefined)) {
     return '--vxp-allow-ip and --vxp-agency-policy need --vxp';
   }

@@ -1,4 +1,4 @@
-import { OPERATOR_ROLES } from '../../ops/index.ts';
+import { OPERATOR_ROLES } from '../../ops/admin-inputs.ts';
 import { operatorAudit, runAdminCommand, settled } from '../admin-command.ts';
 import type { CommandRegistrar } from '../cli-context.ts';
 import { table } from '../table.ts';

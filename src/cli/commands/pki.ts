@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isLienthongError } from '../../core/index.ts';
-import { type CertInfo, createDevPki, loadTrustStore } from '../../signature/index.ts';
+import type { CertInfo } from '../../signature/index.ts';
 import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -58,6 +58,7 @@ async function runDev(
   const dir = resolve(flags.out);
   if (existsSync(join(dir, 'trust', 'root.pem')))
     return usage(`${dir} already holds a PKI; choose another --out`);
+  const { createDevPki } = await import('../../signature/index.ts');
   const pki = await createDevPki({ organIds, at: new Date(), keyAlgorithm: flags.keyAlgorithm });
   const files: Array<[string, string]> = [
     ['trust/root.pem', pki.rootCertPem],
@@ -104,6 +105,7 @@ async function runFingerprints(ctx: CliContext, paths: readonly string[], json: 
   }> = [];
   for (const path of paths) {
     try {
+      const { loadTrustStore } = await import('../../signature/index.ts');
       const store = await loadTrustStore([path], { allowDisabledProfiles: true });
       const add = (role: 'anchor' | 'intermediate', c: CertInfo) =>
         rows.push({

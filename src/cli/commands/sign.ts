@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { isLienthongError } from '../../core/index.ts';
-import { signEdxml } from '../../signature/index.ts';
 import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 interface SignFlags {
@@ -56,6 +55,7 @@ async function runSign(ctx: CliContext, file: string, flags: SignFlags): Promise
   ];
   if (!doc || !key || !cert || chain === null) return;
   try {
+    const { signEdxml } = await import('../../signature/index.ts');
     const signed = await signEdxml(doc, {
       keyPem: key.toString('utf8'),
       certPem: cert.toString('utf8'),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isLienthongError } from '../../core/index.ts';
-import { createSignatureVerifier, type SignatureVerdict } from '../../signature/index.ts';
+import type { SignatureVerdict, SignatureVerifier } from '../../signature/index.ts';
 import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -69,7 +69,8 @@ async function runVerify(ctx: CliContext, file: string, flags: VerifyFlags): Pro
   } catch (error) {
     return usage(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  let verifier: Awaited<ReturnType<typeof createSignatureVerifier>>;
+  const { createSignatureVerifier } = await import('../../signature/index.ts');
+  let verifier: SignatureVerifier;
   try {
     verifier = await createSignatureVerifier({
       trustPaths: flags.trust,
