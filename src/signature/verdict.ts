@@ -63,6 +63,12 @@ export interface VerifyOptions {
    * conversion, with the conformance fixes only; the baseline the fast path is tested against).
    */
   canonicalizer?: 'fast' | 'xmldsigjs';
+  /**
+   * With the 'fast' canonicalizer, try the direct verifier first (src/signature/direct/): packages up
+   * to 512 KiB inside the narrow edXML profile are verified from the bytes, without a DOM; anything
+   * else, and every refusal, is verified by the DOM path. Default true; false runs the DOM path only.
+   */
+  direct?: boolean;
 }
 
 export function finding(code: string, message: string, path = '', severity: Severity = 'error'): Finding {
