@@ -26,7 +26,6 @@ import { scanXml } from './xml-scan.ts';
  */
 export const DIRECT_MAX_BYTES = 512 * 1024;
 
-
 /** An OK verdict when the package verifies inside the narrow profile; null means "ask the library path". */
 export async function verifyDirect(
   bytes: Uint8Array,
