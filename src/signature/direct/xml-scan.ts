@@ -34,6 +34,8 @@ export interface ScanElement {
   readonly parent: ScanElement | null;
 }
 
+import { hasControlCharacters } from '../../core/index.ts';
+
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const MAX_DEPTH = 64;
@@ -43,8 +45,8 @@ const DECLARATION =
   /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[Uu][Tt][Ff]-8\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*\?>/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?/y;
 const SPACE = /[ \t\r\n]*/y;
-/** Characters XML 1.0 forbids anywhere (lone surrogates cannot come out of a fatal UTF-8 decode). */
-const FORBIDDEN_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+/** U+FFFE and U+FFFF, which XML 1.0 forbids (lone surrogates cannot come out of a UTF-8 decode). */
+const NON_CHARACTERS = /[\uFFFE\uFFFF]/;
 const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/g;
 const BAD_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/;
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -103,7 +105,8 @@ const isAscii = (s: string) => !/[^\x20-\x7e]/.test(s);
 
 /** Reads the text of a document into a light tree, or null when it is outside the subset. */
 export function scanXml(text: string): ScanElement | null {
-  if (FORBIDDEN_CHARS.test(text)) return null;
+  // C0 controls other than tab, LF and CR, and the two non-characters: not XML 1.0 characters.
+  if (hasControlCharacters(text) || NON_CHARACTERS.test(text)) return null;
   try {
     return new Scanner(text).document();
   } catch (error) {
