@@ -9,6 +9,8 @@
 // Being narrower than that parser is the point: whatever this scanner accepts, the library path
 // reads the same way (differential-tested, test/signature/direct/).
 
+import { hasControlCharacters } from '../../core/index.ts';
+
 /** An attribute that is not a namespace declaration. */
 export interface ScanAttribute {
   readonly qname: string;
@@ -33,8 +35,6 @@ export interface ScanElement {
   readonly children: Array<ScanElement | string>;
   readonly parent: ScanElement | null;
 }
-
-import { hasControlCharacters } from '../../core/index.ts';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
