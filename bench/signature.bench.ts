@@ -13,7 +13,15 @@
 // Figures and the machine they came from: docs/benchmarks/signature.md.
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign,
+  verify,
+  webcrypto,
+} from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +41,7 @@ import {
   createTrustStore,
   signEdxml,
   type TrustStore,
+  type VerifyOptions,
   verifyEdxmlSignature,
 } from '../src/signature/index.ts';
 
@@ -252,6 +261,7 @@ export async function run(): Promise<void> {
     rmSync(f.dir, { recursive: true, force: true });
   }
   console.table(rows);
+  await smallDistinct(f, quick ? 100 : 400);
   const small = rows.filter((r) => r.package === 'small').map((r) => Number(r['pkg/s']));
   const heavy = rows.filter((r) => r.package !== 'small').map((r) => Number(r['MB/s']));
   console.log(
@@ -264,6 +274,91 @@ export async function run(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+}
+
+/**
+ * Many distinct small packages (a new DocumentId each, so nothing is cached per package), verified
+ * one after the other on one thread: CPU per package of the default path (the direct verifier,
+ * src/signature/direct/), of the DOM path it falls back to (`direct: false`) and of xmldsigjs's own
+ * canonicalizer, beside the floor: SHA-256 over the same bytes plus one node:crypto signature check
+ * with an already imported key. Target (issue #16): >= 5 000 packages/s per core, within 4x the floor.
+ */
+async function smallDistinct(f: Fixture, count: number): Promise<void> {
+  const rows: Array<Record<string, string>> = [];
+  for (const signer of f.signers) {
+    const packages: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const xml = packageXml(0).replace('123/VPCP-KSTT', `${i}/VPCP-KSTT`);
+      packages.push(Buffer.from(await signEdxml(xml, { keyPem: signer.keyPem, certPem: signer.certPem })));
+    }
+    const perPackage = async (options: Partial<VerifyOptions>): Promise<number> => {
+      for (const bytes of packages.slice(0, 20))
+        await verifyEdxmlSignature(bytes, f.store, { at: f.at, ...options });
+      const samples: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const c = process.cpuUsage();
+        for (const bytes of packages) {
+          const v = await verifyEdxmlSignature(bytes, f.store, { at: f.at, ...options });
+          if (!v.valid) throw new Error(`bench package does not verify: ${v.code}`);
+        }
+        const used = process.cpuUsage(c);
+        samples.push((used.user + used.system) / 1000 / packages.length);
+      }
+      return median(samples);
+    };
+    const direct = await perPackage({});
+    const dom = await perPackage({ direct: false });
+    const library = await perPackage({ canonicalizer: 'xmldsigjs' });
+    const floor = nodeFloorMs(packages, signer);
+    rows.push({
+      signer: signer.label,
+      packages: String(packages.length),
+      'size KB': ((packages[0]?.length ?? 0) / 1024).toFixed(1),
+      'direct cpu ms': direct.toFixed(3),
+      'direct pkg/s': (1000 / direct).toFixed(0),
+      'floor cpu ms': floor.toFixed(3),
+      'direct × floor': (direct / floor).toFixed(1),
+      'DOM path cpu ms': dom.toFixed(3),
+      'DOM / direct': (dom / direct).toFixed(1),
+      'library c14n cpu ms': library.toFixed(3),
+    });
+  }
+  console.log(`\nsmall distinct packages, one thread, CPU per package (median of 3 passes):`);
+  console.table(rows);
+  const rates = rows.map((r) => Number(r['direct pkg/s']));
+  const ratios = rows.map((r) => Number(r['direct × floor']));
+  console.log(
+    `target (issue #16): >= 5 000 small packages/s per core within 4× the floor -> ${Math.min(...rates)}..${Math.max(...rates)}/s, ${Math.min(...ratios)}..${Math.max(...ratios)}× the floor`,
+  );
+}
+
+/** The floor per package: SHA-256 over its bytes plus one signature check, node:crypto, key imported once. */
+function nodeFloorMs(packages: readonly Uint8Array[], signer: Signer): number {
+  const data = Buffer.from('<ds:SignedInfo>… one canonical SignedInfo …</ds:SignedInfo>');
+  const privateKey = createPrivateKey(signer.keyPem);
+  const publicKey = createPublicKey(privateKey);
+  const ec = signer.kind !== 'rsa';
+  const sig = ec
+    ? sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+    : sign('sha256', data, privateKey);
+  const once = () => {
+    for (const bytes of packages) {
+      createHash('sha256').update(bytes).digest();
+      const ok = ec
+        ? verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, sig)
+        : verify('sha256', data, publicKey, sig);
+      if (!ok) throw new Error('floor signature does not verify');
+    }
+  };
+  once();
+  const samples: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const c = process.cpuUsage();
+    once();
+    const used = process.cpuUsage(c);
+    samples.push((used.user + used.system) / 1000 / packages.length);
+  }
+  return median(samples);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -106,6 +106,55 @@ describe('lienthong verify', () => {
     expect(disabled.err).toContain('TRUST_PROFILE_DISABLED');
   });
 
+  it('takes many files and directories: one JSON line per file, in order; exit 1 when one is not valid', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lienthong-cli-verify-many-'));
+    const names: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const xml = xmlsecSign(
+        makePackage({ subject: `Công văn ${i}` }),
+        pki.ids.rsa.keyPath,
+        pki.ids.rsa.certPath,
+      );
+      const name = join(folder, `p${i}.edxml`);
+      writeFileSync(name, i === 4 ? xml.replace('000.00.00.H29', '000.00.00.H30') : xml);
+      names.push(name);
+    }
+    const r = await run('verify', good, folder, '--trust', pki.trustDir);
+    expect(r.code).toBe(1);
+    const lines = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; code: string; valid: boolean });
+    expect(lines.map((l) => l.file)).toEqual([good, ...names]);
+    expect(lines.map((l) => l.code)).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'SIGNATURE_INVALID', 'OK']);
+    const valid = await run(
+      'verify',
+      names[0] as string,
+      names[1] as string,
+      '--trust',
+      pki.trustDir,
+      '--threads',
+      '2',
+    );
+    expect(valid.code, valid.err).toBe(0);
+    expect(valid.out.trimEnd().split('\n')).toHaveLength(2);
+  });
+
+  it('many files: a file that cannot be read is a line with an error, the others are still checked, exit 2', async () => {
+    const missing = join(dir, 'missing-one.edxml');
+    const r = await run('verify', missing, good, '--trust', pki.trustDir);
+    expect(r.code).toBe(2);
+    const [first, second] = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toEqual({
+      file: missing,
+      error: { code: 'USAGE', message: `cannot read ${missing}: ENOENT` },
+    });
+    expect(second).toMatchObject({ file: good, valid: true, code: 'OK' });
+  });
+
   it('works as `npx lienthong` (bin/lienthong.js), with verification in a worker thread', () => {
     const r = spawnSync(
       process.execPath,
