@@ -36,6 +36,11 @@ export function sha256Hex(data: Uint8Array | ArrayBuffer): string {
 export function parseCertificate(data: Uint8Array | string): CertInfo {
   ensureXmlCrypto();
   const cert = new x509.X509Certificate(typeof data === 'string' ? data : toArrayBuffer(data));
+  // The library decodes extensions and the key lazily, on first use: a malformed one would then throw
+  // deep inside the chain check. Decoding them here makes it a certificate that cannot be parsed.
+  // (Found by the direct verifier's long differential run: a mutated KeyUsage crashed verification.)
+  void cert.extensions;
+  void cert.publicKey.algorithm;
   const der = new Uint8Array(cert.rawData);
   return {
     cert,
