@@ -13,6 +13,7 @@
 //   node --import tsx bench/hub.bench.ts [--packages N] [--concurrency C] [--rate R]
 //     [--embedded-rate R] [--seconds S] [--backends postgres,embedded]
 // Figures and the machine they came from: docs/benchmarks/hub.md.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Agent, request } from 'undici';
@@ -55,6 +56,9 @@ interface Row {
   'max ms': number;
   'hub CPU ms/pkg': number;
   errors: number;
+  /** The bare-HTTP reference of the same run: a Fastify server that only reads the same bodies. */
+  'bare Fastify/s'?: number;
+  '× bare'?: string;
 }
 
 interface Sent {
@@ -116,6 +120,51 @@ interface Plan {
   readonly seconds: number;
 }
 
+// The reference: a bare Fastify server in its own process (like the hub), on loopback, that reads
+// each body as a buffer and answers 202 with a small JSON receipt: the most any Node HTTP service on
+// this machine could accept with these senders. Measured with the same bodies, senders and loop.
+const BARE_SERVER = `
+import Fastify from 'fastify';
+const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
+app.addContentTypeParser('application/xml', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+let n = 0;
+app.post('/v1/messages', async (req, reply) => reply.code(202).send({ id: String(++n), bytes: req.body.length }));
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(address + '\\n');
+`;
+
+async function bareFastify(bodies: readonly string[], concurrency: number): Promise<number> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], {
+    cwd: new URL('..', import.meta.url),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      child.once('exit', (code) => reject(new Error(`bare Fastify exited ${code}`)));
+    });
+    const dispatcher = new Agent({ connections: 64, pipelining: 1 });
+    const post: Post = async (body) => {
+      const res = await request(`${url}/v1/messages`, {
+        method: 'POST',
+        dispatcher,
+        headers: { authorization: 'Bearer x', 'content-type': 'application/xml' },
+        body,
+      });
+      await res.body.text();
+      return res.statusCode === 202;
+    };
+    await closedLoop(post, bodies.slice(0, WARM_UP), concurrency);
+    const started = performance.now();
+    const { latencies, errors } = await closedLoop(post, bodies, concurrency);
+    const elapsed = performance.now() - started;
+    await dispatcher.close();
+    return Math.round(((latencies.length - errors) / elapsed) * 1000);
+  } finally {
+    child.kill();
+  }
+}
+
 async function measure(backend: Backend, plan: Plan): Promise<Row[]> {
   const { hub, tokens, signer, close } = await startBenchHub(backend, 'hub');
   const token = tokens.a;
@@ -173,11 +222,11 @@ async function measure(backend: Backend, plan: Plan): Promise<Row[]> {
     };
     // Warm up: JIT, worker threads, connection pools, prepared statements.
     await closedLoop(post, warmUp, plan.concurrency);
-    const rows = [
-      await row(`${plan.concurrency} senders, closed loop`, () =>
-        closedLoop(post, saturating, plan.concurrency),
-      ),
-    ];
+    const closed = await row(`${plan.concurrency} senders, closed loop`, () =>
+      closedLoop(post, saturating, plan.concurrency),
+    );
+    const bare = await bareFastify(saturating, plan.concurrency);
+    const rows: Row[] = [{ ...closed, 'bare Fastify/s': bare, '× bare': (closed['accepted/s'] / bare).toFixed(2) }];
     if (steady.length > 0) {
       rows.push(await row(`steady ${plan.rate}/s, open loop`, () => openLoop(post, steady, plan.rate)));
     }
@@ -211,6 +260,9 @@ export async function run(): Promise<void> {
     );
   }
   console.table(rows);
+  console.log(
+    'targets (issue #16): Postgres closed loop >= 0.35× bare Fastify, and p99 < 50 ms at a steady 50 % of that rate; embedded >= 0.15×',
+  );
   console.log(
     `load average before ${loadBefore.toFixed(2)}, after ${os.loadavg()[0]!.toFixed(2)}; ${os.cpus().length} CPUs, Node ${process.version}`,
   );

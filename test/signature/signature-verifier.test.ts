@@ -46,6 +46,22 @@ async function longestStall<T>(
 }
 
 describe('createSignatureVerifier (worker threads)', () => {
+  it('gives the same verdicts with small packages checked in the calling thread and the rest in the pool', async () => {
+    const own = await createSignatureVerifier({ trustPaths: [pki.trustDir], threads: 1 });
+    const good = xmlsecSign(makePackage(), pki.ids.rsa.keyPath, pki.ids.rsa.certPath);
+    const tampered = good.replace('000.00.00.H29', '000.00.00.H30');
+    expect((await own.verify(bytes(good), { at: pki.at })).code).toBe('OK');
+    const refused = await own.verify(bytes(tampered), { at: pki.at });
+    expect(refused).toEqual(await verifyEdxmlSignature(bytes(tampered), pki.store, { at: pki.at }));
+    expect(refused.code).toBe('SIGNATURE_INVALID');
+    // Outside the narrow profile (#WithComments), a valid package is verified by the pool.
+    const comments = xmlsecSign(makePackage(), pki.ids.rsa.keyPath, pki.ids.rsa.certPath, {
+      c14n: 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
+    });
+    expect((await own.verify(bytes(comments), { at: pki.at })).code).toBe('OK');
+    await own.close();
+  });
+
   it('gives the same verdicts as verification in the calling thread', async () => {
     const good = xmlsecSign(
       makePackage({ attachmentBytes: 2000 }),

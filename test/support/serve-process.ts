@@ -20,7 +20,11 @@ export async function spawnServe(
   args: readonly string[] = [],
   timeoutMs = 90_000,
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+  // LIENTHONG_BENCH_CPU_PROF=DIR: a CPU profile of the hub process into DIR (benches; Node refuses
+  // --cpu-prof in NODE_OPTIONS).
+  const profile = process.env['LIENTHONG_BENCH_CPU_PROF'];
+  const nodeFlags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...nodeFlags, BIN, 'serve', ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
