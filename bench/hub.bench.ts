@@ -226,7 +226,9 @@ async function measure(backend: Backend, plan: Plan): Promise<Row[]> {
       closedLoop(post, saturating, plan.concurrency),
     );
     const bare = await bareFastify(saturating, plan.concurrency);
-    const rows: Row[] = [{ ...closed, 'bare Fastify/s': bare, '× bare': (closed['accepted/s'] / bare).toFixed(2) }];
+    const rows: Row[] = [
+      { ...closed, 'bare Fastify/s': bare, '× bare': (closed['accepted/s'] / bare).toFixed(2) },
+    ];
     if (steady.length > 0) {
       rows.push(await row(`steady ${plan.rate}/s, open loop`, () => openLoop(post, steady, plan.rate)));
     }

@@ -28,6 +28,12 @@ export interface SignatureVerifierConfig {
   trustPaths: readonly string[];
   /** Worker threads. Default: 1. 0 verifies in the calling thread (tests, one-shot CLI use). */
   threads?: number;
+  /**
+   * With threads: verify small packages the direct verifier accepts in the calling thread (default
+   * true: a server, whose thread has other work between packages). false sends everything to the
+   * pool: a batch of files spread over the threads (`lienthong verify --threads N FILE…`).
+   */
+  inline?: boolean;
   loadOptions?: Pick<LoadTrustOptions, 'allowDisabledProfiles' | 'crlPaths'>;
 }
 
@@ -59,7 +65,7 @@ export async function createSignatureVerifier(config: SignatureVerifierConfig): 
       // A small package inside the narrow profile verifies here, from the bytes, in a fraction of a
       // millisecond: less than handing it to a worker costs. Anything else (and every refusal) goes
       // to the pool, which then skips the direct attempt already made.
-      if (!inlineCandidate(bytes, options)) return inPool(bytes, options);
+      if (config.inline === false || !inlineCandidate(bytes, options)) return inPool(bytes, options);
       return (await verifyDirect(bytes, store, options)) ?? inPool(bytes, { ...options, direct: false });
     },
     close: () => pool.destroy(),
