@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { nameKey } from './names.ts';
 import type { SignerIdentity } from './verdict.ts';
-import { ensureXmlCrypto } from './xml-setup.ts';
+import { ensureX509 } from './x509-setup.ts';
 
 /** A parsed certificate with the facts every check needs, computed once. */
 export interface CertInfo {
@@ -34,7 +34,7 @@ export function sha256Hex(data: Uint8Array | ArrayBuffer): string {
 
 /** Parses DER (or PEM) certificate bytes. Throws on anything that is not a certificate. */
 export function parseCertificate(data: Uint8Array | string): CertInfo {
-  ensureXmlCrypto();
+  ensureX509();
   const cert = new x509.X509Certificate(typeof data === 'string' ? data : toArrayBuffer(data));
   // The library decodes extensions and the key lazily, on first use: a malformed one would then throw
   // deep inside the chain check. Decoding them here makes it a certificate that cannot be parsed.

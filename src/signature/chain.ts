@@ -10,7 +10,7 @@ import type { CertInfo } from './certificate.ts';
 import type { RevocationStatus } from './revocation.ts';
 import type { TrustStore } from './trust-store.ts';
 import { finding, type SignatureCode } from './verdict.ts';
-import { nodeWebCrypto } from './xml-setup.ts';
+import { nodeWebCrypto } from './x509-setup.ts';
 
 export interface ChainPolicy {
   at: Date;

@@ -17,8 +17,9 @@
 import { isElement } from 'xml-core';
 import { XmlDsigEnvelopedSignatureTransform } from 'xmldsigjs';
 
-export const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
-export const ENVELOPED_SIGNATURE_URI = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+import { ENVELOPED_SIGNATURE_URI, XMLDSIG_NS } from './namespaces.ts';
+
+export { ENVELOPED_SIGNATURE_URI, XMLDSIG_NS };
 
 export class SpecEnvelopedSignatureTransform extends XmlDsigEnvelopedSignatureTransform {
   override GetOutput(): Node {

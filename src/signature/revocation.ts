@@ -5,7 +5,7 @@ import * as x509 from '@peculiar/x509';
 import type { CertInfo } from './certificate.ts';
 import { sha256Hex } from './certificate.ts';
 import { nameKey } from './names.ts';
-import { nodeWebCrypto } from './xml-setup.ts';
+import { nodeWebCrypto } from './x509-setup.ts';
 
 export interface RevocationQuery {
   cert: CertInfo;

@@ -14,10 +14,11 @@ import {
   type SignatureAlgorithmInfo,
   signatureAlgorithm,
 } from './algorithms.ts';
-import { ENVELOPED_SIGNATURE_URI, XMLDSIG_NS } from './enveloped-signature-transform.ts';
+import { EDXML_NS, ENVELOPED_SIGNATURE_URI, XMLDSIG_NS } from './namespaces.ts';
 import { finding, type SignatureCode } from './verdict.ts';
 
-export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
+export { EDXML_NS };
+
 const EXC_C14N_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 const XMLDSIG_MORE_NS = 'http://www.w3.org/2007/05/xmldsig-more#';
 const XMLDSIG11_NS = 'http://www.w3.org/2009/xmldsig11#';

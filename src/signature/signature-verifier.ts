@@ -9,7 +9,6 @@
 // verify-worker-entry.mjs), so the worker's entry is a small JavaScript file that registers tsx and
 // then imports the TypeScript task module. That works the same under `npx lienthong` (tsx registered
 // by API, nothing in process.execArgv), `node --import tsx`, and vitest.
-import { Piscina } from 'piscina';
 import { verifyDirect } from './direct/verify-direct.ts';
 import { type LoadTrustOptions, loadTrustStore } from './trust-store.ts';
 import type { SignatureVerdict, VerifyOptions } from './verdict.ts';
@@ -48,6 +47,8 @@ export async function createSignatureVerifier(config: SignatureVerifierConfig): 
     trustPaths: [...config.trustPaths],
     ...(config.loadOptions ? { loadOptions: config.loadOptions } : {}),
   };
+  // Loaded only with threads: a one-shot `lienthong verify` in this thread does without it.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina({
     filename: new URL('./verify-worker-entry.mjs', import.meta.url).href,
     minThreads: threads,

@@ -9,7 +9,7 @@ import { LienthongError } from '../core/index.ts';
 import { type CertInfo, parseCertificate, toArrayBuffer } from './certificate.ts';
 import { CrlRevocationSource, type RevocationSource } from './revocation.ts';
 import { readTrustProfile, type TrustProfile } from './trust-profile.ts';
-import { ensureXmlCrypto, nodeWebCrypto } from './xml-setup.ts';
+import { ensureX509, nodeWebCrypto } from './x509-setup.ts';
 
 export interface TrustStore {
   /** Trust anchors: a chain is trusted only if it ends at one of these (compared by SHA-256). */
@@ -66,7 +66,7 @@ export async function loadTrustStore(
   paths: readonly string[],
   options: LoadTrustOptions = {},
 ): Promise<TrustStore> {
-  ensureXmlCrypto();
+  ensureX509();
   const certs: CertInfo[] = [];
   const anchorsByProfile: CertInfo[] = [];
   const crls: x509.X509Crl[] = [];

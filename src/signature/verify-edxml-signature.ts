@@ -1,15 +1,11 @@
-// Verification of an edXML package or status signature, in the order that keeps both the attack
-// surface and the cost low: refuse dangerous markup before parsing; check the profile on the DOM
-// (placement, scope, algorithms); decide trust in the certificate with our own chain check; only then
-// run the expensive canonicalization and verify with the key of the certificate we just trusted.
-import { BulkMismatchError, registerExtraction } from './bulk-text.ts';
+// Verification of an edXML package or status signature. Small packages inside the narrow profile
+// are verified from the bytes by the direct verifier (direct/verify-direct.ts), which only ever
+// accepts; everything else, and every refusal, by the DOM path (dom-verify.ts), in the order that
+// keeps both the attack surface and the cost low: refuse dangerous markup before parsing; check the
+// profile on the DOM; decide trust in the certificate; only then canonicalize and verify.
 import { verifyDirect } from './direct/verify-direct.ts';
-import { checkSignatureProfile } from './signature-profile.ts';
-import { checkSigner } from './signer-check.ts';
 import type { TrustStore } from './trust-store.ts';
-import { type SignatureVerdict, type VerifyOptions, verdict } from './verdict.ts';
-import { parseGuardedXml } from './xml-guard.ts';
-import { verifyXmlSignature } from './xmldsig-verify.ts';
+import type { SignatureVerdict, VerifyOptions } from './verdict.ts';
 
 /** Verifies in the calling thread. Never throws for bad input: every failure is a verdict. */
 export async function verifyEdxmlSignature(
@@ -17,56 +13,11 @@ export async function verifyEdxmlSignature(
   trust: TrustStore,
   options: VerifyOptions,
 ): Promise<SignatureVerdict> {
-  // The fast path cuts attachment-sized text runs out before parsing (bulk-text.ts). When a run turns
-  // out not to be plain signed text (a comment, or inside the Signature), the document is verified
-  // again the ordinary way.
-  if ((options.canonicalizer ?? 'fast') === 'fast') {
-    if (options.direct !== false) {
-      const direct = await verifyDirect(bytes, trust, options);
-      if (direct) return direct;
-    }
-    try {
-      return await verifyBytes(bytes, trust, options, true);
-    } catch (error) {
-      if (!(error instanceof BulkMismatchError)) throw error;
-    }
+  if ((options.canonicalizer ?? 'fast') === 'fast' && options.direct !== false) {
+    const direct = await verifyDirect(bytes, trust, options);
+    if (direct) return direct;
   }
-  return verifyBytes(bytes, trust, options, false);
-}
-
-async function verifyBytes(
-  bytes: Uint8Array,
-  trust: TrustStore,
-  options: VerifyOptions,
-  bulk: boolean,
-): Promise<SignatureVerdict> {
-  const allowSha1 = options.allowSha1 ?? false;
-  const parsed = parseGuardedXml(bytes, bulk);
-  if (!parsed.ok) return verdict(parsed.code, parsed.findings);
-  const profile = checkSignatureProfile(parsed.doc, allowSha1);
-  if (!profile.ok) return verdict(profile.code, profile.findings, null, profile.algorithm);
-  const { signature, signatureMethod, algorithm, certificates } = profile.value;
-  const { extraction } = parsed;
-  if (extraction && (signature.textContent ?? '').includes(extraction.marker))
-    throw new BulkMismatchError('run in Signature');
-
-  const trusted = await checkSigner(certificates, signatureMethod, algorithm, trust, options);
-  if (!trusted.ok) return trusted.verdict;
-  const { leaf, key, signer, chain } = trusted;
-
-  const unregister = extraction ? registerExtraction(extraction) : null;
-  let check: Awaited<ReturnType<typeof verifyXmlSignature>>;
-  try {
-    check = await verifyXmlSignature(
-      parsed.doc,
-      signature,
-      { spki: leaf.cert.publicKey.rawData, curve: key.curve, id: leaf.sha256 },
-      options.canonicalizer ?? 'fast',
-    );
-  } finally {
-    unregister?.();
-  }
-  if (!check.ok)
-    return verdict('SIGNATURE_INVALID', [...check.findings, ...chain.findings], signer, signatureMethod);
-  return verdict('OK', chain.findings, signer, signatureMethod);
+  // Loaded on first use: the DOM path brings the XML signature library (about 0.3 s of start-up).
+  const { verifyWithDom } = await import('./dom-verify.ts');
+  return verifyWithDom(bytes, trust, options);
 }

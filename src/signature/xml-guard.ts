@@ -8,7 +8,10 @@ import { isUtf8 } from 'node:buffer';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Finding } from '../core/index.ts';
 import { type BulkExtraction, extractBulkText } from './bulk-text.ts';
+import { findForbiddenMarkup } from './forbidden-markup.ts';
 import { finding } from './verdict.ts';
+
+export { findForbiddenMarkup };
 
 export type GuardedXml =
   | { ok: true; text: string; doc: Document; extraction: BulkExtraction | null }
@@ -86,27 +89,6 @@ export function parseText(text: string): GuardedXml {
     }
   }
   return { ok: true, text, doc, extraction: null };
-}
-
-/**
- * Scans the raw text. Conservative on purpose: the markers are refused wherever they occur,
- * including inside comments or CDATA, because no edXML producer needs them there.
- */
-export function findForbiddenMarkup(text: string): Finding | null {
-  for (let i = text.indexOf('<!'); i !== -1; i = text.indexOf('<!', i + 2)) {
-    const word = text.slice(i + 2, i + 9).toUpperCase();
-    if (word.startsWith('DOCTYPE')) return finding('XML_DOCTYPE', 'A DOCTYPE declaration is not allowed.');
-    if (word.startsWith('ENTITY')) return finding('XML_DOCTYPE', 'An ENTITY declaration is not allowed.');
-  }
-  const declaration = /^<\?xml[ \t\r\n]/.test(text) ? text.indexOf('?>') : -1;
-  const from = declaration === -1 ? 0 : declaration + 2;
-  if (text.indexOf('<?', from) !== -1) {
-    return finding(
-      'XML_PROCESSING_INSTRUCTION',
-      'Processing instructions (other than the XML declaration) are not allowed.',
-    );
-  }
-  return null;
 }
 
 function malformed(code: string, message: string): GuardedXml {

@@ -1,16 +1,14 @@
-// Wires the libraries this folder builds on to Node's own implementations, once per thread.
-// reflect-metadata must load before @peculiar/x509 (tsyringe throws at import without it), and
-// xml-core needs xmldom and xpath registered by hand: xmldsigjs's README omits this step and
+// Wires the XML signature libraries to Node's own implementations, once per thread (certificates
+// alone: x509-setup.ts). xml-core needs xmldom and xpath registered by hand: xmldsigjs's README omits this step and
 // `Parse()` otherwise throws "Node dependency not found: DOMParser".
-import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { DOMImplementation, DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { setNodeDependencies } from 'xml-core';
 import * as xmldsig from 'xmldsigjs';
 import xpath from 'xpath';
 import { ENVELOPED_SIGNATURE_URI, SpecEnvelopedSignatureTransform } from './enveloped-signature-transform.ts';
 import { registerNodeDigests } from './node-digest.ts';
+import { ensureX509 } from './x509-setup.ts';
 
 let ready = false;
 
@@ -19,7 +17,7 @@ export function ensureXmlCrypto(): void {
   if (ready) return;
   setNodeDependencies({ DOMParser, XMLSerializer, DOMImplementation, xpath });
   xmldsig.Application.setEngine('NodeJS', webcrypto as unknown as Crypto);
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  ensureX509();
   registerNodeDigests();
   // Used wherever xmldsigjs consults its registry (CryptoConfig.CreateFromName); loaded signatures get
   // it by the in-place swap of xmldsig-verify.ts, because Transforms.OnLoadXml bypasses the registry.
@@ -33,5 +31,4 @@ export function ensureXmlCrypto(): void {
   ready = true;
 }
 
-/** Node's WebCrypto, typed as the DOM `Crypto` the libraries expect. */
-export const nodeWebCrypto = webcrypto as unknown as Crypto;
+export { nodeWebCrypto } from './x509-setup.ts';

@@ -85,18 +85,23 @@ function exclusiveNamespaces(
   context: ReadonlyMap<string, string>,
   inclusivePrefixes: ReadonlySet<string>,
 ): Rendered {
-  const wanted = new Set<string>([el.prefix]);
-  for (const a of el.attributes) if (a.prefix !== '') wanted.add(a.prefix);
-  for (const p of inclusivePrefixes) if (el.inScope.has(p)) wanted.add(p);
-  const list: Array<[string, string]> = [];
+  let list: Array<[string, string]> | null = null;
   let next: Map<string, string> | null = null;
-  for (const prefix of wanted) {
+  const consider = (prefix: string) => {
     const uri = el.inScope.get(prefix) ?? '';
-    if ((context.get(prefix) ?? '') === uri) continue;
-    list.push([prefix, uri]);
+    if (((next ?? context).get(prefix) ?? '') === uri) return;
+    (list ??= []).push([prefix, uri]);
     next ??= new Map(context);
     next.set(prefix, uri);
-  }
-  list.sort((a, b) => byCodeUnits(a[0], b[0]));
+  };
+  // The visibly utilized prefixes: the element's, its attributes' (each considered once).
+  consider(el.prefix);
+  for (const a of el.attributes) if (a.prefix !== '' && a.prefix !== el.prefix) consider(a.prefix);
+  for (const p of inclusivePrefixes) if (el.inScope.has(p)) consider(p);
+  if (list === null) return { list: EMPTY, context };
+  (list as Array<[string, string]>).sort((a, b) => byCodeUnits(a[0], b[0]));
   return { list, context: next ?? context };
 }
+
+/** Most elements render no namespace: one shared empty list and the parent's context. */
+const EMPTY: ReadonlyArray<readonly [string, string]> = [];

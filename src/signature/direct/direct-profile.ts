@@ -17,8 +17,7 @@ import {
   type SignatureAlgorithmInfo,
   signatureAlgorithm,
 } from '../algorithms.ts';
-import { ENVELOPED_SIGNATURE_URI, XMLDSIG_NS } from '../enveloped-signature-transform.ts';
-import { EDXML_NS } from '../signature-profile.ts';
+import { EDXML_NS, ENVELOPED_SIGNATURE_URI, XMLDSIG_NS } from '../namespaces.ts';
 import type { ScanElement } from './xml-scan.ts';
 
 const EXC_C14N_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';

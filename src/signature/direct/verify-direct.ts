@@ -12,10 +12,10 @@
 // library path or xmlsec1 refuses.
 import { isUtf8 } from 'node:buffer';
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { findForbiddenMarkup } from '../forbidden-markup.ts';
 import { checkSigner } from '../signer-check.ts';
 import type { TrustStore } from '../trust-store.ts';
 import { type SignatureVerdict, type VerifyOptions, verdict } from '../verdict.ts';
-import { findForbiddenMarkup } from '../xml-guard.ts';
 import { canonicalize } from './c14n.ts';
 import { readDirectProfile } from './direct-profile.ts';
 import { scanXml } from './xml-scan.ts';

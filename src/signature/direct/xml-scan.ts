@@ -9,8 +9,6 @@
 // Being narrower than that parser is the point: whatever this scanner accepts, the library path
 // reads the same way (differential-tested, test/signature/direct/).
 
-import { hasControlCharacters } from '../../core/index.ts';
-
 /** An attribute that is not a namespace declaration. */
 export interface ScanAttribute {
   readonly qname: string;
@@ -45,8 +43,11 @@ const DECLARATION =
   /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[Uu][Tt][Ff]-8\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*\?>/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?/y;
 const SPACE = /[ \t\r\n]*/y;
-/** U+FFFE and U+FFFF, which XML 1.0 forbids (lone surrogates cannot come out of a UTF-8 decode). */
-const NON_CHARACTERS = /[\uFFFE\uFFFF]/;
+/**
+ * What XML 1.0 forbids anywhere: C0 controls other than tab, LF and CR, and U+FFFE, U+FFFF (lone
+ * surrogates cannot come out of a UTF-8 decode). Built from a string: one native scan of the text.
+ */
+const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/g;
 const BAD_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/;
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -102,11 +103,12 @@ function splitName(qname: string): [prefix: string, local: string] {
 }
 
 const isAscii = (s: string) => !/[^\x20-\x7e]/.test(s);
+const NO_NAMESPACES: ReadonlyMap<string, string> = new Map();
+const NO_ATTRIBUTES: readonly ScanAttribute[] = [];
 
 /** Reads the text of a document into a light tree, or null when it is outside the subset. */
 export function scanXml(text: string): ScanElement | null {
-  // C0 controls other than tab, LF and CR, and the two non-characters: not XML 1.0 characters.
-  if (hasControlCharacters(text) || NON_CHARACTERS.test(text)) return null;
+  if (NOT_XML_CHARS.test(text)) return null;
   try {
     return new Scanner(text).document();
   } catch (error) {
@@ -255,12 +257,12 @@ class Scanner {
 
   /** Namespace processing: declarations, then the element's and attributes' namespaces. */
   #resolve(qname: string, raws: readonly RawAttribute[], parent: ScanElement | null): ScanElement {
-    const seen = new Set<string>();
     let inScope: Map<string, string> | null = null;
     const plain: Array<{ qname: string; value: string }> = [];
-    for (const { qname: name, raw } of raws) {
-      if (seen.has(name)) outside();
-      seen.add(name);
+    for (let i = 0; i < raws.length; i++) {
+      const { qname: name, raw } = raws[i] as RawAttribute;
+      // Attributes are few: a pairwise check costs less than a set.
+      for (let j = 0; j < i; j++) if ((raws[j] as RawAttribute).qname === name) outside();
       const value = attributeValue(raw);
       const [prefix, local] = splitName(name);
       const declared = name === 'xmlns' ? '' : prefix === 'xmlns' ? local : null;
@@ -275,19 +277,26 @@ class Scanner {
       inScope ??= new Map(parent?.inScope ?? []);
       inScope.set(declared, value);
     }
-    const scope: ReadonlyMap<string, string> = inScope ?? parent?.inScope ?? new Map<string, string>();
+    const scope: ReadonlyMap<string, string> = inScope ?? parent?.inScope ?? NO_NAMESPACES;
     const [prefix, local] = splitName(qname);
     const ns = scope.get(prefix) ?? (prefix === '' ? '' : outside());
-    const expanded = new Set<string>();
-    const attributes: ScanAttribute[] = plain.map(({ qname: name, value }) => {
-      const [p, l] = splitName(name);
-      // xml:* attributes are inherited into canonicalized subsets: left to the library path.
-      const attrNs = p === '' ? '' : p === 'xml' ? outside() : (scope.get(p) ?? outside());
-      const key = `${attrNs} ${l}`;
-      if (expanded.has(key)) outside();
-      expanded.add(key);
-      return { qname: name, prefix: p, local: l, ns: attrNs, value };
-    });
+    const attributes: readonly ScanAttribute[] =
+      plain.length === 0
+        ? NO_ATTRIBUTES
+        : plain.map(({ qname: name, value }) => {
+            const [p, l] = splitName(name);
+            // xml:* attributes are inherited into canonicalized subsets: left to the library path.
+            const attrNs = p === '' ? '' : p === 'xml' ? outside() : (scope.get(p) ?? outside());
+            return { qname: name, prefix: p, local: l, ns: attrNs, value };
+          });
+    // The same expanded name twice (two prefixes bound to one URI) is not namespace-well-formed.
+    for (let i = 1; i < attributes.length; i++) {
+      const a = attributes[i] as ScanAttribute;
+      for (let j = 0; j < i; j++) {
+        const b = attributes[j] as ScanAttribute;
+        if (a.local === b.local && a.ns === b.ns) outside();
+      }
+    }
     return { qname, prefix, local, ns, attributes, inScope: scope, children: [], parent };
   }
 }
