@@ -90,7 +90,8 @@ function exclusiveNamespaces(
   const consider = (prefix: string) => {
     const uri = el.inScope.get(prefix) ?? '';
     if (((next ?? context).get(prefix) ?? '') === uri) return;
-    (list ??= []).push([prefix, uri]);
+    list ??= [];
+    list.push([prefix, uri]);
     next ??= new Map(context);
     next.set(prefix, uri);
   };

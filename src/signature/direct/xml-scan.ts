@@ -45,8 +45,9 @@ const NAME = /[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?/y;
 const SPACE = /[ \t\r\n]*/y;
 /**
  * What XML 1.0 forbids anywhere: C0 controls other than tab, LF and CR, and U+FFFE, U+FFFF (lone
- * surrogates cannot come out of a UTF-8 decode). Built from a string: one native scan of the text.
+ * surrogates cannot come out of a UTF-8 decode): one native scan of the text.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding the control characters XML forbids is the point.
 const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/g;
 const BAD_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)/;
