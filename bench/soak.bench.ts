@@ -31,6 +31,7 @@ import { createDevPki, type DevOrganization, signEdxml } from '../src/signature/
 import { createNode, generateWebhookSecret, openDatabase, setNodeWebhook } from '../src/store/index.ts';
 import { samplePackage, sampleStatus } from '../test/support/edxml-samples.ts';
 import { freePort } from '../test/support/hub-process.ts';
+import { prng } from '../test/support/prng.ts';
 
 const BIN = fileURLToPath(new URL('../bin/lienthong.js', import.meta.url));
 const PG_BIN = process.env['SOAK_PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
@@ -114,18 +115,6 @@ function latencyText(values: readonly number[]): string {
   if (sorted.length === 0) return '–';
   const f = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
   return `p50 ${f(percentile(sorted, 50))}, p99 ${f(percentile(sorted, 99))}, max ${f(sorted.at(-1)!)} (${sorted.length})`;
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same plan. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -552,7 +541,7 @@ interface PackagePlan {
 }
 
 function makePlan(options: SoakOptions, date: string): PackagePlan[] {
-  const rand = seededRandom(options.seed);
+  const rand = prng(options.seed);
   const plan: PackagePlan[] = [];
   for (let index = 0; index < options.packages; index += 1) {
     const sender = Math.floor(rand() * ORGANS.length);

@@ -9,7 +9,8 @@ export type Fail = (message: string) => never;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-function isXmlChar(code: number): boolean {
+/** Whether a code point is an XML 1.0 Char (§2.2). */
+export function isXmlChar(code: number): boolean {
   return (
     code === 0x9 ||
     code === 0xa ||

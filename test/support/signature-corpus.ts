@@ -8,24 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { signEdxml } from '../../src/signature/index.ts';
 import type { TestIdentity, TestPki } from './pki.ts';
+import { prng } from './prng.ts';
 import { makePackage } from './signature-docs.ts';
 import { ALG, type TemplateOptions, xmlsecSign } from './signature-xmlsec.ts';
 
 export interface CorpusCase {
   readonly name: string;
   readonly xml: string;
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be made again from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;

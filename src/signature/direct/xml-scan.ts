@@ -8,6 +8,7 @@
 // falls back to the library path, which parses with the guarded DOM parser and gives the verdict.
 // Being narrower than that parser is the point: whatever this scanner accepts, the library path
 // reads the same way (differential-tested, test/signature/direct/).
+import { isXmlChar } from '../../edxml/xml-text.ts';
 
 /** An attribute that is not a namespace declaration. */
 export interface ScanAttribute {
@@ -59,17 +60,6 @@ class OutsideSubset extends Error {}
 const outside = (): never => {
   throw new OutsideSubset();
 };
-
-function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  );
-}
 
 /** Expands the five entities and character references; any other `&` leaves the subset. */
 function expand(raw: string): string {
