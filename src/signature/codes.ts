@@ -103,6 +103,13 @@ export const signatureCodes = defineCodes({
     vi: 'Gói tin chứa khai báo DOCTYPE hoặc ENTITY',
     action: 'Remove the DOCTYPE.',
   },
+  XML_NAMESPACE_URI: {
+    http: 422,
+    meaning:
+      'A namespace declaration holds a quote, ampersand, angle bracket, tab or line break in its URI: the XML signature library writes such a URI unescaped when canonicalizing, which can hide signed content.',
+    vi: 'Khai báo không gian tên chứa ký tự không được phép',
+    action: 'Use plain namespace URIs (edXML and XMLDSig need nothing else).',
+  },
   XML_PROCESSING_INSTRUCTION: {
     http: 422,
     meaning: 'The document contains a processing instruction other than the XML declaration.',

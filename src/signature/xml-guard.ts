@@ -88,7 +88,36 @@ export function parseText(text: string): GuardedXml {
       return forbiddenResult('XML_PROCESSING_INSTRUCTION', 'Processing instructions are not allowed.');
     }
   }
+  const namespace = unsafeNamespaceUri(doc.documentElement);
+  if (namespace !== null) {
+    return forbiddenResult(
+      'XML_NAMESPACE_URI',
+      `The namespace declaration ${namespace} holds a character that is not allowed.`,
+    );
+  }
   return { ok: true, text, doc, extraction: null };
+}
+
+/**
+ * The first namespace declaration whose URI holds `"`, `&`, `<`, `>`, a tab or a line break, or null.
+ * xmldsigjs (and the canonicalizer built on it) writes namespace URIs into the canonical form without
+ * escaping them, so a `"` in a URI can carry attributes or whole elements out of what is digested
+ * while the digest stays the same (found by a review of the direct verifier, 2026-12-07). No edXML or
+ * XMLDSig namespace needs such characters; the document is refused.
+ */
+function unsafeNamespaceUri(root: Element): string | null {
+  const stack: Element[] = [root];
+  while (stack.length > 0) {
+    const el = stack.pop() as Element;
+    const attributes = el.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes.item(i);
+      if (a && (a.name === 'xmlns' || a.name.startsWith('xmlns:')) && /["&<>\t\n\r]/.test(a.value))
+        return a.name;
+    }
+    for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) stack.push(n as Element);
+  }
+  return null;
 }
 
 function malformed(code: string, message: string): GuardedXml {

@@ -20,7 +20,6 @@ import {
 import { EDXML_NS, ENVELOPED_SIGNATURE_URI, XMLDSIG_NS } from '../namespaces.ts';
 import type { ScanElement } from './xml-scan.ts';
 
-const EXC_C14N_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 const SIGNATURE_METHODS = new Set([RSA_SHA256, RSA_SHA384, RSA_SHA512, ECDSA_SHA256, ECDSA_SHA384]);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -80,6 +79,12 @@ function read(root: ScanElement): DirectSignature {
   }
   if (more.length > 0) outside();
   const signedInfoC14n = c14nOf(c14n as ScanElement);
+  // SignedInfo: exclusive C14N only. xmldsigjs canonicalizes SignedInfo its own way (namespaces of
+  // the root and of SignedInfo's descendants copied onto it, its PrefixList ignored), which differs
+  // from the specification for inclusive C14N and for several namespace layouts; the direct path
+  // keeps to the layouts where both agree (xmldsigjsAgrees) and leaves the others to the DOM path.
+  if (!signedInfoC14n.exclusive) outside();
+  xmldsigjsAgrees(root, signedInfo as ScanElement);
   const signatureMethod = attribute(method as ScanElement, 'Algorithm');
   if (!SIGNATURE_METHODS.has(signatureMethod) || (method as ScanElement).children.length > 0) outside();
   const algorithm = signatureAlgorithm(signatureMethod, false) ?? outside();
@@ -133,21 +138,53 @@ function theOnlySignature(root: ScanElement): ScanElement {
   return found ?? outside();
 }
 
+/**
+ * The namespace layouts in which xmldsigjs's SignedInfo canonicalization and its attribute order
+ * give the specification's bytes (found by a review, 2026-12-07; test/signature/direct/):
+ *  - every element of SignedInfo is prefixed and no attribute there is, so exclusive C14N renders
+ *    exactly the elements' own prefixes;
+ *  - none of those prefixes is bound anywhere in the document to another URI (xmldsigjs copies the
+ *    root's bindings, and SignedInfo's descendants', onto SignedInfo, the root's winning);
+ *  - no element carries two namespaced attributes (xmldsigjs sorts them by URI and local name
+ *    joined together, the specification by URI, then local name).
+ */
+function xmldsigjsAgrees(root: ScanElement, signedInfo: ScanElement): void {
+  const used = new Map<string, string>();
+  const inside: ScanElement[] = [signedInfo];
+  while (inside.length > 0) {
+    const el = inside.pop() as ScanElement;
+    if (el.prefix === '' || el.attributes.some((a) => a.prefix !== '')) outside();
+    used.set(el.prefix, el.ns);
+    for (const child of el.children) if (typeof child !== 'string') inside.push(child);
+  }
+  const all: ScanElement[] = [root];
+  while (all.length > 0) {
+    const el = all.pop() as ScanElement;
+    let namespaced = 0;
+    for (const a of el.attributes) if (a.prefix !== '' && ++namespaced > 1) outside();
+    // A binding this element declares (its scope differs from its parent's there).
+    const parentScope = el.parent?.inScope;
+    if (el.inScope !== parentScope) {
+      for (const [prefix, uri] of el.inScope) {
+        if (parentScope?.get(prefix) === uri) continue;
+        const wanted = used.get(prefix);
+        if (wanted !== undefined && wanted !== uri) outside();
+      }
+    }
+    for (const child of el.children) if (typeof child !== 'string') all.push(child);
+  }
+}
+
 /** CanonicalizationMethod or a C14N Transform: C14N or exclusive C14N, PrefixList for the latter. */
 function c14nOf(el: ScanElement): C14nChoice {
   const algorithm = attribute(el, 'Algorithm');
   const kids = dsigChildren(el);
   if (algorithm === C14N && kids.length === 0) return { exclusive: false, inclusivePrefixes: new Set() };
   if (algorithm !== EXC_C14N || kids.length > 1) return outside();
-  const [inclusive] = kids;
-  if (!inclusive) return { exclusive: true, inclusivePrefixes: new Set() };
-  if (inclusive.ns !== EXC_C14N_NS || inclusive.local !== 'InclusiveNamespaces') outside();
-  if (inclusive.children.some((c) => typeof c !== 'string' || c.trim() !== '')) outside();
-  const list = attribute(inclusive, 'PrefixList')
-    .split(/[ \t\r\n]+/)
-    .filter((p) => p !== '')
-    .map((p) => (p === '#default' ? '' : p));
-  return { exclusive: true, inclusivePrefixes: new Set(list) };
+  // An InclusiveNamespaces PrefixList is read differently by xmldsigjs (split on single spaces, ignored
+  // on CanonicalizationMethod): left to the DOM path.
+  if (kids.length > 0) outside();
+  return { exclusive: true, inclusivePrefixes: new Set() };
 }
 
 function certificatesOf(keyInfo: ScanElement): string[] {

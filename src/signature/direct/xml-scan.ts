@@ -264,12 +264,14 @@ class Scanner {
       // Undeclarations, the reserved prefixes and their URIs, and non-ASCII URIs (whose sort order
       // implementations disagree on) are left to the library path.
       if (value === '' || declared === 'xml' || declared === 'xmlns') outside();
-      if (value === XML_NS || value === XMLNS_NS || !isAscii(value)) outside();
+      if (value === XML_NS || value === XMLNS_NS || !isAscii(value) || /["&<>]/.test(value)) outside();
       inScope ??= new Map(parent?.inScope ?? []);
       inScope.set(declared, value);
     }
     const scope: ReadonlyMap<string, string> = inScope ?? parent?.inScope ?? NO_NAMESPACES;
     const [prefix, local] = splitName(qname);
+    // An element named xmlns (or in the xmlns prefix) is not namespace-well-formed; xmldom refuses it.
+    if (qname === 'xmlns' || prefix === 'xmlns') outside();
     const ns = scope.get(prefix) ?? (prefix === '' ? '' : outside());
     const attributes: readonly ScanAttribute[] =
       plain.length === 0

@@ -56,11 +56,13 @@ describe('the direct verifier', () => {
     expect(outcomes.filter((o) => o.direct !== null && o.c.name.includes(' / ')).length).toBeGreaterThan(40);
   });
 
-  it('is the path every ordinary package takes', () => {
+  it('is the path every ordinary package takes (SignedInfo under exclusive C14N)', () => {
+    // Inclusive C14N of SignedInfo, #WithComments and SHA-1 are outside the narrow profile.
     const ordinary = outcomes.filter(
-      (o) => !o.c.name.includes(' / ') && o.dom.valid && !/WithComments|rsa-sha1/.test(o.c.name),
+      (o) =>
+        !o.c.name.includes(' / ') && o.dom.valid && !/WithComments|rsa-sha1|xmlsec1 c14n\//.test(o.c.name),
     );
-    expect(ordinary.length).toBeGreaterThan(15);
+    expect(ordinary.length).toBeGreaterThan(10);
     expect(ordinary.filter((o) => o.direct === null).map((o) => o.c.name)).toEqual([]);
   });
 
