@@ -201,6 +201,12 @@ export const MUTATIONS: Readonly<Record<string, Mutation>> = {
     return at(xml, e - slash, ' xmlns="urn:other"');
   },
   'an attribute added to the root': (xml) => xml.replace(/<edXML /, '<edXML Id="x" '),
+  // Unsigned under exclusive C14N, and a layout xmldsigjs canonicalizes SignedInfo wrongly in (review).
+  'the dsig prefix bound to another URI on the root': (xml) =>
+    xml.replace(/<edXML /, '<edXML xmlns:ds="urn:x" '),
+  'a quote inside a namespace URI': (xml) => xml.replace(/<edXML /, `<edXML xmlns:m='urn:m" v="1' `),
+  'two namespaced attributes on the root': (xml) =>
+    xml.replace(/<edXML /, '<edXML xmlns:a="urn:x" xmlns:b="urn:xa" a:z="1" b:b="2" '),
   'xml:lang on the root': (xml) => xml.replace(/<edXML /, '<edXML xml:lang="vi" '),
   '&amp; written as &#38;': (xml) => (xml.includes('&amp;') ? xml.replace('&amp;', '&#38;') : null),
   'a DOCTYPE': (xml) => xml.replace(/\?>\n/, '?>\n<!DOCTYPE edXML [<!ENTITY x "y">]>\n'),
