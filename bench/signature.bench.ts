@@ -1,5 +1,5 @@
 // Signature verification cost, on one core (the calling thread, no worker pool):
-//   node --import tsx bench/signature.bench.ts [--quick]
+//   node --import tsx bench/signature.bench.ts [--quick] [--small-only]
 // For RSA-2048 and ECDSA P-256 signers, a small package (~4 KB) and packages with 1, 5 and 20 MB
 // of attachments (base64 inside the XML, as edXML carries them), it reports the median time of one
 // full verification (parse, profile, chain + CRL, canonicalization, digest, signature), packages/s
@@ -209,6 +209,15 @@ interface Row {
 export async function run(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const f = await fixture();
+  // --small-only: only the table of small distinct packages (the direct verifier beside the floor).
+  if (process.argv.includes('--small-only')) {
+    try {
+      await smallDistinct(f, quick ? 100 : 400);
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+    return;
+  }
   const sizes: Array<[string, number, number]> = [
     ['small', 0, quick ? 50 : 200],
     ['1 MB attachments', 1 * MB, quick ? 5 : 15],

@@ -3,7 +3,7 @@
 // document minus one omitted element (the enveloped Signature) or for one element as the apex of a
 // document subset (SignedInfo). The scanner never yields xml:* attributes, namespace undeclarations
 // or processing instructions, so the parts of the specifications about those are not needed here.
-import type { ScanElement } from './xml-scan.ts';
+import type { ScanAttribute, ScanElement } from './xml-scan.ts';
 
 export interface C14nOptions {
   /** Exclusive canonicalization (else inclusive Canonical XML 1.0). */
@@ -87,20 +87,29 @@ function exclusiveNamespaces(
 ): Rendered {
   let list: Array<[string, string]> | null = null;
   let next: Map<string, string> | null = null;
-  const consider = (prefix: string) => {
+  // The visibly utilized prefixes (the element's, its attributes'), then the PrefixList's in scope;
+  // a prefix seen twice finds itself already rendered in `next` and is skipped.
+  const attributes = el.attributes;
+  const extra = inclusivePrefixes.size;
+  for (let i = -1; i < attributes.length + extra; i++) {
+    let prefix: string;
+    if (i < 0) prefix = el.prefix;
+    else if (i < attributes.length) {
+      prefix = (attributes[i] as ScanAttribute).prefix;
+      if (prefix === '') continue;
+    } else {
+      prefix = [...inclusivePrefixes][i - attributes.length] as string;
+      if (!el.inScope.has(prefix)) continue;
+    }
     const uri = el.inScope.get(prefix) ?? '';
-    if (((next ?? context).get(prefix) ?? '') === uri) return;
+    if (((next ?? context).get(prefix) ?? '') === uri) continue;
     list ??= [];
     list.push([prefix, uri]);
     next ??= new Map(context);
     next.set(prefix, uri);
-  };
-  // The visibly utilized prefixes: the element's, its attributes' (each considered once).
-  consider(el.prefix);
-  for (const a of el.attributes) if (a.prefix !== '' && a.prefix !== el.prefix) consider(a.prefix);
-  for (const p of inclusivePrefixes) if (el.inScope.has(p)) consider(p);
+  }
   if (list === null) return { list: EMPTY, context };
-  (list as Array<[string, string]>).sort((a, b) => byCodeUnits(a[0], b[0]));
+  list.sort((x, y) => byCodeUnits(x[0], y[0]));
   return { list, context: next ?? context };
 }
 
