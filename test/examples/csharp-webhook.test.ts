@@ -5,9 +5,10 @@ import { writeFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNode, listDeliveriesForMessage } from '../../src/store/index.ts';
+import { listDeliveriesForMessage } from '../../src/store/index.ts';
 import {
   capturePush,
+  createExampleNodes,
   type ExampleHub,
   expectVerdicts,
   REPO,
@@ -71,20 +72,7 @@ describe('C# examples (examples/csharp) against a real hub', () => {
   it('Example.cs sends, then polls, fetches and acks as the recipient (delivered by ack)', async () => {
     const { hub, url } = ex;
     const db = hub.database.db;
-    const at = new Date();
-    const sender = await createNode(db, {
-      id: 'cs-sender',
-      organizations: ['000.00.00.G22'],
-      signaturePolicy: 'legacy-unsigned',
-      at,
-      actor: 'test',
-    });
-    const recipient = await createNode(db, {
-      id: 'cs-poller',
-      organizations: ['000.00.00.Z08'],
-      at,
-      actor: 'test',
-    });
+    const { sender, recipient } = await createExampleNodes(hub, 'cs');
     const cs = (...args: string[]) => runToEnd('mono', [exe, url, ...args]);
     const sent = await cs(sender.token, 'send', path.join(REPO, 'examples/congvan.edxml'));
     expect(sent, sent.err).toMatchObject({ code: 0 });

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { createHub, type Hub } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createNode } from '../../src/store/index.ts';
 import { waitFor } from '../queue/wait-for.ts';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../support/db.ts';
 import { acceptPackages, addEngineNode, REDIS_URL } from '../support/engine-harness.ts';
@@ -246,4 +247,27 @@ export async function expectVerdicts(
     code: 1,
     out: `bad ${messageId} stale\n`,
   });
+}
+
+/**
+ * The two nodes every send/poll/ack example uses: a sender serving 000.00.00.G22 that takes the
+ * unsigned example package (legacy-unsigned), and a polling recipient serving 000.00.00.Z08.
+ */
+export async function createExampleNodes(hub: Hub, prefix: string) {
+  const db = hub.database.db;
+  const at = new Date();
+  const sender = await createNode(db, {
+    id: `${prefix}-sender`,
+    organizations: ['000.00.00.G22'],
+    signaturePolicy: 'legacy-unsigned',
+    at,
+    actor: 'test',
+  });
+  const recipient = await createNode(db, {
+    id: `${prefix}-poller`,
+    organizations: ['000.00.00.Z08'],
+    at,
+    actor: 'test',
+  });
+  return { sender, recipient };
 }

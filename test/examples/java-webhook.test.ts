@@ -7,10 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/adapters/webhook/index.ts';
-import { createNode, getMessageRaw, listDeliveriesForMessage } from '../../src/store/index.ts';
+import { getMessageRaw, listDeliveriesForMessage } from '../../src/store/index.ts';
 import { waitFor } from '../queue/wait-for.ts';
 import { acceptPackages, addEngineNode } from '../support/engine-harness.ts';
 import {
+  createExampleNodes,
   type ExampleHub,
   type LineProcess,
   REPO,
@@ -155,22 +156,9 @@ describe('Java examples (examples/java) against a real hub', () => {
   it('LienthongExample sends through /v1, then polls, fetches and acks as the recipient (delivered by ack)', async () => {
     const { hub, url } = ex;
     const db = hub.database.db;
-    const at = new Date();
     // The example package goes from 000.00.00.G22 to 000.00.00.Z08 and is not signed: the sending
     // node takes unsigned packages (legacy-unsigned), the recipient polls (no webhook).
-    const sender = await createNode(db, {
-      id: 'java-sender',
-      organizations: ['000.00.00.G22'],
-      signaturePolicy: 'legacy-unsigned',
-      at,
-      actor: 'test',
-    });
-    const recipient = await createNode(db, {
-      id: 'java-poller',
-      organizations: ['000.00.00.Z08'],
-      at,
-      actor: 'test',
-    });
+    const { sender, recipient } = await createExampleNodes(hub, 'java');
     const java = (...args: string[]) =>
       runToEnd('java', [...FAST_JVM, '-cp', classes, 'LienthongExample', url, ...args]);
 

@@ -8,11 +8,12 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNode, listDeliveriesForMessage } from '../../src/store/index.ts';
+import { listDeliveriesForMessage } from '../../src/store/index.ts';
 import { waitFor } from '../queue/wait-for.ts';
 import { acceptPackages, addEngineNode } from '../support/engine-harness.ts';
 import {
   capturePush,
+  createExampleNodes,
   type ExampleHub,
   expectVerdicts,
   type LineProcess,
@@ -118,20 +119,7 @@ describe('PHP examples (examples/php) against a real hub', () => {
     expect(forged.status).toBe(401);
     await waitFor(() => phpServer!.stderr().includes(`bad ${pushed} mismatch`), 5_000, 'the bad line');
 
-    const at = new Date();
-    const polling = await createNode(db, {
-      id: 'php-poller',
-      organizations: ['000.00.00.Z08'],
-      at,
-      actor: 'test',
-    });
-    const unsigned = await createNode(db, {
-      id: 'php-sender',
-      organizations: ['000.00.00.G22'],
-      signaturePolicy: 'legacy-unsigned',
-      at,
-      actor: 'test',
-    });
+    const { sender: unsigned, recipient: polling } = await createExampleNodes(hub, 'php');
     const php = (...args: string[]) =>
       runToEnd('php', [path.join(REPO, 'examples/php/example.php'), url, ...args]);
     const sent = await php(unsigned.token, 'send', path.join(REPO, 'examples/congvan.edxml'));

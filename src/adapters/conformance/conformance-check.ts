@@ -14,6 +14,15 @@ export interface ConformanceCheck {
   readonly detail: string;
 }
 
+/** A check's result: its id, title and expectation with the outcome of `pass` and what happened. */
+export function checkResult(
+  head: Pick<ConformanceCheck, 'id' | 'title' | 'expectation'>,
+  pass: boolean,
+  detail: string,
+): ConformanceCheck {
+  return { ...head, outcome: pass ? 'pass' : 'fail', detail };
+}
+
 /** Whether every check passed (an empty run passes nothing). */
 export function allPassed(checks: readonly ConformanceCheck[]): boolean {
   return checks.length > 0 && checks.every((check) => check.outcome === 'pass');

@@ -1,5 +1,5 @@
 import { createVxpClient, type VxpClientFailure } from '../vxp/index.ts';
-import type { ConformanceCheck } from './conformance-check.ts';
+import { type ConformanceCheck, checkResult } from './conformance-check.ts';
 import { conformancePackage } from './conformance-packages.ts';
 
 /*
@@ -49,7 +49,7 @@ export async function runVxpConformance(options: VxpConformanceOptions): Promise
   });
   const checks: ConformanceCheck[] = [];
   const add = (id: string, title: string, expectation: string, pass: boolean, detail: string) =>
-    checks.push({ id, title, expectation, outcome: pass ? 'pass' : 'fail', detail });
+    checks.push(checkResult({ id, title, expectation }, pass, detail));
   const notRun = (id: string, title: string, expectation: string, because: string) =>
     add(id, title, expectation, false, `not run: ${because}`);
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import type { DeliveryOutcome } from '../../queue/index.ts';
 import { createWebhookSender, type WebhookKind } from '../webhook/index.ts';
-import type { ConformanceCheck } from './conformance-check.ts';
+import { type ConformanceCheck, checkResult } from './conformance-check.ts';
 import { WEBHOOK_CONFORMANCE_DEFAULTS } from './conformance-defaults.ts';
 import {
   type ConformanceParties,
@@ -261,11 +261,7 @@ function expectAccepted(
         : status === 408 || status === 429 || status >= 500
           ? '; the hub would retry it later'
           : '; the hub would fail this delivery at once';
-  return {
-    ...head,
-    outcome: pass ? 'pass' : 'fail',
-    detail: `${describe(outcome, timeoutMs)}${hint} (message ${messageId})`,
-  };
+  return checkResult(head, pass, `${describe(outcome, timeoutMs)}${hint} (message ${messageId})`);
 }
 
 function expectRefused(
@@ -280,11 +276,7 @@ function expectRefused(
     : isAccepted(outcome)
       ? '; the receiver took a push it must refuse: delete it from your inbox'
       : '; a refusal is a 4xx';
-  return {
-    ...head,
-    outcome: pass ? 'pass' : 'fail',
-    detail: `${describe(outcome, timeoutMs)}${hint} (message ${messageId})`,
-  };
+  return checkResult(head, pass, `${describe(outcome, timeoutMs)}${hint} (message ${messageId})`);
 }
 
 function duplicateCheck(
@@ -294,17 +286,18 @@ function duplicateCheck(
   timeoutMs: number,
 ): ConformanceCheck {
   const pass = isAccepted(first) && isAccepted(second);
-  return {
-    id: 'duplicate',
-    title: 'same message id pushed twice (attempts 1 and 2)',
-    expectation: '2xx both times, stored once',
-    outcome: pass ? 'pass' : 'fail',
-    detail:
-      `first ${describe(first, timeoutMs)}; second ${describe(second, timeoutMs)}` +
+  return checkResult(
+    {
+      id: 'duplicate',
+      title: 'same message id pushed twice (attempts 1 and 2)',
+      expectation: '2xx both times, stored once',
+    },
+    pass,
+    `first ${describe(first, timeoutMs)}; second ${describe(second, timeoutMs)}` +
       (pass
         ? `; the kit cannot see whether it was stored twice: check your inbox shows message ${messageId} once`
         : ` (message ${messageId}); a repeated id must be answered 2xx again, without processing it twice`),
-  };
+  );
 }
 
 function mebibytes(bytes: number): string {

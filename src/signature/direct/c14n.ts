@@ -36,7 +36,7 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function canonicalize(apex: ScanElement, options: C14nOptions): string {
   const out: string[] = [];
   const omit = options.omit ?? null;
-  const prefixes = options.inclusivePrefixes ?? new Set<string>();
+  const prefixes = [...(options.inclusivePrefixes ?? [])];
   // What the nearest output ancestor rendered (exclusive) or had in scope (inclusive); empty at the apex.
   const walk = (el: ScanElement, context: ReadonlyMap<string, string>): void => {
     const rendered = options.exclusive
@@ -83,14 +83,14 @@ function inclusiveNamespaces(el: ScanElement, context: ReadonlyMap<string, strin
 function exclusiveNamespaces(
   el: ScanElement,
   context: ReadonlyMap<string, string>,
-  inclusivePrefixes: ReadonlySet<string>,
+  inclusivePrefixes: readonly string[],
 ): Rendered {
   let list: Array<[string, string]> | null = null;
   let next: Map<string, string> | null = null;
   // The visibly utilized prefixes (the element's, its attributes'), then the PrefixList's in scope;
   // a prefix seen twice finds itself already rendered in `next` and is skipped.
   const attributes = el.attributes;
-  const extra = inclusivePrefixes.size;
+  const extra = inclusivePrefixes.length;
   for (let i = -1; i < attributes.length + extra; i++) {
     let prefix: string;
     if (i < 0) prefix = el.prefix;
@@ -98,7 +98,7 @@ function exclusiveNamespaces(
       prefix = (attributes[i] as ScanAttribute).prefix;
       if (prefix === '') continue;
     } else {
-      prefix = [...inclusivePrefixes][i - attributes.length] as string;
+      prefix = inclusivePrefixes[i - attributes.length] as string;
       if (!el.inScope.has(prefix)) continue;
     }
     const uri = el.inScope.get(prefix) ?? '';

@@ -25,9 +25,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /** A canonicalization as the profile gives it: which one, and exclusive C14N's PrefixList. */
 export interface C14nChoice {
+  /** Exclusive C14N (without a PrefixList: the narrow profile leaves those to the DOM path). */
   readonly exclusive: boolean;
-  /** '' stands for `#default`. */
-  readonly inclusivePrefixes: ReadonlySet<string>;
 }
 
 export interface DirectSignature {
@@ -64,7 +63,7 @@ export function readDirectProfile(root: ScanElement): DirectSignature | null {
 
 function read(root: ScanElement): DirectSignature {
   if (root.local !== 'edXML' || root.ns !== EDXML_NS) outside();
-  const signature = theOnlySignature(root);
+  const { signature, declared } = walkDocument(root);
   const header = signature.parent;
   const envelope = header?.parent;
   if (!isEdxml(header, 'edXMLHeader') || !isEdxml(envelope, 'edXMLEnvelope') || envelope?.parent !== root) {
@@ -84,7 +83,7 @@ function read(root: ScanElement): DirectSignature {
   // from the specification for inclusive C14N and for several namespace layouts; the direct path
   // keeps to the layouts where both agree (xmldsigjsAgrees) and leaves the others to the DOM path.
   if (!signedInfoC14n.exclusive) outside();
-  xmldsigjsAgrees(root, signedInfo as ScanElement);
+  xmldsigjsAgrees(signedInfo as ScanElement, declared);
   const signatureMethod = attribute(method as ScanElement, 'Algorithm');
   if (!SIGNATURE_METHODS.has(signatureMethod) || (method as ScanElement).children.length > 0) outside();
   const algorithm = signatureAlgorithm(signatureMethod, false) ?? outside();
@@ -101,9 +100,7 @@ function read(root: ScanElement): DirectSignature {
   const env = enveloped as ScanElement;
   if (attribute(env, 'Algorithm') !== ENVELOPED_SIGNATURE_URI || env.children.length > 0) outside();
   if (transformC14n !== undefined && !is(transformC14n, 'Transform')) outside();
-  const referenceC14n: C14nChoice = transformC14n
-    ? c14nOf(transformC14n)
-    : { exclusive: false, inclusivePrefixes: new Set() };
+  const referenceC14n: C14nChoice = transformC14n ? c14nOf(transformC14n) : { exclusive: false };
   const dm = digestMethod as ScanElement;
   if (dm.children.length > 0) outside();
   const hash = digestAlgorithm(attribute(dm, 'Algorithm'), false) ?? outside();
@@ -123,32 +120,42 @@ function read(root: ScanElement): DirectSignature {
   };
 }
 
-/** The one ds:Signature of the document; none or several leave the narrow profile. */
-function theOnlySignature(root: ScanElement): ScanElement {
-  let found: ScanElement | null = null;
+/**
+ * One walk over the document: its one ds:Signature (none or several leave the narrow profile), every
+ * namespace binding an element declares, and no element with two namespaced attributes (xmldsigjs
+ * sorts those by URI and local name joined together, the specification by URI, then local name).
+ */
+function walkDocument(root: ScanElement): { signature: ScanElement; declared: Array<[string, string]> } {
+  let signature: ScanElement | null = null;
+  const declared: Array<[string, string]> = [];
   const stack: ScanElement[] = [root];
   while (stack.length > 0) {
     const el = stack.pop() as ScanElement;
     if (el.ns === XMLDSIG_NS && el.local === 'Signature') {
-      if (found) outside();
-      found = el;
+      if (signature) outside();
+      signature = el;
+    }
+    let namespaced = 0;
+    for (const a of el.attributes) if (a.prefix !== '' && ++namespaced > 1) outside();
+    // A binding this element declares: its scope is its own map, differing from its parent's there.
+    const parentScope = el.parent?.inScope;
+    if (el.inScope !== parentScope) {
+      for (const [prefix, uri] of el.inScope)
+        if (parentScope?.get(prefix) !== uri) declared.push([prefix, uri]);
     }
     for (const child of el.children) if (typeof child !== 'string') stack.push(child);
   }
-  return found ?? outside();
+  return { signature: signature ?? outside(), declared };
 }
 
 /**
- * The namespace layouts in which xmldsigjs's SignedInfo canonicalization and its attribute order
- * give the specification's bytes (found by a review, 2026-12-07; test/signature/direct/):
- *  - every element of SignedInfo is prefixed and no attribute there is, so exclusive C14N renders
- *    exactly the elements' own prefixes;
- *  - none of those prefixes is bound anywhere in the document to another URI (xmldsigjs copies the
- *    root's bindings, and SignedInfo's descendants', onto SignedInfo, the root's winning);
- *  - no element carries two namespaced attributes (xmldsigjs sorts them by URI and local name
- *    joined together, the specification by URI, then local name).
+ * The namespace layouts in which xmldsigjs's SignedInfo canonicalization gives the specification's
+ * bytes (found by a review, 2026-12-07; test/signature/direct/): every element of SignedInfo is
+ * prefixed and no attribute there is, so exclusive C14N renders exactly the elements' own prefixes;
+ * and none of those prefixes is bound anywhere in the document to another URI (xmldsigjs copies the
+ * root's bindings, and SignedInfo's descendants', onto SignedInfo, the root's winning).
  */
-function xmldsigjsAgrees(root: ScanElement, signedInfo: ScanElement): void {
+function xmldsigjsAgrees(signedInfo: ScanElement, declared: ReadonlyArray<readonly [string, string]>): void {
   const used = new Map<string, string>();
   const inside: ScanElement[] = [signedInfo];
   while (inside.length > 0) {
@@ -157,21 +164,9 @@ function xmldsigjsAgrees(root: ScanElement, signedInfo: ScanElement): void {
     used.set(el.prefix, el.ns);
     for (const child of el.children) if (typeof child !== 'string') inside.push(child);
   }
-  const all: ScanElement[] = [root];
-  while (all.length > 0) {
-    const el = all.pop() as ScanElement;
-    let namespaced = 0;
-    for (const a of el.attributes) if (a.prefix !== '' && ++namespaced > 1) outside();
-    // A binding this element declares (its scope differs from its parent's there).
-    const parentScope = el.parent?.inScope;
-    if (el.inScope !== parentScope) {
-      for (const [prefix, uri] of el.inScope) {
-        if (parentScope?.get(prefix) === uri) continue;
-        const wanted = used.get(prefix);
-        if (wanted !== undefined && wanted !== uri) outside();
-      }
-    }
-    for (const child of el.children) if (typeof child !== 'string') all.push(child);
+  for (const [prefix, uri] of declared) {
+    const wanted = used.get(prefix);
+    if (wanted !== undefined && wanted !== uri) outside();
   }
 }
 
@@ -179,12 +174,12 @@ function xmldsigjsAgrees(root: ScanElement, signedInfo: ScanElement): void {
 function c14nOf(el: ScanElement): C14nChoice {
   const algorithm = attribute(el, 'Algorithm');
   const kids = dsigChildren(el);
-  if (algorithm === C14N && kids.length === 0) return { exclusive: false, inclusivePrefixes: new Set() };
+  if (algorithm === C14N && kids.length === 0) return { exclusive: false };
   if (algorithm !== EXC_C14N || kids.length > 1) return outside();
   // An InclusiveNamespaces PrefixList is read differently by xmldsigjs (split on single spaces, ignored
   // on CanonicalizationMethod): left to the DOM path.
   if (kids.length > 0) outside();
-  return { exclusive: true, inclusivePrefixes: new Set() };
+  return { exclusive: true };
 }
 
 function certificatesOf(keyInfo: ScanElement): string[] {
