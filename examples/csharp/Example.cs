@@ -79,6 +79,9 @@ namespace Lienthong
             }
             catch (HubException e) { Console.Error.WriteLine("error " + e.Message); return 1; }
             catch (HttpRequestException e) { Console.Error.WriteLine("error the hub cannot be reached: " + e.Message); return 1; }
+            // Close the pooled connections before the runtime shuts down: Mono 6.8 can otherwise hang
+            // at exit on a kept-alive socket (about one run in ten here).
+            finally { Http.Dispose(); }
         }
 
         static async Task Send(string hub, string token, string file)
@@ -112,18 +115,22 @@ namespace Lienthong
             {
                 var request = new HttpRequestMessage(method, hub + path) { Content = content };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                var response = await Http.SendAsync(request);
-                var body = await response.Content.ReadAsByteArrayAsync();
-                var status = (int)response.StatusCode;
+                byte[] body;
+                int status;
+                TimeSpan? retryAfter;
+                using (var response = await Http.SendAsync(request))
+                {
+                    body = await response.Content.ReadAsByteArrayAsync();
+                    status = (int)response.StatusCode;
+                    retryAfter = response.Headers.RetryAfter != null ? response.Headers.RetryAfter.Delta : null;
+                }
                 if (status >= 200 && status < 300) return body;
                 var code = "HTTP_" + status;
                 var detail = Encoding.UTF8.GetString(body);
                 try { var p = Json<Problem>(body); code = p.Code ?? code; detail = p.Detail ?? detail; } catch (SerializationException) { }
                 var retryable = status == 429 || status >= 500;
                 if (!retryable || attempt >= 5) throw new HubException(status + " " + code + ": " + detail);
-                var delay = response.Headers.RetryAfter != null && response.Headers.RetryAfter.Delta.HasValue
-                    ? response.Headers.RetryAfter.Delta.Value : TimeSpan.FromSeconds(Math.Pow(2, attempt));
-                await Task.Delay(delay);
+                await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, attempt)));
                 // A send may be repeated: the same bytes get the first receipt back (duplicate: true).
                 if (content != null) content = new ByteArrayContent(await content.ReadAsByteArrayAsync()) { Headers = { ContentType = content.Headers.ContentType } };
             }

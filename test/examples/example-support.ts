@@ -35,7 +35,7 @@ export function runToEnd(
   command: string,
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
-): Promise<{ out: string; err: string; code: number }> {
+): Promise<{ out: string; err: string; code: number; signal?: NodeJS.Signals }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? REPO,
@@ -55,9 +55,10 @@ export function runToEnd(
       clearTimeout(timer);
       reject(error);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ out, err, code: code ?? -1 });
+      // A child killed by a signal (the timeout's SIGKILL among them) says which, so a hang reads as one.
+      resolve(signal === null ? { out, err, code: code ?? -1 } : { out, err, code: code ?? -1, signal });
     });
   });
 }
