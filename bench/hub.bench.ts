@@ -19,7 +19,7 @@ import os from 'node:os';
 import { Agent, request } from 'undici';
 import { signEdxml } from '../src/signature/index.ts';
 import { samplePackage } from '../test/support/edxml-samples.ts';
-import { A, B, type Backend, startBenchHub } from './bench-hub.ts';
+import { A, B, type Backend, startBareFastify, startBenchHub } from './bench-hub.ts';
 
 const WARM_UP = 100;
 
@@ -120,29 +120,12 @@ interface Plan {
   readonly seconds: number;
 }
 
-// The reference: a bare Fastify server in its own process (like the hub), on loopback, that reads
-// each body as a buffer and answers 202 with a small JSON receipt: the most any Node HTTP service on
-// this machine could accept with these senders. Measured with the same bodies, senders and loop.
-const BARE_SERVER = `
-import Fastify from 'fastify';
-const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
-app.addContentTypeParser('application/xml', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-let n = 0;
-app.post('/v1/messages', async (req, reply) => reply.code(202).send({ id: String(++n), bytes: req.body.length }));
-const address = await app.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(address + '\\n');
-`;
-
+// The reference: the bare Fastify server (bench-hub.ts) with the same bodies, senders and loop: the
+// most any Node HTTP service on this machine could accept from these senders.
 async function bareFastify(bodies: readonly string[], concurrency: number): Promise<number> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], {
-    cwd: new URL('..', import.meta.url),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const bare = await startBareFastify();
+  const { url } = bare;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-      child.once('exit', (code) => reject(new Error(`bare Fastify exited ${code}`)));
-    });
     const dispatcher = new Agent({ connections: 64, pipelining: 1 });
     const post: Post = async (body) => {
       const res = await request(`${url}/v1/messages`, {
@@ -161,7 +144,7 @@ async function bareFastify(bodies: readonly string[], concurrency: number): Prom
     await dispatcher.close();
     return Math.round(((latencies.length - errors) / elapsed) * 1000);
   } finally {
-    child.kill();
+    bare.close();
   }
 }
 

@@ -8,12 +8,11 @@
 //   npm run bench -- large-package
 // Figures and the machine they came from: docs/benchmarks/large-package.md.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Agent, request } from 'undici';
 import { signEdxml } from '../src/signature/index.ts';
 import { samplePackage } from '../test/support/edxml-samples.ts';
-import { A, B, type Backend, startBenchHub } from './bench-hub.ts';
+import { A, B, type Backend, rssMb, startBenchHub } from './bench-hub.ts';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,14 +20,6 @@ function option(name: string, fallback: string): string {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
-
-/** Resident set size of a process, MB. */
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
 
 interface Row {
   backend: string;
