@@ -87,6 +87,13 @@ module.exports = {
       to: { path: '^src/store/' },
     },
     {
+      name: 'evidence-imports',
+      comment: 'The evidence log works over the store, with the hub\'s result values and the x509 setup.',
+      severity: 'error',
+      from: { path: '^src/evidence/' },
+      to: { path: '^src/', pathNot: '^src/(evidence|hub/hub-failure\\.ts$|store|core|signature)' },
+    },
+    {
       name: 'hub-imports',
       comment: 'The hub services orchestrate the pure folders, the store and the queue; never the edges.',
       severity: 'error',

@@ -11,9 +11,11 @@ import { createVxpMount } from './adapters/vxp/index.ts';
 import { createWebhookSender } from './adapters/webhook/index.ts';
 import { type BuiltEngine, buildDeliveryEngine, schedulerBackendFor } from './app/delivery-engine.ts';
 import { buildPeerAgent } from './app/peer-agent.ts';
-import { type HubConfig, type HubRole, readTlsFiles } from './config.ts';
+import { type HubConfig, type HubRole, readEvidenceSigner, readTlsFiles } from './config.ts';
 import { parseEdxml } from './edxml/index.ts';
 import { codes } from './errors.ts';
+import { startEvidenceKeeper } from './evidence/evidence-keeper.ts';
+import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.ts';
 import {
   createHubService,
   createPeerService,
@@ -61,6 +63,8 @@ export interface Hub {
   readonly metrics: HubMetrics;
   /** The loops towards the parent hub (null in an `api` process). */
   readonly peerAgent: PeerAgent | null;
+  /** The evidence log: chaining, signed heads, proof bundles (docs/evidence.md). */
+  readonly evidence: EvidenceService;
   /**
    * VXP systems that can authenticate from any address over plain HTTP: no IP allow-list and the hub
    * terminates no TLS. The SDK's signature can be replayed (docs/vxp.md), so `serve` warns about them.
@@ -109,6 +113,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     sharedDatabaseClient: false,
   });
   const tls = config.tls ? await readTlsFiles(config.tls) : undefined;
+  const evidenceSigner = await readEvidenceSigner(config.evidence);
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     ...(schema ? { schema } : {}),
@@ -120,6 +125,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   let delivery: BuiltEngine | null = null;
   let links: ReturnType<typeof buildPeerAgent> | null = null;
   let alertNotifier: { close(): Promise<void> } | null = null;
+  let evidenceKeeper: { close(): Promise<void> } | null = null;
   try {
     const firstStart =
       options.loadExampleDirectory === false || role === 'worker' || config.exampleDirectory === null
@@ -145,6 +151,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     const hubId =
       config.hubId ?? (await hubIdOf(database.db, () => `hub-${randomBytes(5).toString('hex')}`, now()));
     const metrics = createHubMetrics({ role });
+    const evidence = createEvidenceService({ db: database.db, hubId, now, signerPem: evidenceSigner });
     delivery = await buildDeliveryEngine(config, database, role, logger, metrics, hubId);
     const { engine, scheduler } = delivery;
     const trustFiles = countTrustFiles(config.trustDir);
@@ -249,6 +256,16 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         logger,
       });
       links.agent.start();
+      evidenceKeeper = startEvidenceKeeper({
+        service: evidence,
+        chainIntervalMs: config.evidence.chainIntervalMs,
+        headIntervalMs: config.evidence.headIntervalMs,
+        onError: (err, what) =>
+          logger.warn(
+            { err },
+            what === 'chain' ? 'evidence log: events not chained' : 'evidence log: head not signed',
+          ),
+      });
       if (config.console.alertWebhook) {
         alertNotifier = startAlertNotifier(config.console.alertWebhook, {
           hubId,
@@ -258,11 +275,12 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
         });
       }
     }
-    const [closeVerifier, closeDelivery, closeLinks, closeAlerts] = [
+    const [closeVerifier, closeDelivery, closeLinks, closeAlerts, closeEvidence] = [
       verifier,
       delivery,
       links,
       alertNotifier,
+      evidenceKeeper,
     ];
     return {
       config,
@@ -277,12 +295,14 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       engine,
       metrics,
       peerAgent: links?.agent ?? null,
+      evidence,
       exposedVxpSystems,
       readiness,
       async close() {
         await app.close();
         await closeLinks?.close();
         await closeAlerts?.close();
+        await closeEvidence?.close();
         // Workers finish the pushes in flight and record them before the database goes.
         await closeDelivery.close();
         await closeVerifier.close();
@@ -292,6 +312,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   } catch (error) {
     await links?.close().catch(() => {});
     await alertNotifier?.close().catch(() => {});
+    await evidenceKeeper?.close().catch(() => {});
     await delivery?.close().catch(() => {});
     await verifier?.close();
     await database.close();

@@ -131,6 +131,18 @@ export interface HubConfig {
   readonly limits: RequestLimitSettings;
   /** The operator console: overdue rules, alerts, sessions and lock-out (docs/console.md). */
   readonly console: ConsoleSettings;
+  /** The evidence log (docs/evidence.md). */
+  readonly evidence: EvidenceConfig;
+}
+
+/** The evidence log: how often events are chained and the head signed, and with which key. */
+export interface EvidenceConfig {
+  /** How often the hub chains new events (LIENTHONG_EVIDENCE_CHAIN_MS, default 1 000). */
+  readonly chainIntervalMs: number;
+  /** How often the hub signs the chain's head when it moved (LIENTHONG_EVIDENCE_HEAD_MS, default 10 min). */
+  readonly headIntervalMs: number;
+  /** The signing key and certificate, PEM files (LIENTHONG_EVIDENCE_KEY + _CERT); null = the key kept in the database. */
+  readonly signerFiles: { readonly keyFile: string; readonly certFile: string } | null;
 }
 
 /** The hub's own TLS certificate (chain) and key; it then also asks callers for client certificates. */
@@ -209,7 +221,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     delivery: loadDeliveryConfig(env),
     limits: loadLimits(env),
     console: loadConsoleSettings(env),
+    evidence: loadEvidenceConfig(env, cwd),
   });
+}
+
+function loadEvidenceConfig(env: NodeJS.ProcessEnv, cwd: string): EvidenceConfig {
+  const key = env['LIENTHONG_EVIDENCE_KEY'] || '';
+  const cert = env['LIENTHONG_EVIDENCE_CERT'] || '';
+  if (key !== '' && cert === '')
+    throw new ConfigError('LIENTHONG_EVIDENCE_CERT', 'set it together with LIENTHONG_EVIDENCE_KEY');
+  if (cert !== '' && key === '')
+    throw new ConfigError('LIENTHONG_EVIDENCE_KEY', 'set it together with LIENTHONG_EVIDENCE_CERT');
+  return Object.freeze({
+    chainIntervalMs: integer(env, 'LIENTHONG_EVIDENCE_CHAIN_MS', 1_000, 10, 3_600_000),
+    headIntervalMs: integer(env, 'LIENTHONG_EVIDENCE_HEAD_MS', 600_000, 100, 86_400_000),
+    signerFiles:
+      key === ''
+        ? null
+        : Object.freeze({ keyFile: path.resolve(cwd, key), certFile: path.resolve(cwd, cert) }),
+  });
+}
+
+/** The evidence signing key and certificate as PEM text, read once at start (a missing file is a configuration error). */
+export async function readEvidenceSigner(
+  config: EvidenceConfig,
+): Promise<{ readonly keyPem: string; readonly certificatePem: string } | undefined> {
+  if (config.signerFiles === null) return undefined;
+  const read = async (variable: string, file: string) => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        variable,
+        `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  };
+  return {
+    keyPem: await read('LIENTHONG_EVIDENCE_KEY', config.signerFiles.keyFile),
+    certificatePem: await read('LIENTHONG_EVIDENCE_CERT', config.signerFiles.certFile),
+  };
 }
 
 function loadConsoleSettings(env: NodeJS.ProcessEnv): ConsoleSettings {

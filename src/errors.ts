@@ -3,6 +3,7 @@ import { vxpCodes } from './adapters/vxp/codes.ts';
 import { webhookCodes } from './adapters/webhook/codes.ts';
 import type { CodeInfo, CodeTable } from './core/index.ts';
 import { edxmlCodes } from './edxml/codes.ts';
+import { evidenceCodes } from './evidence/codes.ts';
 import { hubCodes } from './hub/codes.ts';
 import { opsCodes } from './ops/codes.ts';
 import { queueCodes } from './queue/codes.ts';
@@ -26,6 +27,7 @@ export const codeSections: ReadonlyArray<{ readonly area: string; readonly table
   { area: 'peer (hand-overs to other hubs)', table: peerCodes },
   { area: 'vxp (national-axis compatible API)', table: vxpCodes },
   { area: 'ops (operator console and accounts)', table: opsCodes },
+  { area: 'evidence (the evidence log and proof bundles)', table: evidenceCodes },
 ];
 
 function merge(): Readonly<Record<string, CodeInfo & { area: string }>> {

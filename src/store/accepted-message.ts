@@ -289,6 +289,8 @@ function acceptedEvents(
         businessDocType: input.businessDocType,
         statusCode: input.statusCode,
         recipients: deliveries.length,
+        // The verdict as accepted: the evidence log's acceptance entry carries it (docs/evidence.md).
+        verdict: input.verdict,
       },
     },
     ...[...deliveries]

@@ -85,6 +85,23 @@ export {
   listEvents,
 } from './event.repository.ts';
 export {
+  appendEvidenceEntries,
+  EVIDENCE_LOCK_KEY,
+  type EvidenceEntryRecord,
+  type EvidenceHeadRecord,
+  evidenceEntries,
+  evidenceSpanOfMessage,
+  findEvidenceHead,
+  getStoredEvidenceSigner,
+  insertEvidenceHead,
+  lastEvidenceEntry,
+  listEvidenceHeads,
+  lockEvidenceChain,
+  type PendingEvent,
+  pendingEvents,
+  storeEvidenceSigner,
+} from './evidence.repository.ts';
+export {
   findMessageBySha256,
   findNewDocument,
   findPackagesByDocument,

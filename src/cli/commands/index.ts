@@ -3,6 +3,7 @@ import { registerConformance } from './conformance.ts';
 import { registerDeliveries } from './deliveries.ts';
 import { registerDirectory } from './directory.ts';
 import { registerEdxml } from './edxml.ts';
+import { registerEvidence } from './evidence.ts';
 import { registerHub } from './hub.ts';
 import { registerNode } from './node.ts';
 import { registerOperator } from './operator.ts';
@@ -23,6 +24,7 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerOperator,
   registerQueues,
   registerVerify,
+  registerEvidence,
   registerSign,
   registerPki,
   registerConformance,

@@ -1,0 +1,161 @@
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isLienthongError } from '../../core/index.ts';
+import { reportFailure, runAdminCommand } from '../admin-command.ts';
+import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
+
+const HELP = `
+The evidence log (docs/evidence.md): every event of the hub — acceptance (with the verdict and the
+SHA-256 of the bytes), forwarding, delivery, acknowledgement, status, operator action — is an entry
+of an append-only hash chain in the database, whose head the hub signs.
+
+  export --message ID --out FILE   one JSON proof bundle: the message's bytes, its verdict, the chain
+                                   from its first entry to a signed head, the hub's certificate
+  verify FILE [--trust PATH]       checks a bundle offline (no database): bytes, chain, entries, head
+                                   signature, and with --trust the hub certificate; prints a JSON
+                                   verdict { valid, code, reason, checks }
+  verify-log                       checks the whole chain and every signed head in the database
+  sign-head                        chains pending events and signs the head now; prints it
+
+The database is the one DATABASE_URL / LIENTHONG_DATA_DIR select; the signing key
+LIENTHONG_EVIDENCE_KEY + LIENTHONG_EVIDENCE_CERT (PEM files), else the one the hub keeps.
+
+Exit codes: 0 valid / done, 1 not valid or refused (the code says why), 2 usage.
+`;
+
+/** `lienthong evidence …`: proof bundles and the check of the evidence log. */
+export const registerEvidence: CommandRegistrar = (program, ctx) => {
+  const evidence = program
+    .command('evidence')
+    .description('the evidence log: export and verify proof bundles, check the chain, sign its head')
+    .addHelpText('after', HELP);
+
+  evidence
+    .command('export')
+    .description("write one message's proof bundle (JSON) to a file")
+    .requiredOption('--message <id>', 'the message id (as in receipts and traces)')
+    .requiredOption('--out <file>', 'where to write the bundle')
+    .action(async (flags: { message: string; out: string }) => {
+      await withEvidenceCli(ctx, async (service) => {
+        const result = await service.exportBundle(flags.message);
+        if (!result.ok) return reportFailure(ctx, false, result.error);
+        await writeFile(flags.out, `${JSON.stringify(result.value, null, 1)}\n`);
+        ctx.out(
+          `wrote ${flags.out}: message ${flags.message}, ${result.value.chain.length} entries up to the head signed at ${result.value.head.signedAt} (entry ${result.value.head.seq})\n`,
+        );
+      });
+    });
+
+  evidence
+    .command('verify')
+    .description('check a proof bundle offline: bytes, chain, entries, head signature, trust')
+    .argument('<file>', 'the bundle')
+    .option(
+      '--trust <path>',
+      "certificates trusted for the hub's signature: a PEM file or a directory of them (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (file: string, flags: { trust?: string[] }) => {
+      await runVerifyBundle(ctx, file, flags.trust);
+    });
+
+  evidence
+    .command('verify-log')
+    .description('check the whole evidence chain and every signed head in the database')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      await withEvidenceCli(ctx, async (service) => {
+        const check = await service.verifyLog();
+        ctx.exitCode = check.valid ? EXIT.ok : EXIT.negative;
+        if (flags.json) return ctx.out(`${JSON.stringify(check)}\n`);
+        const line = `${check.code}: ${check.reason}${check.pending ? ' (events waiting to be chained)' : ''}\n`;
+        if (check.valid) ctx.out(line);
+        else ctx.err(`error ${line}`);
+      });
+    });
+
+  evidence
+    .command('sign-head')
+    .description("chain pending events and sign the chain's head now")
+    .option('--json', 'print the head as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      await withEvidenceCli(ctx, async (service) => {
+        const head = await service.signHead();
+        if (flags.json) return ctx.out(`${JSON.stringify(head)}\n`);
+        ctx.out(
+          head === null
+            ? 'the evidence log is empty: nothing to sign\n'
+            : `head: entry ${head.seq}, hash ${head.hash}, signed by hub ${head.hub} at ${head.signedAt} (${head.algorithm})\n`,
+        );
+      });
+    });
+};
+
+type Service = import('../../evidence/evidence-service.ts').EvidenceService;
+
+/** Opens the database (and reads the configured signing key) for one evidence command. */
+async function withEvidenceCli(ctx: CliContext, fn: (service: Service) => Promise<void>): Promise<void> {
+  const env = ctx.env ?? process.env;
+  const { ConfigError, loadConfig, readEvidenceSigner } = await import('../../config.ts');
+  let signerPem: Awaited<ReturnType<typeof readEvidenceSigner>>;
+  try {
+    signerPem = await readEvidenceSigner(loadConfig(env).evidence);
+  } catch (error) {
+    if (error instanceof ConfigError) return reportUsage(ctx, error.message);
+    throw error;
+  }
+  try {
+    const { withEvidence } = await import('../../evidence/evidence-service.ts');
+    await withEvidence(env, signerPem, fn);
+  } catch (error) {
+    // A coded error on the way (the data directory busy, a migration, a bad key) is a refusal.
+    if (!isLienthongError(error)) throw error;
+    reportFailure(ctx, false, error);
+  }
+}
+
+/** Every PEM certificate in the files and directories given (directories: the files directly inside). */
+async function readTrust(paths: readonly string[]): Promise<string[]> {
+  const pems: string[] = [];
+  for (const p of paths) {
+    const files = (await stat(p)).isDirectory() ? (await readdir(p)).map((name) => path.join(p, name)) : [p];
+    for (const file of files) {
+      if (!(await stat(file)).isFile()) continue;
+      const text = await readFile(file, 'utf8');
+      pems.push(...(text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []));
+    }
+  }
+  return pems;
+}
+
+async function runVerifyBundle(
+  ctx: CliContext,
+  file: string,
+  trustPaths: string[] | undefined,
+): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return reportUsage(ctx, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let trust: string[] | undefined;
+  if (trustPaths?.length) {
+    try {
+      trust = await readTrust(trustPaths);
+    } catch (error) {
+      return reportUsage(ctx, `cannot read --trust: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    if (trust.length === 0) return reportUsage(ctx, '--trust holds no PEM certificate');
+  }
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(text);
+  } catch {
+    bundle = null; // reported by the format check below, with the same code as any other malformed bundle
+  }
+  const { verifyBundle } = await import('../../evidence/verify-bundle.ts');
+  const verdict = verifyBundle(bundle, trust ? { trust } : {});
+  ctx.out(`${JSON.stringify(verdict, null, 2)}\n`);
+  ctx.exitCode = verdict.valid ? EXIT.ok : EXIT.negative;
+}

@@ -1,0 +1,314 @@
+import { randomBytes } from 'node:crypto';
+import { type HubResult, refuse } from '../hub/hub-failure.ts';
+import {
+  appendEvidenceEntries,
+  type Db,
+  databaseOptionsFromEnv,
+  type EvidenceEntryRecord,
+  type EvidenceHeadRecord,
+  evidenceEntries,
+  evidenceSpanOfMessage,
+  findEvidenceHead,
+  getMessage,
+  getMessageRaw,
+  getStoredEvidenceSigner,
+  hubIdOf,
+  insertEvidenceHead,
+  lastEvidenceEntry,
+  listEvidenceHeads,
+  lockEvidenceChain,
+  type PendingEvent,
+  pendingEvents,
+  storeEvidenceSigner,
+  withDatabase,
+} from '../store/index.ts';
+import { BUNDLE_FORMAT, type BundleEntry, type BundleHead, type EvidenceBundle } from './bundle.ts';
+import { bodyDigest, entryHash, GENESIS_HASH, headPayload } from './entry-hash.ts';
+import { type EvidenceSigner, evidenceSignerFromPem, generateEvidenceSigner } from './evidence-signer.ts';
+import { headSignatureProblem } from './verify-bundle.ts';
+
+export interface EvidenceServiceOptions {
+  readonly db: Db;
+  /** This hub's id; null: the one kept in the database (made at the hub's first start). */
+  readonly hubId: string | null;
+  readonly now: () => Date;
+  /** The configured key and certificate (PEM); absent: the one stored in the database, made once. */
+  readonly signerPem?: { readonly keyPem: string; readonly certificatePem: string } | undefined;
+}
+
+/** What `evidence verify-log` reports. */
+export interface LogCheck {
+  readonly valid: boolean;
+  readonly code: 'OK' | 'EVIDENCE_LOG_BROKEN';
+  readonly reason: string;
+  readonly entries: number;
+  readonly heads: number;
+  readonly lastSeq: string | null;
+  /** Events written but not chained yet (transactions still running, or the keeper behind). */
+  readonly pending: boolean;
+}
+
+/** A signed head, as the CLI prints it. */
+export interface HeadSummary {
+  readonly seq: string;
+  readonly hash: string;
+  readonly hub: string;
+  readonly signedAt: string;
+  readonly algorithm: string;
+}
+
+export interface EvidenceService {
+  /** Chains the events whose transactions have ended; returns how many entries were added. */
+  chainPending(): Promise<number>;
+  /** Chains what is pending and signs the chain's head unless it is signed already; null when the log is empty. */
+  signHead(): Promise<HeadSummary | null>;
+  /** The proof bundle of one message, up to a signed head (signed now when none covers it yet). */
+  exportBundle(messageId: string): Promise<HubResult<EvidenceBundle>>;
+  /** Walks the whole chain and every signed head in the database. */
+  verifyLog(): Promise<LogCheck>;
+}
+
+const BATCH = 500;
+
+/** The JSON text of an event's entry: fixed field order, hashed exactly as written. */
+function entryBody(seq: bigint, event: PendingEvent): string {
+  return JSON.stringify({
+    seq: seq.toString(),
+    event: event.id,
+    at: event.at.toISOString(),
+    type: event.type,
+    actor: event.actor,
+    message: event.messageId,
+    delivery: event.deliveryId,
+    node: event.nodeId,
+    organ: event.organId,
+    document: event.documentId,
+    data: event.data ?? {},
+  });
+}
+
+function toBundleHead(head: EvidenceHeadRecord): BundleHead {
+  return {
+    hub: head.hubId,
+    seq: head.seq.toString(),
+    hash: head.hash.toString('hex'),
+    signedAt: head.signedAt.toISOString(),
+    algorithm: head.algorithm,
+    signature: head.signature.toString('base64'),
+    certificate: head.certificate,
+  };
+}
+
+function summary(head: EvidenceHeadRecord): HeadSummary {
+  return {
+    seq: head.seq.toString(),
+    hash: head.hash.toString('hex'),
+    hub: head.hubId,
+    signedAt: head.signedAt.toISOString(),
+    algorithm: head.algorithm,
+  };
+}
+
+export function createEvidenceService(options: EvidenceServiceOptions): EvidenceService {
+  const { db, now } = options;
+  let signer: EvidenceSigner | null = null;
+  let hubId = options.hubId;
+  const getHubId = async (): Promise<string> => {
+    hubId ??= await hubIdOf(db, () => `hub-${randomBytes(5).toString('hex')}`, now());
+    return hubId;
+  };
+
+  const getSigner = async (): Promise<EvidenceSigner> => {
+    if (signer) return signer;
+    const pem =
+      options.signerPem ??
+      (await getStoredEvidenceSigner(db)) ??
+      (await storeEvidenceSigner(db, {
+        ...(await generateEvidenceSigner(await getHubId(), now())),
+        at: now(),
+      }));
+    signer = evidenceSignerFromPem(pem.keyPem, pem.certificatePem);
+    return signer;
+  };
+
+  /** One batch in one transaction under the chain's lock; how many entries it added. */
+  const chainBatch = (): Promise<number> =>
+    db.tx(async (tx) => {
+      await lockEvidenceChain(tx);
+      const last = await lastEvidenceEntry(tx);
+      const events = await pendingEvents(
+        tx,
+        last ? { xactId: last.eventXactId, id: last.eventId } : null,
+        BATCH,
+      );
+      let seq = last?.seq ?? 0n;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const entries: EvidenceEntryRecord[] = events.map((event) => {
+        seq += 1n;
+        const body = entryBody(seq, event);
+        const hash = entryHash(seq, prevHash, bodyDigest(body));
+        const entry = { seq, eventId: event.id, messageId: event.messageId, prevHash, hash, body };
+        prevHash = hash;
+        return entry;
+      });
+      await appendEvidenceEntries(tx, entries);
+      return entries.length;
+    });
+
+  const chainPending = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const added = await chainBatch();
+      total += added;
+      if (added < BATCH) return total;
+    }
+  };
+
+  const signHead = async (): Promise<HeadSummary | null> => {
+    await chainPending();
+    const key = await getSigner();
+    const hub = await getHubId();
+    return db.tx(async (tx) => {
+      await lockEvidenceChain(tx);
+      const last = await lastEvidenceEntry(tx);
+      if (last === null) return null;
+      const signed = await findEvidenceHead(tx, last.seq);
+      if (signed) return summary(signed);
+      const signedAt = now();
+      const payload = headPayload({
+        hubId: hub,
+        seq: last.seq,
+        hash: last.hash.toString('hex'),
+        signedAt: signedAt.toISOString(),
+      });
+      const head: EvidenceHeadRecord = {
+        seq: last.seq,
+        hash: last.hash,
+        hubId: hub,
+        signedAt,
+        algorithm: key.algorithm,
+        signature: key.sign(payload),
+        certificate: key.certificatePem,
+        timestampToken: null,
+      };
+      await insertEvidenceHead(tx, head);
+      return summary(head);
+    });
+  };
+
+  const exportBundle = async (messageId: string): Promise<HubResult<EvidenceBundle>> => {
+    const message = await getMessage(db, messageId);
+    if (!message) return refuse('MESSAGE_NOT_FOUND', `No message ${messageId} on this hub.`);
+    let span = await evidenceSpanOfMessage(db, messageId);
+    if (span === null) {
+      await chainPending();
+      span = await evidenceSpanOfMessage(db, messageId);
+    }
+    if (span === null)
+      return refuse('EVIDENCE_NOT_CHAINED', `Message ${messageId} has no entry in the evidence log yet.`);
+    let head = await findEvidenceHead(db, span.last);
+    if (head === null) {
+      await signHead();
+      head = await findEvidenceHead(db, span.last);
+    }
+    if (head === null) return refuse('EVIDENCE_NOT_CHAINED', 'The evidence log has no signed head.');
+    const raw = await getMessageRaw(db, messageId);
+    if (raw === null)
+      return refuse('MESSAGE_NOT_FOUND', `The bytes of message ${messageId} are not on this hub.`);
+    const chain: BundleEntry[] = (await evidenceEntries(db, span.first, head.seq)).map((e) => {
+      const link = {
+        seq: e.seq.toString(),
+        prevHash: e.prevHash.toString('hex'),
+        hash: e.hash.toString('hex'),
+      };
+      return e.messageId === messageId
+        ? { ...link, body: e.body }
+        : { ...link, bodySha256: bodyDigest(e.body).toString('hex') };
+    });
+    return {
+      ok: true,
+      value: {
+        format: BUNDLE_FORMAT,
+        exportedAt: now().toISOString(),
+        message: {
+          id: message.id,
+          kind: message.kind,
+          sha256: message.sha256,
+          sizeBytes: message.sizeBytes,
+          bytes: raw.toString('base64'),
+        },
+        verdict: message.verdict,
+        chain,
+        head: toBundleHead(head),
+      },
+    };
+  };
+
+  const verifyLog = async (): Promise<LogCheck> => {
+    const heads = new Map((await listEvidenceHeads(db)).map((h) => [h.seq, h]));
+    const last = await lastEvidenceEntry(db);
+    const pending =
+      (await pendingEvents(db, last ? { xactId: last.eventXactId, id: last.eventId } : null, 1)).length > 0;
+    let count = 0;
+    let prevHash: Buffer = GENESIS_HASH;
+    const broken = (reason: string): LogCheck => ({
+      valid: false,
+      code: 'EVIDENCE_LOG_BROKEN',
+      reason,
+      entries: count,
+      heads: heads.size,
+      lastSeq: last?.seq.toString() ?? null,
+      pending,
+    });
+    const end = last?.seq ?? 0n;
+    for (let from = 1n; from <= end; from += 5000n) {
+      const batch = await evidenceEntries(db, from, from + 4999n);
+      for (const entry of batch) {
+        const expectedSeq = BigInt(count) + 1n;
+        if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
+        if (!entry.prevHash.equals(prevHash))
+          return broken(`entry ${entry.seq} does not carry the hash of the entry before it`);
+        if (!entryHash(entry.seq, entry.prevHash, bodyDigest(entry.body)).equals(entry.hash))
+          return broken(`entry ${entry.seq} does not hash to its recorded hash (its content was changed)`);
+        const head = heads.get(entry.seq);
+        if (head) {
+          if (!head.hash.equals(entry.hash))
+            return broken(`the signed head at entry ${entry.seq} names another hash`);
+          const signature = headSignatureProblem(toBundleHead(head));
+          if (signature) return broken(`the signed head at entry ${entry.seq}: ${signature}`);
+        }
+        prevHash = entry.hash;
+        count += 1;
+      }
+    }
+    for (const seq of heads.keys())
+      if (seq > end) return broken(`a signed head names entry ${seq}, past the end of the log`);
+    return {
+      valid: true,
+      code: 'OK',
+      reason: `${count} entries and ${heads.size} signed heads check`,
+      entries: count,
+      heads: heads.size,
+      lastSeq: last?.seq.toString() ?? null,
+      pending,
+    };
+  };
+
+  return { chainPending, signHead, exportBundle, verifyLog };
+}
+
+/**
+ * Runs `fn` with the evidence service over the database that DATABASE_URL / LIENTHONG_DATA_DIR select
+ * (the CLI's `lienthong evidence …`), and closes it afterwards.
+ */
+export function withEvidence<T>(
+  env: NodeJS.ProcessEnv,
+  signerPem: EvidenceServiceOptions['signerPem'],
+  fn: (evidence: EvidenceService) => Promise<T>,
+): Promise<T> {
+  return withDatabase(databaseOptionsFromEnv(env), ({ db }) =>
+    fn(
+      createEvidenceService({ db, hubId: env['LIENTHONG_HUB_ID'] || null, now: () => new Date(), signerPem }),
+    ),
+  );
+}

@@ -1,0 +1,224 @@
+import type { Db } from './db.ts';
+import { date, str, strOrNull } from './sql-values.ts';
+
+/**
+ * The evidence log's tables (migrations/0012_evidence.sql). The chain's arithmetic lives in
+ * src/evidence; here only its rows. The database refuses an entry that does not extend the chain and
+ * any change to what is written.
+ */
+
+/** The advisory lock key that serializes writers of the chain (the insert trigger takes it too). */
+export const EVIDENCE_LOCK_KEY = 7462001;
+
+/** One entry of the chain. */
+export interface EvidenceEntryRecord {
+  readonly seq: bigint;
+  readonly eventId: string;
+  readonly messageId: string | null;
+  readonly prevHash: Buffer;
+  readonly hash: Buffer;
+  /** The entry as JSON text, hashed as stored. */
+  readonly body: string;
+}
+
+/** An event not yet in the chain, with what its entry is made of. */
+export interface PendingEvent {
+  readonly id: string;
+  readonly xactId: string;
+  readonly at: Date;
+  readonly type: string;
+  readonly actor: string;
+  readonly messageId: string | null;
+  readonly deliveryId: string | null;
+  readonly nodeId: string | null;
+  readonly organId: string | null;
+  readonly documentId: string | null;
+  readonly data: unknown;
+}
+
+/** A signed head of the chain. */
+export interface EvidenceHeadRecord {
+  readonly seq: bigint;
+  readonly hash: Buffer;
+  readonly hubId: string;
+  readonly signedAt: Date;
+  readonly algorithm: string;
+  readonly signature: Buffer;
+  readonly certificate: string;
+  readonly timestampToken: Buffer | null;
+}
+
+function toEntry(row: Record<string, unknown>): EvidenceEntryRecord {
+  return {
+    seq: BigInt(str(row, 'seq')),
+    eventId: String(row['event_id']),
+    messageId: strOrNull(row, 'message_id'),
+    prevHash: row['prev_hash'] as Buffer,
+    hash: row['hash'] as Buffer,
+    body: str(row, 'body'),
+  };
+}
+
+function toHead(row: Record<string, unknown>): EvidenceHeadRecord {
+  return {
+    seq: BigInt(str(row, 'seq')),
+    hash: row['hash'] as Buffer,
+    hubId: str(row, 'hub_id'),
+    signedAt: date(row, 'signed_at'),
+    algorithm: str(row, 'algorithm'),
+    signature: row['signature'] as Buffer,
+    certificate: str(row, 'certificate'),
+    timestampToken: (row['timestamp_token'] as Buffer | null) ?? null,
+  };
+}
+
+/** Waits for the chain's writer lock, held until the transaction ends (call inside `db.tx`). */
+export async function lockEvidenceChain(tx: Db): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [EVIDENCE_LOCK_KEY]);
+}
+
+/** The last entry of the chain with the transaction id of its event, or null for an empty chain. */
+export async function lastEvidenceEntry(
+  db: Db,
+): Promise<(EvidenceEntryRecord & { readonly eventXactId: string }) | null> {
+  const { rows } = await db.query(
+    `SELECT l.*, e.xact_id::text AS event_xact_id
+     FROM evidence_log l JOIN events e ON e.id = l.event_id ORDER BY l.seq DESC LIMIT 1`,
+  );
+  return rows[0] ? { ...toEntry(rows[0]), eventXactId: str(rows[0], 'event_xact_id') } : null;
+}
+
+/**
+ * Events to chain next, in chain order (writing transaction, then id), after the cursor (the event of
+ * the chain's last entry) and only from transactions that have ended: those older than the oldest
+ * transaction still running, as seen now. Events of a running transaction wait for the next call.
+ */
+export async function pendingEvents(
+  db: Db,
+  after: { readonly xactId: string; readonly id: string } | null,
+  limit: number,
+): Promise<PendingEvent[]> {
+  const { rows } = await db.query(
+    `SELECT id::text AS id, xact_id::text AS xact_id, at, type, actor, message_id, delivery_id, node_id,
+            organ_id, document_id, data
+     FROM events
+     WHERE xact_id < pg_snapshot_xmin(pg_current_snapshot())
+       AND ($1::xid8 IS NULL OR (xact_id, id) > ($1::xid8, $2::bigint))
+     ORDER BY xact_id, id
+     LIMIT $3`,
+    [after?.xactId ?? null, after?.id ?? null, limit],
+  );
+  return rows.map((row) => ({
+    id: str(row, 'id'),
+    xactId: str(row, 'xact_id'),
+    at: date(row, 'at'),
+    type: str(row, 'type'),
+    actor: str(row, 'actor'),
+    messageId: strOrNull(row, 'message_id'),
+    deliveryId: strOrNull(row, 'delivery_id'),
+    nodeId: strOrNull(row, 'node_id'),
+    organId: strOrNull(row, 'organ_id'),
+    documentId: strOrNull(row, 'document_id'),
+    data: row['data'],
+  }));
+}
+
+/** Appends entries (in seq order, each extending the one before) in one statement. */
+export async function appendEvidenceEntries(db: Db, entries: readonly EvidenceEntryRecord[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO evidence_log (seq, event_id, message_id, prev_hash, hash, body)
+     SELECT x.seq, x.event_id, x.message_id, decode(x.prev_hash, 'hex'), decode(x.hash, 'hex'), x.body
+     FROM unnest($1::bigint[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+       AS x(seq, event_id, message_id, prev_hash, hash, body, ord)
+     ORDER BY x.ord`,
+    [
+      entries.map((e) => e.seq.toString()),
+      entries.map((e) => e.eventId),
+      entries.map((e) => e.messageId),
+      entries.map((e) => e.prevHash.toString('hex')),
+      entries.map((e) => e.hash.toString('hex')),
+      entries.map((e) => e.body),
+    ],
+  );
+}
+
+/** Entries `from` … `to` (inclusive), in seq order. */
+export async function evidenceEntries(db: Db, from: bigint, to: bigint): Promise<EvidenceEntryRecord[]> {
+  const { rows } = await db.query('SELECT * FROM evidence_log WHERE seq BETWEEN $1 AND $2 ORDER BY seq', [
+    from.toString(),
+    to.toString(),
+  ]);
+  return rows.map(toEntry);
+}
+
+/** The seq of the first and last entries about a message, or null when it has none. */
+export async function evidenceSpanOfMessage(
+  db: Db,
+  messageId: string,
+): Promise<{ readonly first: bigint; readonly last: bigint } | null> {
+  const { rows } = await db.query(
+    'SELECT min(seq)::text AS first, max(seq)::text AS last FROM evidence_log WHERE message_id = $1',
+    [messageId],
+  );
+  const row = rows[0];
+  return row && row['first'] !== null
+    ? { first: BigInt(str(row, 'first')), last: BigInt(str(row, 'last')) }
+    : null;
+}
+
+/** Records a signed head. */
+export async function insertEvidenceHead(db: Db, head: EvidenceHeadRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO evidence_heads (seq, hash, hub_id, signed_at, algorithm, signature, certificate, timestamp_token)
+     VALUES ($1, decode($2, 'hex'), $3, $4, $5, decode($6, 'hex'), $7, decode($8, 'hex'))`,
+    [
+      head.seq.toString(),
+      head.hash.toString('hex'),
+      head.hubId,
+      head.signedAt,
+      head.algorithm,
+      head.signature.toString('hex'),
+      head.certificate,
+      head.timestampToken?.toString('hex') ?? null,
+    ],
+  );
+}
+
+/** The first signed head at or after entry `seq`, or the last one when `seq` is null. */
+export async function findEvidenceHead(db: Db, seq: bigint | null): Promise<EvidenceHeadRecord | null> {
+  const { rows } =
+    seq === null
+      ? await db.query('SELECT * FROM evidence_heads ORDER BY seq DESC LIMIT 1')
+      : await db.query('SELECT * FROM evidence_heads WHERE seq >= $1 ORDER BY seq LIMIT 1', [seq.toString()]);
+  return rows[0] ? toHead(rows[0]) : null;
+}
+
+/** Every signed head, in seq order (for checking the whole log). */
+export async function listEvidenceHeads(db: Db): Promise<EvidenceHeadRecord[]> {
+  const { rows } = await db.query('SELECT * FROM evidence_heads ORDER BY seq');
+  return rows.map(toHead);
+}
+
+/** The stored signing key and certificate of the hub (made at its first signing), or null. */
+export async function getStoredEvidenceSigner(
+  db: Db,
+): Promise<{ readonly keyPem: string; readonly certificatePem: string } | null> {
+  const { rows } = await db.query('SELECT key_pem, certificate_pem FROM evidence_signer WHERE id = 1');
+  return rows[0]
+    ? { keyPem: str(rows[0], 'key_pem'), certificatePem: str(rows[0], 'certificate_pem') }
+    : null;
+}
+
+/** Stores the hub's signing key unless one is stored already; returns the one that is. */
+export async function storeEvidenceSigner(
+  db: Db,
+  signer: { readonly keyPem: string; readonly certificatePem: string; readonly at: Date },
+): Promise<{ readonly keyPem: string; readonly certificatePem: string }> {
+  await db.query(
+    `INSERT INTO evidence_signer (id, key_pem, certificate_pem, created_at) VALUES (1, $1, $2, $3)
+     ON CONFLICT (id) DO NOTHING`,
+    [signer.keyPem, signer.certificatePem, signer.at],
+  );
+  return (await getStoredEvidenceSigner(db))!;
+}
