@@ -199,11 +199,9 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
   const exportBundle = async (messageId: string): Promise<HubResult<EvidenceBundle>> => {
     const message = await getMessage(db, messageId);
     if (!message) return refuse('MESSAGE_NOT_FOUND', `No message ${messageId} on this hub.`);
-    let span = await evidenceSpanOfMessage(db, messageId);
-    if (span === null) {
-      await chainPending();
-      span = await evidenceSpanOfMessage(db, messageId);
-    }
+    // Whatever happened to the message up to now goes in (the keeper may not have chained it yet).
+    await chainPending();
+    const span = await evidenceSpanOfMessage(db, messageId);
     if (span === null)
       return refuse('EVIDENCE_NOT_CHAINED', `Message ${messageId} has no entry in the evidence log yet.`);
     let head = await findEvidenceHead(db, span.last);
