@@ -21,6 +21,7 @@ import {
   pendingEvents,
   storeEvidenceSigner,
   withDatabase,
+  xactHorizon,
 } from '../store/index.ts';
 import { BUNDLE_FORMAT, type BundleEntry, type BundleHead, type EvidenceBundle } from './bundle.ts';
 import { bodyDigest, entryHash, GENESIS_HASH, headPayload } from './entry-hash.ts';
@@ -58,8 +59,16 @@ export interface HeadSummary {
 }
 
 export interface EvidenceService {
-  /** Chains the events whose transactions have ended; returns how many entries were added. */
+  /**
+   * Chains the events whose transactions have ended, up to the oldest transaction still running
+   * (in the whole Postgres cluster: xids are shared by its databases); how many entries it added.
+   */
   chainPending(): Promise<number>;
+  /**
+   * Chains every event of the transactions that ended before this call, waiting (a few seconds at
+   * most) for older transactions still running to end; how many entries it added.
+   */
+  chainUntilNow(): Promise<number>;
   /** Chains what is pending and signs the chain's head unless it is signed already; null when the log is empty. */
   signHead(): Promise<HeadSummary | null>;
   /** The proof bundle of one message, up to a signed head (signed now when none covers it yet). */
@@ -69,6 +78,8 @@ export interface EvidenceService {
 }
 
 const BATCH = 500;
+/** How long chainUntilNow waits for transactions that were running when it started. */
+const CATCH_UP_MS = 5_000;
 
 /** The JSON text of an event's entry: fixed field order, hashed exactly as written. */
 function entryBody(seq: bigint, event: PendingEvent): string {
@@ -164,8 +175,20 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     }
   };
 
+  const chainUntilNow = async (): Promise<number> => {
+    const { xmax: started } = await xactHorizon(db);
+    const deadline = Date.now() + CATCH_UP_MS;
+    let total = 0;
+    for (;;) {
+      const { xmin } = await xactHorizon(db);
+      total += await chainPending();
+      if (xmin >= started || Date.now() > deadline) return total;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
   const signHead = async (): Promise<HeadSummary | null> => {
-    await chainPending();
+    await chainUntilNow();
     const key = await getSigner();
     const hub = await getHubId();
     return db.tx(async (tx) => {
@@ -199,8 +222,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
   const exportBundle = async (messageId: string): Promise<HubResult<EvidenceBundle>> => {
     const message = await getMessage(db, messageId);
     if (!message) return refuse('MESSAGE_NOT_FOUND', `No message ${messageId} on this hub.`);
-    // Whatever happened to the message up to now goes in (the keeper may not have chained it yet).
-    await chainPending();
+    // Whatever happened to the message up to now goes in.
+    await chainUntilNow();
     const span = await evidenceSpanOfMessage(db, messageId);
     if (span === null)
       return refuse('EVIDENCE_NOT_CHAINED', `Message ${messageId} has no entry in the evidence log yet.`);
@@ -292,7 +315,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     };
   };
 
-  return { chainPending, signHead, exportBundle, verifyLog };
+  return { chainPending, chainUntilNow, signHead, exportBundle, verifyLog };
 }
 
 /**

@@ -99,12 +99,13 @@ export async function pendingEvents(
   limit: number,
 ): Promise<PendingEvent[]> {
   const { rows } = await db.query(
-    `SELECT id::text AS id, xact_id::text AS xact_id, at, type, actor, message_id, delivery_id, node_id,
-            organ_id, document_id, data
-     FROM events
-     WHERE xact_id < pg_snapshot_xmin(pg_current_snapshot())
-       AND ($1::xid8 IS NULL OR (xact_id, id) > ($1::xid8, $2::bigint))
-     ORDER BY xact_id, id
+    // Qualified names: the text aliases would otherwise order "10" before "9".
+    `SELECT e.id::text AS id, e.xact_id::text AS xact_id, e.at, e.type, e.actor, e.message_id, e.delivery_id,
+            e.node_id, e.organ_id, e.document_id, e.data
+     FROM events e
+     WHERE e.xact_id < pg_snapshot_xmin(pg_current_snapshot())
+       AND ($1::xid8 IS NULL OR (e.xact_id, e.id) > ($1::xid8, $2::bigint))
+     ORDER BY e.xact_id, e.id
      LIMIT $3`,
     [after?.xactId ?? null, after?.id ?? null, limit],
   );
@@ -121,6 +122,17 @@ export async function pendingEvents(
     documentId: strOrNull(row, 'document_id'),
     data: row['data'],
   }));
+}
+
+/**
+ * The transaction ids of this moment: `xmin`, the oldest still running (or the next when none runs),
+ * and `xmax`, the next to be given out. Every transaction below `xmin` has ended.
+ */
+export async function xactHorizon(db: Db): Promise<{ readonly xmin: bigint; readonly xmax: bigint }> {
+  const { rows } = await db.query(
+    `SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() AS s`,
+  );
+  return { xmin: BigInt(str(rows[0]!, 'xmin')), xmax: BigInt(str(rows[0]!, 'xmax')) };
 }
 
 /** Appends entries (in seq order, each extending the one before) in one statement. */

@@ -100,6 +100,7 @@ export {
   type PendingEvent,
   pendingEvents,
   storeEvidenceSigner,
+  xactHorizon,
 } from './evidence.repository.ts';
 export {
   findMessageBySha256,

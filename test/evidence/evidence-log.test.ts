@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyDigest, entryHash, GENESIS_HASH } from '../../src/evidence/entry-hash.ts';
 import { createEvidenceService, type EvidenceService } from '../../src/evidence/evidence-service.ts';
-import { appendEvent, evidenceEntries, insertAcceptedMessage } from '../../src/store/index.ts';
+import { appendEvent, appendEvents, evidenceEntries, insertAcceptedMessage } from '../../src/store/index.ts';
 import { at, packageInput, seedPair } from '../store/store-fixtures.ts';
 import { TEST_DATABASE_URL, type TestDatabase, testBackends } from '../support/db.ts';
 
@@ -45,7 +45,7 @@ describe.each(testBackends)('the evidence log on $name', ({ open }) => {
       actor: 'operator:tester',
       data: { why: 'a test' },
     });
-    const added = await evidence.chainPending();
+    const added = await evidence.chainUntilNow();
     expect(added).toBeGreaterThanOrEqual(4); // node and organization events of the seed, acceptance, queued, the operator's
     expect(await evidence.chainPending()).toBe(0); // nothing twice
 
@@ -73,6 +73,27 @@ describe.each(testBackends)('the evidence log on $name', ({ open }) => {
     expect(accepted!.data.verdict).toEqual(sent.message.verdict);
     const last = JSON.parse(entries.at(-1)!.body) as Record<string, unknown>;
     expect(last).toMatchObject({ type: 'operator.test', actor: 'operator:tester', data: { why: 'a test' } });
+  });
+
+  it('chains the events of one transaction in the order of their ids, across 9 999 → 10 000', async () => {
+    // Ids that gain a digit inside one transaction: ordered as text, 10000 would come before 9995.
+    await database.db.query('ALTER TABLE events ALTER COLUMN id RESTART WITH 9995');
+    await appendEvents(
+      database.db,
+      Array.from({ length: 12 }, (_, i) => ({
+        at: at(10),
+        type: 'operator.batch',
+        actor: 'operator:batch',
+        data: { i },
+      })),
+    );
+    await evidence.chainUntilNow();
+    const batch = (await evidenceEntries(database.db, 1n, 1_000_000n))
+      .map((e) => JSON.parse(e.body) as { type: string; event: string; data: { i: number } })
+      .filter((b) => b.type === 'operator.batch');
+    expect(batch.map((b) => b.data.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const ids = batch.map((b) => BigInt(b.event));
+    expect(ids).toEqual([...ids].sort((x, y) => (x < y ? -1 : 1)));
   });
 
   it('refuses an update, a delete or a truncate of the log and of the signed heads', async () => {
@@ -117,7 +138,7 @@ describe.each(testBackends)('the evidence log on $name', ({ open }) => {
       /not the hash of its content/,
     );
     // The keeper's own entry for that event goes in.
-    expect(await evidence.chainPending()).toBe(1);
+    expect(await evidence.chainUntilNow()).toBe(1);
   });
 
   it('verify-log checks every entry and signed head, and finds an entry changed behind the triggers', async () => {
@@ -161,7 +182,7 @@ describe('the evidence log under concurrent writers (postgres)', () => {
         // The running transaction holds back what came after it: the fast event waits too.
         expect(await types()).not.toContain('operator.fast');
         await client.query('COMMIT');
-        await evidence.chainPending();
+        await evidence.chainUntilNow();
         const after = await types();
         expect(after.slice(-2)).toEqual(['operator.slow', 'operator.fast']);
       } finally {
@@ -195,7 +216,7 @@ describe('the evidence log under concurrent writers (postgres)', () => {
       );
       writing = false;
       await Promise.all(chaining);
-      await keepers[0]!.chainPending();
+      await keepers[0]!.chainUntilNow();
       const { rows } = await database.db.query<{ events: string; entries: string; distinct_events: string }>(
         `SELECT (SELECT count(*) FROM events) AS events, count(*) AS entries, count(DISTINCT event_id) AS distinct_events FROM evidence_log`,
       );
