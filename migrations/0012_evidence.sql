@@ -25,11 +25,14 @@ CREATE TABLE evidence_log (
 );
 CREATE INDEX evidence_log_message ON evidence_log (message_id, seq) WHERE message_id IS NOT NULL;
 
--- hash = SHA-256("lienthong-evidence/1" LF ‖ seq as 8 bytes big-endian ‖ prev_hash ‖ SHA-256(body)).
-CREATE FUNCTION lienthong_evidence_entry_hash(seq bigint, prev_hash bytea, body text) RETURNS bytea
-  LANGUAGE sql IMMUTABLE STRICT AS $$
+-- hash = SHA-256("lienthong-evidence/1" LF ‖ seq as 8 bytes big-endian ‖ prev_hash
+--                 ‖ SHA-256(message id as text, '' when none) ‖ SHA-256(body)).
+-- The message id is hashed apart so that a bundle can show another message's entry by its two
+-- digests, and a checker can still see that entry is not about the bundle's message.
+CREATE FUNCTION lienthong_evidence_entry_hash(seq bigint, prev_hash bytea, message_id uuid, body text)
+  RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
   SELECT sha256(convert_to(E'lienthong-evidence/1\n', 'UTF8') || int8send(seq) || prev_hash
-    || sha256(convert_to(body, 'UTF8')))
+    || sha256(convert_to(COALESCE(message_id::text, ''), 'UTF8')) || sha256(convert_to(body, 'UTF8')))
 $$;
 
 CREATE FUNCTION lienthong_evidence_extends_chain() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -48,7 +51,7 @@ BEGIN
     RAISE EXCEPTION 'evidence entry % does not carry the hash of the entry before it', NEW.seq
       USING ERRCODE = 'check_violation';
   END IF;
-  IF NEW.hash <> lienthong_evidence_entry_hash(NEW.seq, NEW.prev_hash, NEW.body) THEN
+  IF NEW.hash IS DISTINCT FROM lienthong_evidence_entry_hash(NEW.seq, NEW.prev_hash, NEW.message_id, NEW.body) THEN
     RAISE EXCEPTION 'evidence entry % has a hash that is not the hash of its content', NEW.seq
       USING ERRCODE = 'check_violation';
   END IF;
@@ -101,6 +104,6 @@ DROP TABLE evidence_heads;
 DROP TABLE evidence_log;
 DROP FUNCTION lienthong_evidence_append_only();
 DROP FUNCTION lienthong_evidence_extends_chain();
-DROP FUNCTION lienthong_evidence_entry_hash(bigint, bytea, text);
+DROP FUNCTION lienthong_evidence_entry_hash(bigint, bytea, uuid, text);
 DROP INDEX events_xact;
 ALTER TABLE events DROP COLUMN xact_id;

@@ -16,6 +16,7 @@ import { parseEdxml } from './edxml/index.ts';
 import { codes } from './errors.ts';
 import { startEvidenceKeeper } from './evidence/evidence-keeper.ts';
 import { createEvidenceService, type EvidenceService } from './evidence/evidence-service.ts';
+import { evidenceSignerFromPem } from './evidence/evidence-signer.ts';
 import {
   createHubService,
   createPeerService,
@@ -114,6 +115,8 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   });
   const tls = config.tls ? await readTlsFiles(config.tls) : undefined;
   const evidenceSigner = await readEvidenceSigner(config.evidence);
+  // A key that cannot sign is refused now, not at the first head ten minutes later.
+  if (evidenceSigner) evidenceSignerFromPem(evidenceSigner.keyPem, evidenceSigner.certificatePem);
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     ...(schema ? { schema } : {}),
@@ -151,7 +154,13 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     const hubId =
       config.hubId ?? (await hubIdOf(database.db, () => `hub-${randomBytes(5).toString('hex')}`, now()));
     const metrics = createHubMetrics({ role });
-    const evidence = createEvidenceService({ db: database.db, hubId, now, signerPem: evidenceSigner });
+    const evidence = createEvidenceService({
+      db: database.db,
+      hubId,
+      now,
+      signerPem: evidenceSigner,
+      tsaUrl: config.evidence.tsaUrl,
+    });
     delivery = await buildDeliveryEngine(config, database, role, logger, metrics, hubId);
     const { engine, scheduler } = delivery;
     const trustFiles = countTrustFiles(config.trustDir);

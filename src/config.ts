@@ -143,6 +143,8 @@ export interface EvidenceConfig {
   readonly headIntervalMs: number;
   /** The signing key and certificate, PEM files (LIENTHONG_EVIDENCE_KEY + _CERT); null = the key kept in the database. */
   readonly signerFiles: { readonly keyFile: string; readonly certFile: string } | null;
+  /** An RFC 3161 timestamping authority that timestamps each signed head (LIENTHONG_TSA_URL); null = none. */
+  readonly tsaUrl: string | null;
 }
 
 /** The hub's own TLS certificate (chain) and key; it then also asks callers for client certificates. */
@@ -239,7 +241,22 @@ function loadEvidenceConfig(env: NodeJS.ProcessEnv, cwd: string): EvidenceConfig
       key === ''
         ? null
         : Object.freeze({ keyFile: path.resolve(cwd, key), certFile: path.resolve(cwd, cert) }),
+    tsaUrl: tsaUrl(env),
   });
+}
+
+function tsaUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env['LIENTHONG_TSA_URL'] || '';
+  if (raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('LIENTHONG_TSA_URL', `"${raw}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError('LIENTHONG_TSA_URL', 'use an http:// or https:// URL');
+  return url.toString();
 }
 
 /** The evidence signing key and certificate as PEM text, read once at start (a missing file is a configuration error). */

@@ -19,7 +19,9 @@ export type BundleEntry =
       readonly seq: string;
       readonly prevHash: string;
       readonly hash: string;
-      /** SHA-256 of an entry about another message, whose content this bundle does not show. */
+      /** SHA-256 of the message id of an entry about something else (of '' when about no message). */
+      readonly messageSha256: string;
+      /** SHA-256 of that entry's body, which this bundle does not show. */
       readonly bodySha256: string;
     };
 
@@ -33,6 +35,11 @@ export interface BundleHead {
   readonly signature: string;
   /** The hub's certificate, PEM. */
   readonly certificate: string;
+  /**
+   * Base64 of an RFC 3161 timestamp token (CMS SignedData, DER) over SHA-256 of the head payload,
+   * when the hub had a timestamping authority (LIENTHONG_TSA_URL).
+   */
+  readonly timestampToken?: string;
 }
 
 export interface EvidenceBundle {

@@ -37,6 +37,21 @@ export const evidenceCodes = defineCodes({
     vi: 'Chữ ký số trên đỉnh chuỗi chứng cứ không hợp lệ',
     action: 'The head or its signature was changed. Export the bundle again from the hub.',
   },
+  EVIDENCE_TIMESTAMP_INVALID: {
+    http: 422,
+    meaning:
+      'The RFC 3161 timestamp of the head does not check: another digest, a broken signature, or a signer that is not a timestamping authority.',
+    vi: 'Dấu thời gian của đỉnh chuỗi chứng cứ không hợp lệ',
+    action: 'The head or its timestamp was changed. Export the bundle again from the hub.',
+  },
+  EVIDENCE_TSA_FAILED: {
+    http: 502,
+    meaning:
+      'The timestamping authority (LIENTHONG_TSA_URL) could not be reached, refused the request, or answered a token that does not check. The head is signed without a timestamp.',
+    vi: 'Không lấy được dấu thời gian từ tổ chức cấp dấu thời gian',
+    action:
+      'Check LIENTHONG_TSA_URL and the authority; the next head is timestamped again (`lienthong evidence sign-head`).',
+  },
   EVIDENCE_SIGNER_UNTRUSTED: {
     http: 422,
     meaning:

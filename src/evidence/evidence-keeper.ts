@@ -1,10 +1,12 @@
-import type { EvidenceService } from './evidence-service.ts';
+import type { EvidenceService, HeadSummary } from './evidence-service.ts';
 
 export interface EvidenceKeeperOptions {
   readonly service: EvidenceService;
   readonly chainIntervalMs: number;
   readonly headIntervalMs: number;
   readonly onError: (error: unknown, what: 'chain' | 'sign') => void;
+  /** Each head signed (e.g. to warn when the timestamping authority gave no timestamp). */
+  readonly onSigned?: (head: HeadSummary) => void;
 }
 
 /**
@@ -28,7 +30,8 @@ export function startEvidenceKeeper(options: EvidenceKeeperOptions): { close(): 
     if (Date.now() - lastSigned >= options.headIntervalMs) {
       lastSigned = Date.now();
       try {
-        await options.service.signHead();
+        const head = await options.service.signHead();
+        if (head) options.onSigned?.(head);
       } catch (error) {
         options.onError(error, 'sign');
       }

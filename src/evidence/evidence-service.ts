@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { isUuid } from '../core/index.ts';
 import { type HubResult, refuse } from '../hub/hub-failure.ts';
 import {
   appendEvidenceEntries,
+  countSkippedEvents,
   type Db,
   databaseOptionsFromEnv,
   type EvidenceEntryRecord,
   type EvidenceHeadRecord,
+  eventsByIds,
   evidenceEntries,
   evidenceSpanOfMessage,
   findEvidenceHead,
@@ -24,8 +27,9 @@ import {
   xactHorizon,
 } from '../store/index.ts';
 import { BUNDLE_FORMAT, type BundleEntry, type BundleHead, type EvidenceBundle } from './bundle.ts';
-import { bodyDigest, entryHash, GENESIS_HASH, headPayload } from './entry-hash.ts';
+import { bodyDigest, entryHash, GENESIS_HASH, headPayload, messageDigest } from './entry-hash.ts';
 import { type EvidenceSigner, evidenceSignerFromPem, generateEvidenceSigner } from './evidence-signer.ts';
+import { requestTimestamp } from './timestamp.ts';
 import { headSignatureProblem } from './verify-bundle.ts';
 
 export interface EvidenceServiceOptions {
@@ -35,6 +39,8 @@ export interface EvidenceServiceOptions {
   readonly now: () => Date;
   /** The configured key and certificate (PEM); absent: the one stored in the database, made once. */
   readonly signerPem?: { readonly keyPem: string; readonly certificatePem: string } | undefined;
+  /** An RFC 3161 timestamping authority for each signed head (LIENTHONG_TSA_URL); absent: none. */
+  readonly tsaUrl?: string | null | undefined;
 }
 
 /** What `evidence verify-log` reports. */
@@ -56,6 +62,10 @@ export interface HeadSummary {
   readonly hub: string;
   readonly signedAt: string;
   readonly algorithm: string;
+  /** Whether an RFC 3161 timestamp is kept with the head. */
+  readonly timestamped: boolean;
+  /** Why a configured timestamping authority gave none (EVIDENCE_TSA_FAILED), when it did not. */
+  readonly timestampProblem?: string;
 }
 
 export interface EvidenceService {
@@ -107,16 +117,19 @@ function toBundleHead(head: EvidenceHeadRecord): BundleHead {
     algorithm: head.algorithm,
     signature: head.signature.toString('base64'),
     certificate: head.certificate,
+    ...(head.timestampToken ? { timestampToken: head.timestampToken.toString('base64') } : {}),
   };
 }
 
-function summary(head: EvidenceHeadRecord): HeadSummary {
+function summary(head: EvidenceHeadRecord, timestampProblem?: string): HeadSummary {
   return {
     seq: head.seq.toString(),
     hash: head.hash.toString('hex'),
     hub: head.hubId,
     signedAt: head.signedAt.toISOString(),
     algorithm: head.algorithm,
+    timestamped: head.timestampToken !== null,
+    ...(timestampProblem ? { timestampProblem } : {}),
   };
 }
 
@@ -157,7 +170,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       const entries: EvidenceEntryRecord[] = events.map((event) => {
         seq += 1n;
         const body = entryBody(seq, event);
-        const hash = entryHash(seq, prevHash, bodyDigest(body));
+        const hash = entryHash(seq, prevHash, messageDigest(event.messageId), bodyDigest(body));
         const entry = { seq, eventId: event.id, messageId: event.messageId, prevHash, hash, body };
         prevHash = hash;
         return entry;
@@ -191,36 +204,44 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     await chainUntilNow();
     const key = await getSigner();
     const hub = await getHubId();
-    return db.tx(async (tx) => {
-      await lockEvidenceChain(tx);
-      const last = await lastEvidenceEntry(tx);
-      if (last === null) return null;
-      const signed = await findEvidenceHead(tx, last.seq);
-      if (signed) return summary(signed);
-      const signedAt = now();
-      const payload = headPayload({
-        hubId: hub,
-        seq: last.seq,
-        hash: last.hash.toString('hex'),
-        signedAt: signedAt.toISOString(),
-      });
-      const head: EvidenceHeadRecord = {
-        seq: last.seq,
-        hash: last.hash,
-        hubId: hub,
-        signedAt,
-        algorithm: key.algorithm,
-        signature: key.sign(payload),
-        certificate: key.certificatePem,
-        timestampToken: null,
-      };
-      await insertEvidenceHead(tx, head);
-      return summary(head);
+    const last = await lastEvidenceEntry(db);
+    if (last === null) return null;
+    const signed = await findEvidenceHead(db, last.seq);
+    if (signed?.seq === last.seq) return summary(signed);
+    // Signed (and timestamped) outside the chain's lock: a slow authority must not hold up chaining.
+    // The head names entry `last.seq`, which later entries never change.
+    const signedAt = now();
+    const payload = headPayload({
+      hubId: hub,
+      seq: last.seq,
+      hash: last.hash.toString('hex'),
+      signedAt: signedAt.toISOString(),
     });
+    let timestampToken: Buffer | null = null;
+    let timestampProblem: string | undefined;
+    if (options.tsaUrl) {
+      try {
+        timestampToken = await requestTimestamp(options.tsaUrl, payload);
+      } catch (error) {
+        timestampProblem = (error as Error).message;
+      }
+    }
+    const head: EvidenceHeadRecord = {
+      seq: last.seq,
+      hash: last.hash,
+      hubId: hub,
+      signedAt,
+      algorithm: key.algorithm,
+      signature: key.sign(payload),
+      certificate: key.certificatePem,
+      timestampToken,
+    };
+    const recorded = await insertEvidenceHead(db, head);
+    return summary(recorded, recorded.signature.equals(head.signature) ? timestampProblem : undefined);
   };
 
   const exportBundle = async (messageId: string): Promise<HubResult<EvidenceBundle>> => {
-    const message = await getMessage(db, messageId);
+    const message = isUuid(messageId) ? await getMessage(db, messageId) : null;
     if (!message) return refuse('MESSAGE_NOT_FOUND', `No message ${messageId} on this hub.`);
     // Whatever happened to the message up to now goes in.
     await chainUntilNow();
@@ -244,7 +265,11 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       };
       return e.messageId === messageId
         ? { ...link, body: e.body }
-        : { ...link, bodySha256: bodyDigest(e.body).toString('hex') };
+        : {
+            ...link,
+            messageSha256: messageDigest(e.messageId).toString('hex'),
+            bodySha256: bodyDigest(e.body).toString('hex'),
+          };
     });
     return {
       ok: true,
@@ -284,13 +309,30 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     const end = last?.seq ?? 0n;
     for (let from = 1n; from <= end; from += 5000n) {
       const batch = await evidenceEntries(db, from, from + 4999n);
+      const events = await eventsByIds(
+        db,
+        batch.map((e) => e.eventId),
+      );
       for (const entry of batch) {
-        const expectedSeq = BigInt(count) + 1n;
-        if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
         if (!entry.prevHash.equals(prevHash))
           return broken(`entry ${entry.seq} does not carry the hash of the entry before it`);
-        if (!entryHash(entry.seq, entry.prevHash, bodyDigest(entry.body)).equals(entry.hash))
+        if (
+          !entryHash(
+            entry.seq,
+            entry.prevHash,
+            messageDigest(entry.messageId),
+            bodyDigest(entry.body),
+          ).equals(entry.hash)
+        )
           return broken(`entry ${entry.seq} does not hash to its recorded hash (its content was changed)`);
+        // The entry says what its event says: a rewritten body with a hash made to fit is found here.
+        const event = events.get(entry.eventId);
+        if (!event)
+          return broken(`entry ${entry.seq} names event ${entry.eventId}, which is not in the events`);
+        if (entry.body !== entryBody(entry.seq, event) || entry.messageId !== event.messageId)
+          return broken(`entry ${entry.seq} does not say what event ${entry.eventId} says`);
+        const expectedSeq = BigInt(count) + 1n;
+        if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
         const head = heads.get(entry.seq);
         if (head) {
           if (!head.hash.equals(entry.hash))
@@ -304,6 +346,10 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     }
     for (const seq of heads.keys())
       if (seq > end) return broken(`a signed head names entry ${seq}, past the end of the log`);
+    if (last) {
+      const skipped = await countSkippedEvents(db, { xactId: last.eventXactId, id: last.eventId });
+      if (skipped > 0) return broken(`${skipped} events before the chain's last entry have no entry`);
+    }
     return {
       valid: true,
       code: 'OK',

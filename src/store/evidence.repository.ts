@@ -109,7 +109,11 @@ export async function pendingEvents(
      LIMIT $3`,
     [after?.xactId ?? null, after?.id ?? null, limit],
   );
-  return rows.map((row) => ({
+  return rows.map(toPendingEvent);
+}
+
+function toPendingEvent(row: Record<string, unknown>): PendingEvent {
+  return {
     id: str(row, 'id'),
     xactId: str(row, 'xact_id'),
     at: date(row, 'at'),
@@ -121,7 +125,7 @@ export async function pendingEvents(
     organId: strOrNull(row, 'organ_id'),
     documentId: strOrNull(row, 'document_id'),
     data: row['data'],
-  }));
+  };
 }
 
 /**
@@ -133,6 +137,32 @@ export async function xactHorizon(db: Db): Promise<{ readonly xmin: bigint; read
     `SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() AS s`,
   );
   return { xmin: BigInt(str(rows[0]!, 'xmin')), xmax: BigInt(str(rows[0]!, 'xmax')) };
+}
+
+/** The events with these ids (what their entries must say), by id. */
+export async function eventsByIds(db: Db, ids: readonly string[]): Promise<Map<string, PendingEvent>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query(
+    `SELECT e.id::text AS id, e.xact_id::text AS xact_id, e.at, e.type, e.actor, e.message_id, e.delivery_id,
+            e.node_id, e.organ_id, e.document_id, e.data
+     FROM events e WHERE e.id = ANY($1::bigint[])`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [str(row, 'id'), toPendingEvent(row)]));
+}
+
+/** How many events that sort before the cursor (the chain's last event) have no entry: skipped ones. */
+export async function countSkippedEvents(
+  db: Db,
+  cursor: { readonly xactId: string; readonly id: string },
+): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM events e
+     WHERE (e.xact_id, e.id) < ($1::xid8, $2::bigint)
+       AND NOT EXISTS (SELECT 1 FROM evidence_log l WHERE l.event_id = e.id)`,
+    [cursor.xactId, cursor.id],
+  );
+  return rows[0]!['n'] as number;
 }
 
 /** Appends entries (in seq order, each extending the one before) in one statement. */
@@ -179,11 +209,12 @@ export async function evidenceSpanOfMessage(
     : null;
 }
 
-/** Records a signed head. */
-export async function insertEvidenceHead(db: Db, head: EvidenceHeadRecord): Promise<void> {
+/** Records a signed head, unless one for that entry is recorded already; returns the one recorded. */
+export async function insertEvidenceHead(db: Db, head: EvidenceHeadRecord): Promise<EvidenceHeadRecord> {
   await db.query(
     `INSERT INTO evidence_heads (seq, hash, hub_id, signed_at, algorithm, signature, certificate, timestamp_token)
-     VALUES ($1, decode($2, 'hex'), $3, $4, $5, decode($6, 'hex'), $7, decode($8, 'hex'))`,
+     VALUES ($1, decode($2, 'hex'), $3, $4, $5, decode($6, 'hex'), $7, decode($8, 'hex'))
+     ON CONFLICT (seq) DO NOTHING`,
     [
       head.seq.toString(),
       head.hash.toString('hex'),
@@ -195,6 +226,8 @@ export async function insertEvidenceHead(db: Db, head: EvidenceHeadRecord): Prom
       head.timestampToken?.toString('hex') ?? null,
     ],
   );
+  const { rows } = await db.query('SELECT * FROM evidence_heads WHERE seq = $1', [head.seq.toString()]);
+  return toHead(rows[0]!);
 }
 
 /** The first signed head at or after entry `seq`, or the last one when `seq` is null. */

@@ -86,9 +86,11 @@ export {
 } from './event.repository.ts';
 export {
   appendEvidenceEntries,
+  countSkippedEvents,
   EVIDENCE_LOCK_KEY,
   type EvidenceEntryRecord,
   type EvidenceHeadRecord,
+  eventsByIds,
   evidenceEntries,
   evidenceSpanOfMessage,
   findEvidenceHead,

@@ -2,11 +2,14 @@
 // acknowledged, checked offline by verifyBundle and by `lienthong evidence verify`; every kind of
 // tampering (a byte of the package, an entry, a hidden entry's digest, the head's signature or time,
 // the verdict, a missing entry) fails with its own code and reason.
+import { sign } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvidenceBundle } from '../../src/evidence/bundle.ts';
+import { bodyDigest, headPayload, messageDigest } from '../../src/evidence/entry-hash.ts';
 import { verifyBundle } from '../../src/evidence/verify-bundle.ts';
+import { createRootCa, issueLeafCertificate, privateKeyToPem } from '../../src/signature/dev-pki.ts';
 import { samplePackage } from '../support/edxml-samples.ts';
 import { startTestHub, type TestHub } from '../support/hub-harness.ts';
 import { runCliIn } from '../support/run-cli.ts';
@@ -14,7 +17,7 @@ import { runCliIn } from '../support/run-cli.ts';
 const A = '000.00.00.G22';
 const B = '000.00.00.H41';
 
-describe('proof bundles of a real hub', () => {
+describe('proof bundles of a real hub', async () => {
   let t: TestHub & { dir: string };
   let tokens: { a: string; b: string };
   let id: string;
@@ -47,7 +50,7 @@ describe('proof bundles of a real hub', () => {
   }, 120_000);
   afterAll(async () => t?.close());
 
-  it('holds the exact bytes, the verdict, the entries about the message and only digests of the others', () => {
+  it('holds the exact bytes, the verdict, the entries about the message and only digests of the others', async () => {
     expect(Buffer.from(bundle.message.bytes, 'base64').toString('utf8')).toBe(signed);
     expect(bundle.verdict).toMatchObject({ code: 'OK' });
     const shown = bundle.chain
@@ -62,8 +65,8 @@ describe('proof bundles of a real hub', () => {
     expect(bundle.chain.at(-1)!.seq).toBe(bundle.head.seq);
   });
 
-  it('checks offline: bytes, chain, entries, head signature; trusted only with the hub certificate given', () => {
-    const verdict = verifyBundle(bundle);
+  it('checks offline: bytes, chain, entries, head signature; trusted only with the hub certificate given', async () => {
+    const verdict = await verifyBundle(bundle);
     expect(verdict).toMatchObject({ valid: true, code: 'OK', messageId: id, trusted: false });
     expect(verdict.checks.map((c) => [c.check, c.ok])).toEqual([
       ['format', true],
@@ -73,7 +76,7 @@ describe('proof bundles of a real hub', () => {
       ['signature', true],
       ['trust', true],
     ]);
-    expect(verifyBundle(bundle, { trust: [bundle.head.certificate] })).toMatchObject({
+    expect(await verifyBundle(bundle, { trust: [bundle.head.certificate] })).toMatchObject({
       valid: true,
       trusted: true,
     });
@@ -81,28 +84,28 @@ describe('proof bundles of a real hub', () => {
 
   it('refuses a hub certificate the checker does not trust', async () => {
     const otherCert = t.pki.get(A)!.certPem;
-    expect(verifyBundle(bundle, { trust: [otherCert] })).toMatchObject({
+    expect(await verifyBundle(bundle, { trust: [otherCert] })).toMatchObject({
       valid: false,
       code: 'EVIDENCE_SIGNER_UNTRUSTED',
     });
   });
 
-  it('fails one byte of the package changed', () => {
+  it('fails one byte of the package changed', async () => {
     const b = copy();
     const bytes = Buffer.from(b.message.bytes, 'base64');
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 20) ^ 0x01, bytes.length - 20);
     (b.message as { bytes: string }).bytes = bytes.toString('base64');
-    const verdict = verifyBundle(b);
+    const verdict = await verifyBundle(b);
     expect(verdict).toMatchObject({ valid: false, code: 'EVIDENCE_BYTES_MISMATCH' });
     expect(verdict.reason).toContain(bundle.message.sha256);
   });
 
-  it('fails one entry changed, a hidden entry’s digest changed, or an entry left out', () => {
+  it('fails one entry changed, a hidden entry’s digest changed, or an entry left out', async () => {
     const changed = copy();
     const i = changed.chain.findIndex((e) => 'body' in e && e.body.includes('message.accepted'));
     const entry = changed.chain[i] as { seq: string; body: string };
     entry.body = entry.body.replace('"actor":"', '"actor":"x');
-    expect(verifyBundle(changed)).toMatchObject({
+    expect(await verifyBundle(changed)).toMatchObject({
       valid: false,
       code: 'EVIDENCE_CHAIN_BROKEN',
       reason: `entry ${entry.seq} does not hash to its recorded hash (its content was changed)`,
@@ -111,43 +114,117 @@ describe('proof bundles of a real hub', () => {
     const hidden = copy();
     const h = hidden.chain.find((e) => 'bodySha256' in e) as { seq: string; bodySha256: string };
     h.bodySha256 = `${h.bodySha256.slice(0, 63)}${h.bodySha256.endsWith('0') ? '1' : '0'}`;
-    expect(verifyBundle(hidden)).toMatchObject({ valid: false, code: 'EVIDENCE_CHAIN_BROKEN' });
-    expect(verifyBundle(hidden).reason).toContain(`entry ${h.seq}`);
+    expect(await verifyBundle(hidden)).toMatchObject({ valid: false, code: 'EVIDENCE_CHAIN_BROKEN' });
+    expect((await verifyBundle(hidden)).reason).toContain(`entry ${h.seq}`);
 
     const gap = copy();
     (gap.chain as unknown[]).splice(1, 1);
-    expect(verifyBundle(gap)).toMatchObject({ valid: false, code: 'EVIDENCE_CHAIN_BROKEN' });
-    expect(verifyBundle(gap).reason).toMatch(/does not follow/);
+    expect(await verifyBundle(gap)).toMatchObject({ valid: false, code: 'EVIDENCE_CHAIN_BROKEN' });
+    expect((await verifyBundle(gap)).reason).toMatch(/does not follow/);
 
     const short = copy();
     (short.chain as unknown[]).pop();
-    expect(verifyBundle(short).reason).toMatch(/not at the signed head/);
+    expect((await verifyBundle(short)).reason).toMatch(/not at the signed head/);
   });
 
-  it('fails the head signature or the head changed', () => {
+  it('fails the head signature or the head changed', async () => {
     const sig = copy();
     const raw = Buffer.from(sig.head.signature, 'base64');
     raw.writeUInt8(raw.readUInt8(raw.length - 1) ^ 0x01, raw.length - 1);
     (sig.head as { signature: string }).signature = raw.toString('base64');
-    expect(verifyBundle(sig)).toMatchObject({ valid: false, code: 'EVIDENCE_HEAD_SIGNATURE' });
+    expect(await verifyBundle(sig)).toMatchObject({ valid: false, code: 'EVIDENCE_HEAD_SIGNATURE' });
 
     const time = copy();
     (time.head as { signedAt: string }).signedAt = '2020-01-01T00:00:00.000Z';
-    expect(verifyBundle(time)).toMatchObject({ valid: false, code: 'EVIDENCE_HEAD_SIGNATURE' });
+    expect(await verifyBundle(time)).toMatchObject({ valid: false, code: 'EVIDENCE_HEAD_SIGNATURE' });
   });
 
-  it('fails a verdict other than the one recorded at acceptance, and a malformed bundle', () => {
+  it('fails a verdict other than the one recorded at acceptance, and a malformed bundle', async () => {
     const v = copy();
     (v as { verdict: unknown }).verdict = {
       ...(bundle.verdict as object),
       signer: { subject: 'CN=someone else' },
     };
-    expect(verifyBundle(v)).toMatchObject({ valid: false, code: 'EVIDENCE_ENTRY_MISMATCH' });
-    expect(verifyBundle({})).toMatchObject({ valid: false, code: 'EVIDENCE_BUNDLE_MALFORMED' });
-    expect(verifyBundle(null)).toMatchObject({ valid: false, code: 'EVIDENCE_BUNDLE_MALFORMED' });
+    expect(await verifyBundle(v)).toMatchObject({ valid: false, code: 'EVIDENCE_ENTRY_MISMATCH' });
+    expect(await verifyBundle({})).toMatchObject({ valid: false, code: 'EVIDENCE_BUNDLE_MALFORMED' });
+    expect(await verifyBundle(null)).toMatchObject({ valid: false, code: 'EVIDENCE_BUNDLE_MALFORMED' });
     const noBody = copy();
     (noBody.chain[0] as Record<string, unknown>)['bodySha256'] = '0'.repeat(64);
-    expect(verifyBundle(noBody)).toMatchObject({ valid: false, code: 'EVIDENCE_BUNDLE_MALFORMED' });
+    expect(await verifyBundle(noBody)).toMatchObject({ valid: false, code: 'EVIDENCE_BUNDLE_MALFORMED' });
+  });
+
+  it('fails a bundle that hides an entry about its own message, and reads odd bodies without crashing', async () => {
+    const hiding = copy();
+    const i = hiding.chain.findIndex((e) => 'body' in e && e.body.includes('delivery.queued'));
+    const shownEntry = hiding.chain[i] as { seq: string; prevHash: string; hash: string; body: string };
+    (hiding.chain as unknown[])[i] = {
+      seq: shownEntry.seq,
+      prevHash: shownEntry.prevHash,
+      hash: shownEntry.hash,
+      messageSha256: messageDigest(id).toString('hex'),
+      bodySha256: bodyDigest(shownEntry.body).toString('hex'),
+    };
+    expect(await verifyBundle(hiding)).toMatchObject({
+      valid: false,
+      code: 'EVIDENCE_ENTRY_MISMATCH',
+      reason: `entry ${shownEntry.seq} is about the message but its content is hidden`,
+    });
+    for (const body of [null, 123, 'null', '[]']) {
+      const odd = copy();
+      (odd.chain[0] as Record<string, unknown>)['body'] = body;
+      const verdict = await verifyBundle(odd);
+      expect(verdict.valid).toBe(false);
+      expect(['EVIDENCE_BUNDLE_MALFORMED', 'EVIDENCE_CHAIN_BROKEN']).toContain(verdict.code);
+    }
+  });
+
+  it('trusts a hub certificate issued by a trusted CA only when it names the hub, and only while valid', async () => {
+    const at = new Date();
+    const root = await createRootCa({ subject: 'CN=Evidence Root, O=Test', at, kind: 'ecdsa' });
+    const resign = async (subject: string, notAfter?: Date) => {
+      const leaf = await issueLeafCertificate({
+        subject,
+        issuer: root,
+        at,
+        kind: 'ecdsa',
+        ...(notAfter ? { notBefore: new Date(notAfter.getTime() - 86_400_000), notAfter } : {}),
+      });
+      const b = copy();
+      const keyPem = await privateKeyToPem(leaf.keys.privateKey);
+      const payload = headPayload({
+        hubId: b.head.hub,
+        seq: BigInt(b.head.seq),
+        hash: b.head.hash,
+        signedAt: b.head.signedAt,
+      });
+      return {
+        ...b,
+        head: {
+          ...b.head,
+          certificate: leaf.cert.toString('pem'),
+          signature: sign('sha256', payload, keyPem).toString('base64'),
+        },
+      };
+    };
+    const rootPem = root.cert.toString('pem');
+    const named = await resign(`CN=lienthong evidence ${bundle.head.hub}, O=Test`);
+    expect(await verifyBundle(named, { trust: [rootPem] })).toMatchObject({ valid: true, trusted: true });
+    const other = await resign('CN=some other signer, O=Test');
+    expect(await verifyBundle(other, { trust: [rootPem] })).toMatchObject({
+      valid: false,
+      code: 'EVIDENCE_SIGNER_UNTRUSTED',
+    });
+    expect(await verifyBundle(other)).toMatchObject({ valid: true, trusted: false }); // its signature is fine
+    const expired = await resign(
+      `CN=lienthong evidence ${bundle.head.hub}, O=Test`,
+      new Date(Date.now() - 3_600_000),
+    );
+    const late = await verifyBundle(expired, { trust: [rootPem] });
+    expect(late).toMatchObject({ valid: false, code: 'EVIDENCE_SIGNER_UNTRUSTED' });
+    expect(late.reason).toMatch(/was not valid at/);
+    // A leaf (not a CA) given as trusted vouches only for itself, never for certificates it "issued".
+    expect(await verifyBundle(named, { trust: [named.head.certificate] })).toMatchObject({ trusted: true });
+    expect(await verifyBundle(other, { trust: [named.head.certificate] })).toMatchObject({ valid: false });
   });
 
   it('lienthong evidence export, verify (with and without --trust), verify-log and sign-head', async () => {

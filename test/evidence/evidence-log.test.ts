@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyDigest, entryHash, GENESIS_HASH } from '../../src/evidence/entry-hash.ts';
+import { bodyDigest, entryHash, GENESIS_HASH, messageDigest } from '../../src/evidence/entry-hash.ts';
 import { createEvidenceService, type EvidenceService } from '../../src/evidence/evidence-service.ts';
 import { appendEvent, appendEvents, evidenceEntries, insertAcceptedMessage } from '../../src/store/index.ts';
 import { at, packageInput, seedPair } from '../store/store-fixtures.ts';
@@ -55,15 +55,20 @@ describe.each(testBackends)('the evidence log on $name', ({ open }) => {
     for (const [i, entry] of entries.entries()) {
       expect(entry.seq).toBe(BigInt(i + 1));
       expect(entry.prevHash.equals(prev)).toBe(true);
-      expect(entry.hash.equals(entryHash(entry.seq, entry.prevHash, bodyDigest(entry.body)))).toBe(true);
+      expect(
+        entry.hash.equals(
+          entryHash(entry.seq, entry.prevHash, messageDigest(entry.messageId), bodyDigest(entry.body)),
+        ),
+      ).toBe(true);
       prev = entry.hash;
     }
     // The database's own formula gives the same hash (it is what the insert trigger checks).
+    const aboutMessage = entries.find((e) => e.messageId === sent.message.id)!;
     const { rows } = await database.db.query<{ hash: Buffer }>(
-      'SELECT lienthong_evidence_entry_hash($1, $2, $3) AS hash',
-      [entries[1]!.seq.toString(), entries[1]!.prevHash, entries[1]!.body],
+      'SELECT lienthong_evidence_entry_hash($1, $2, $3, $4) AS hash',
+      [aboutMessage.seq.toString(), aboutMessage.prevHash, aboutMessage.messageId, aboutMessage.body],
     );
-    expect(Buffer.from(rows[0]!.hash).equals(entries[1]!.hash)).toBe(true);
+    expect(Buffer.from(rows[0]!.hash).equals(aboutMessage.hash)).toBe(true);
 
     type Body = { type: string; message: string | null; data: { sha256?: string; verdict?: unknown } };
     const accepted = entries
@@ -129,14 +134,19 @@ describe.each(testBackends)('the evidence log on $name', ({ open }) => {
     const body = '{"forged":true}';
     const seq = last!.seq + 1n;
     await expect(
-      insert(seq + 1n, last!.hash, entryHash(seq + 1n, last!.hash, bodyDigest(body)), body),
+      insert(
+        seq + 1n,
+        last!.hash,
+        entryHash(seq + 1n, last!.hash, messageDigest(null), bodyDigest(body)),
+        body,
+      ),
     ).rejects.toThrow(/does not follow/);
     await expect(
-      insert(seq, GENESIS_HASH, entryHash(seq, GENESIS_HASH, bodyDigest(body)), body),
+      insert(seq, GENESIS_HASH, entryHash(seq, GENESIS_HASH, messageDigest(null), bodyDigest(body)), body),
     ).rejects.toThrow(/hash of the entry before/);
-    await expect(insert(seq, last!.hash, entryHash(seq, last!.hash, bodyDigest('{}')), body)).rejects.toThrow(
-      /not the hash of its content/,
-    );
+    await expect(
+      insert(seq, last!.hash, entryHash(seq, last!.hash, messageDigest(null), bodyDigest('{}')), body),
+    ).rejects.toThrow(/not the hash of its content/);
     // The keeper's own entry for that event goes in.
     expect(await evidence.chainUntilNow()).toBe(1);
   });
@@ -155,6 +165,36 @@ describe.each(testBackends)('the evidence log on $name', ({ open }) => {
     const broken = await evidence.verifyLog();
     expect(broken).toMatchObject({ valid: false, code: 'EVIDENCE_LOG_BROKEN' });
     expect(broken.reason).toMatch(/^entry \d+ does not hash to its recorded hash/);
+  });
+
+  it('verify-log finds an entry rewritten with a hash made to fit, past the last signed head', async () => {
+    const database2 = await open();
+    try {
+      const log = createEvidenceService({ db: database2.db, hubId: 'hub-test', now: () => new Date() });
+      await appendEvent(database2.db, { at: at(11), type: 'operator.test', actor: 'operator:honest' });
+      await log.chainUntilNow();
+      expect(await log.verifyLog()).toMatchObject({ valid: true });
+      const [last] = await evidenceEntries(
+        database2.db,
+        BigInt((await log.verifyLog()).lastSeq!),
+        1_000_000n,
+      );
+      const body = last!.body.replace('operator:honest', 'operator:forger');
+      const hash = entryHash(last!.seq, last!.prevHash, messageDigest(last!.messageId), bodyDigest(body));
+      await database2.db.query('ALTER TABLE evidence_log DISABLE TRIGGER USER');
+      await database2.db.query('UPDATE evidence_log SET body = $1, hash = $2 WHERE seq = $3', [
+        body,
+        hash,
+        last!.seq.toString(),
+      ]);
+      await database2.db.query('ALTER TABLE evidence_log ENABLE TRIGGER USER');
+      expect(await log.verifyLog()).toMatchObject({
+        valid: false,
+        reason: `entry ${last!.seq} does not say what event ${last!.eventId} says`,
+      });
+    } finally {
+      await database2.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isLienthongError } from '../../core/index.ts';
-import { reportFailure, runAdminCommand } from '../admin-command.ts';
+import { reportFailure } from '../admin-command.ts';
 import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
 
 const HELP = `
@@ -39,7 +39,14 @@ export const registerEvidence: CommandRegistrar = (program, ctx) => {
       await withEvidenceCli(ctx, async (service) => {
         const result = await service.exportBundle(flags.message);
         if (!result.ok) return reportFailure(ctx, false, result.error);
-        await writeFile(flags.out, `${JSON.stringify(result.value, null, 1)}\n`);
+        try {
+          await writeFile(flags.out, `${JSON.stringify(result.value, null, 1)}\n`);
+        } catch (error) {
+          return reportUsage(
+            ctx,
+            `cannot write ${flags.out}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+          );
+        }
         ctx.out(
           `wrote ${flags.out}: message ${flags.message}, ${result.value.chain.length} entries up to the head signed at ${result.value.head.signedAt} (entry ${result.value.head.seq})\n`,
         );
@@ -85,8 +92,9 @@ export const registerEvidence: CommandRegistrar = (program, ctx) => {
         ctx.out(
           head === null
             ? 'the evidence log is empty: nothing to sign\n'
-            : `head: entry ${head.seq}, hash ${head.hash}, signed by hub ${head.hub} at ${head.signedAt} (${head.algorithm})\n`,
+            : `head: entry ${head.seq}, hash ${head.hash}, signed by hub ${head.hub} at ${head.signedAt} (${head.algorithm}${head.timestamped ? ', timestamped' : ''})\n`,
         );
+        if (head?.timestampProblem) ctx.err(`warning EVIDENCE_TSA_FAILED: ${head.timestampProblem}\n`);
       });
     });
 };
@@ -155,7 +163,7 @@ async function runVerifyBundle(
     bundle = null; // reported by the format check below, with the same code as any other malformed bundle
   }
   const { verifyBundle } = await import('../../evidence/verify-bundle.ts');
-  const verdict = verifyBundle(bundle, trust ? { trust } : {});
+  const verdict = await verifyBundle(bundle, trust ? { trust } : {});
   ctx.out(`${JSON.stringify(verdict, null, 2)}\n`);
   ctx.exitCode = verdict.valid ? EXIT.ok : EXIT.negative;
 }
