@@ -16,15 +16,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { option } from './bench-options.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/lienthong.js', import.meta.url));
 const TIME = '/usr/bin/time';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 // The old bin/lienthong.js, with the old command modules' static imports of the whole hub.
 const BEFORE = [

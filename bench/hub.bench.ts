@@ -20,13 +20,9 @@ import { Agent, request } from 'undici';
 import { signEdxml } from '../src/signature/index.ts';
 import { samplePackage } from '../test/support/edxml-samples.ts';
 import { A, B, type Backend, startBareFastify, startBenchHub } from './bench-hub.ts';
+import { option } from './bench-options.ts';
 
 const WARM_UP = 100;
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 function positive(name: string, fallback: number): number {
   const value = Number(option(name, String(fallback)));

@@ -15,11 +15,7 @@ import { Agent, request } from 'undici';
 import { signEdxml } from '../src/signature/index.ts';
 import { samplePackage } from '../test/support/edxml-samples.ts';
 import { A, B, type Backend, rssMb, startBareFastify, startBenchHub } from './bench-hub.ts';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { option } from './bench-options.ts';
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 

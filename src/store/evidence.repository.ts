@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { type EventRecord, toEventRecord } from './event.repository.ts';
 import { date, str, strOrNull } from './sql-values.ts';
 
 /**
@@ -21,20 +22,8 @@ export interface EvidenceEntryRecord {
   readonly body: string;
 }
 
-/** An event not yet in the chain, with what its entry is made of. */
-export interface PendingEvent {
-  readonly id: string;
-  readonly xactId: string;
-  readonly at: Date;
-  readonly type: string;
-  readonly actor: string;
-  readonly messageId: string | null;
-  readonly deliveryId: string | null;
-  readonly nodeId: string | null;
-  readonly organId: string | null;
-  readonly documentId: string | null;
-  readonly data: unknown;
-}
+/** An event not yet in the chain (what its entry is made of), with its writing transaction's id. */
+export type PendingEvent = EventRecord & { readonly xactId: string };
 
 /** A signed head of the chain. */
 export interface EvidenceHeadRecord {
@@ -113,19 +102,7 @@ export async function pendingEvents(
 }
 
 function toPendingEvent(row: Record<string, unknown>): PendingEvent {
-  return {
-    id: str(row, 'id'),
-    xactId: str(row, 'xact_id'),
-    at: date(row, 'at'),
-    type: str(row, 'type'),
-    actor: str(row, 'actor'),
-    messageId: strOrNull(row, 'message_id'),
-    deliveryId: strOrNull(row, 'delivery_id'),
-    nodeId: strOrNull(row, 'node_id'),
-    organId: strOrNull(row, 'organ_id'),
-    documentId: strOrNull(row, 'document_id'),
-    data: row['data'],
-  };
+  return { ...toEventRecord(row), xactId: str(row, 'xact_id') };
 }
 
 /**

@@ -6,8 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyDigest, entryHash, GENESIS_HASH, messageDigest } from '../../src/evidence/entry-hash.ts';
 import { createEvidenceService, type EvidenceService } from '../../src/evidence/evidence-service.ts';
-import { appendEvent, appendEvents, evidenceEntries, insertAcceptedMessage } from '../../src/store/index.ts';
-import { at, packageInput, seedPair } from '../store/store-fixtures.ts';
+import { appendEvent, appendEvents, evidenceEntries } from '../../src/store/index.ts';
+import { acceptOnePackage, at } from '../store/store-fixtures.ts';
 import { TEST_DATABASE_URL, type TestDatabase, testBackends } from '../support/db.ts';
 
 describe.each(testBackends)('the evidence log on $name', ({ open }) => {
@@ -26,19 +26,7 @@ describe.each(testBackends)('the evidence log on $name', ({ open }) => {
   };
 
   it('chains every event in order, each entry with the hash of the one before; the acceptance carries the verdict and the SHA-256', async () => {
-    const pair = await seedPair(database.db);
-    const sent = await insertAcceptedMessage(
-      database.db,
-      packageInput(pair.sender, [
-        {
-          recipientOrganId: pair.recipient.organId,
-          addressedOrganId: pair.recipient.organId,
-          nodeId: pair.recipient.nodeId,
-          route: 'local',
-        },
-      ]),
-    );
-    if (sent.kind !== 'accepted') throw new Error('setup');
+    const sent = await acceptOnePackage(database.db);
     await appendEvent(database.db, {
       at: at(5),
       type: 'operator.test',

@@ -11,8 +11,8 @@ import { headPayload } from '../../src/evidence/entry-hash.ts';
 import { createEvidenceService, type EvidenceService } from '../../src/evidence/evidence-service.ts';
 import { requestTimestamp } from '../../src/evidence/timestamp.ts';
 import { verifyBundle } from '../../src/evidence/verify-bundle.ts';
-import { appendEvent, insertAcceptedMessage } from '../../src/store/index.ts';
-import { at, packageInput, seedPair } from '../store/store-fixtures.ts';
+import { appendEvent } from '../../src/store/index.ts';
+import { acceptOnePackage, at } from '../store/store-fixtures.ts';
 import { openServerTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startTestTsa, type TestTsa } from '../support/tsa.ts';
 
@@ -32,19 +32,7 @@ describe('timestamped heads (RFC 3161, openssl ts on loopback)', () => {
       now: () => new Date(),
       tsaUrl: tsa.url,
     });
-    const pair = await seedPair(database.db);
-    const sent = await insertAcceptedMessage(
-      database.db,
-      packageInput(pair.sender, [
-        {
-          recipientOrganId: pair.recipient.organId,
-          addressedOrganId: pair.recipient.organId,
-          nodeId: pair.recipient.nodeId,
-          route: 'local',
-        },
-      ]),
-    );
-    if (sent.kind !== 'accepted') throw new Error('setup');
+    const sent = await acceptOnePackage(database.db);
     messageId = sent.message.id;
     const exported = await evidence.exportBundle(messageId);
     if (!exported.ok) throw new Error(exported.error.message);

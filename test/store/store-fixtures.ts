@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { isLienthongError } from '../../src/core/index.ts';
-import type { AcceptedMessageInput, Db } from '../../src/store/index.ts';
-import { createNode } from '../../src/store/index.ts';
+import type { AcceptedMessageInput, Db, MessageRecord } from '../../src/store/index.ts';
+import { createNode, insertAcceptedMessage } from '../../src/store/index.ts';
 
 export const T0 = new Date('2025-07-15T03:00:00.000Z');
 
@@ -55,6 +55,24 @@ export function packageInput(
     deliveries,
     ...overrides,
   };
+}
+
+/** A seeded sender/recipient pair and one package accepted from one to the other (local route). */
+export async function acceptOnePackage(db: Db): Promise<{ message: MessageRecord }> {
+  const pair = await seedPair(db);
+  const sent = await insertAcceptedMessage(
+    db,
+    packageInput(pair.sender, [
+      {
+        recipientOrganId: pair.recipient.organId,
+        addressedOrganId: pair.recipient.organId,
+        nodeId: pair.recipient.nodeId,
+        route: 'local',
+      },
+    ]),
+  );
+  if (sent.kind !== 'accepted') throw new Error(`setup: the package was ${sent.kind}`);
+  return { message: sent.message };
 }
 
 /** Expects a promise to reject with a LienthongError of this code. */
