@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { isUuid } from '../core/index.ts';
 import { type HubResult, refuse } from '../hub/hub-failure.ts';
 import {
@@ -53,6 +53,11 @@ export interface LogCheck {
   readonly lastSeq: string | null;
   /** Events written but not chained yet (transactions still running, or the keeper behind). */
   readonly pending: boolean;
+  /**
+   * The certificates that signed heads (subject and SHA-256): one the operator does not know is a
+   * head signed by someone else, whose signature checks only against itself.
+   */
+  readonly signers: ReadonlyArray<{ readonly subject: string; readonly sha256: string }>;
 }
 
 /** A signed head, as the CLI prints it. */
@@ -119,6 +124,18 @@ function toBundleHead(head: EvidenceHeadRecord): BundleHead {
     certificate: head.certificate,
     ...(head.timestampToken ? { timestampToken: head.timestampToken.toString('base64') } : {}),
   };
+}
+
+function certificateSummary(pem: string): { readonly subject: string; readonly sha256: string } {
+  try {
+    const cert = new X509Certificate(pem);
+    return {
+      subject: cert.subject.replace(/\n/g, ', '),
+      sha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
+    };
+  } catch {
+    return { subject: '(unreadable certificate)', sha256: '' };
+  }
 }
 
 function summary(head: EvidenceHeadRecord, timestampProblem?: string): HeadSummary {
@@ -297,6 +314,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       (await pendingEvents(db, last ? { xactId: last.eventXactId, id: last.eventId } : null, 1)).length > 0;
     let count = 0;
     let prevHash: Buffer = GENESIS_HASH;
+    const signers = [...new Set([...heads.values()].map((h) => h.certificate))].map(certificateSummary);
     const broken = (reason: string): LogCheck => ({
       valid: false,
       code: 'EVIDENCE_LOG_BROKEN',
@@ -305,6 +323,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       heads: heads.size,
       lastSeq: last?.seq.toString() ?? null,
       pending,
+      signers,
     });
     const end = last?.seq ?? 0n;
     for (let from = 1n; from <= end; from += 5000n) {
@@ -314,6 +333,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
         batch.map((e) => e.eventId),
       );
       for (const entry of batch) {
+        const expectedSeq = BigInt(count) + 1n;
+        if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
         if (!entry.prevHash.equals(prevHash))
           return broken(`entry ${entry.seq} does not carry the hash of the entry before it`);
         if (
@@ -331,8 +352,6 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
           return broken(`entry ${entry.seq} names event ${entry.eventId}, which is not in the events`);
         if (entry.body !== entryBody(entry.seq, event) || entry.messageId !== event.messageId)
           return broken(`entry ${entry.seq} does not say what event ${entry.eventId} says`);
-        const expectedSeq = BigInt(count) + 1n;
-        if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
         const head = heads.get(entry.seq);
         if (head) {
           if (!head.hash.equals(entry.hash))
@@ -358,6 +377,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       heads: heads.size,
       lastSeq: last?.seq.toString() ?? null,
       pending,
+      signers,
     };
   };
 

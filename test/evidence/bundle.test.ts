@@ -280,7 +280,14 @@ describe('proof bundles of a real hub', async () => {
 
     const log = await runCliIn(cliEnv, 'evidence', 'verify-log', '--json');
     expect(log.code, log.err).toBe(0);
-    expect(JSON.parse(log.out)).toMatchObject({ valid: true, code: 'OK' });
+    const checked = JSON.parse(log.out) as { signers: Array<{ subject: string; sha256: string }> };
+    expect(checked).toMatchObject({ valid: true, code: 'OK' });
+    expect(checked.signers).toEqual([
+      {
+        subject: expect.stringContaining(`CN=lienthong evidence ${bundle.head.hub}`),
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
     const head = await runCliIn(cliEnv, 'evidence', 'sign-head', '--json');
     expect(head.code).toBe(0);
     expect(JSON.parse(head.out)).toMatchObject({ algorithm: 'ecdsa-sha256' });

@@ -75,7 +75,8 @@ export const registerEvidence: CommandRegistrar = (program, ctx) => {
         const check = await service.verifyLog();
         ctx.exitCode = check.valid ? EXIT.ok : EXIT.negative;
         if (flags.json) return ctx.out(`${JSON.stringify(check)}\n`);
-        const line = `${check.code}: ${check.reason}${check.pending ? ' (events waiting to be chained)' : ''}\n`;
+        const signedBy = check.signers.map((c) => `${c.subject} (SHA-256 ${c.sha256})`).join('; ');
+        const line = `${check.code}: ${check.reason}${check.pending ? ' (events waiting to be chained)' : ''}${signedBy ? `; heads signed by ${signedBy}` : ''}\n`;
         if (check.valid) ctx.out(line);
         else ctx.err(`error ${line}`);
       });
