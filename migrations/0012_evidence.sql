@@ -41,7 +41,8 @@ DECLARE
   last_hash bytea;
 BEGIN
   -- One writer at a time extends the chain: the lock makes "the last entry" stable until commit.
-  PERFORM pg_advisory_xact_lock(7462001);
+  -- Keyed by schema: hubs in other schemas of the same database keep their own chains.
+  PERFORM pg_advisory_xact_lock(7462001, hashtext(current_schema()));
   SELECT seq, hash INTO last_seq, last_hash FROM evidence_log ORDER BY seq DESC LIMIT 1;
   IF NEW.seq <> COALESCE(last_seq, 0) + 1 THEN
     RAISE EXCEPTION 'evidence entry % does not follow entry %', NEW.seq, COALESCE(last_seq, 0)

@@ -8,7 +8,10 @@ import { date, str, strOrNull } from './sql-values.ts';
  * any change to what is written.
  */
 
-/** The advisory lock key that serializes writers of the chain (the insert trigger takes it too). */
+/**
+ * The advisory lock that serializes writers of the chain (the insert trigger takes it too): this key
+ * and the schema's hash, so that hubs in other schemas of one database do not wait for each other.
+ */
 export const EVIDENCE_LOCK_KEY = 7462001;
 
 /** One entry of the chain. */
@@ -63,7 +66,7 @@ function toHead(row: Record<string, unknown>): EvidenceHeadRecord {
 
 /** Waits for the chain's writer lock, held until the transaction ends (call inside `db.tx`). */
 export async function lockEvidenceChain(tx: Db): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [EVIDENCE_LOCK_KEY]);
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [EVIDENCE_LOCK_KEY]);
 }
 
 /** The last entry of the chain with the transaction id of its event, or null for an empty chain. */
