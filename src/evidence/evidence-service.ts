@@ -217,8 +217,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     }
   };
 
-  const signHead = async (): Promise<HeadSummary | null> => {
-    await chainUntilNow();
+  /** Signs the chain's last entry as it is now (callers chain first). */
+  const signLast = async (): Promise<HeadSummary | null> => {
     const key = await getSigner();
     const hub = await getHubId();
     const last = await lastEvidenceEntry(db);
@@ -257,6 +257,11 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     return summary(recorded, recorded.signature.equals(head.signature) ? timestampProblem : undefined);
   };
 
+  const signHead = async (): Promise<HeadSummary | null> => {
+    await chainUntilNow();
+    return signLast();
+  };
+
   const exportBundle = async (messageId: string): Promise<HubResult<EvidenceBundle>> => {
     const message = isUuid(messageId) ? await getMessage(db, messageId) : null;
     if (!message) return refuse('MESSAGE_NOT_FOUND', `No message ${messageId} on this hub.`);
@@ -267,7 +272,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       return refuse('EVIDENCE_NOT_CHAINED', `Message ${messageId} has no entry in the evidence log yet.`);
     let head = await findEvidenceHead(db, span.last);
     if (head === null) {
-      await signHead();
+      await signLast(); // the chain was brought up to now above
       head = await findEvidenceHead(db, span.last);
     }
     if (head === null) return refuse('EVIDENCE_NOT_CHAINED', 'The evidence log has no signed head.');

@@ -1,6 +1,6 @@
 // reflect-metadata must load before @peculiar/x509 (tsyringe throws at import without it).
 import 'reflect-metadata';
-import { createPrivateKey, type KeyObject, X509Certificate as NodeX509, sign } from 'node:crypto';
+import { createPrivateKey, KeyObject, X509Certificate as NodeX509, sign } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { LienthongError } from '../core/index.ts';
 import { ensureX509, nodeWebCrypto } from '../signature/x509-setup.ts';
@@ -88,7 +88,6 @@ export async function generateEvidenceSigner(
     },
     nodeWebCrypto,
   );
-  const pkcs8 = Buffer.from(await nodeWebCrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/.{64}/g, '$&\n').trimEnd()}\n-----END PRIVATE KEY-----\n`;
+  const keyPem = KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }) as string;
   return { keyPem, certificatePem: cert.toString('pem') };
 }

@@ -45,8 +45,7 @@ export interface TimestampCheck {
 }
 
 function toPem(cert: pkijs.Certificate): string {
-  const der = Buffer.from(cert.toSchema(true).toBER(false));
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').trimEnd()}\n-----END CERTIFICATE-----\n`;
+  return new X509Certificate(Buffer.from(cert.toSchema(true).toBER(false))).toString();
 }
 
 /**

@@ -40,12 +40,12 @@ export interface BundleVerdict {
 
 export interface VerifyBundleOptions {
   /**
-   * Certificates the checker trusts (PEM texts): the head's certificate (and the timestamping
-   * authority's, when the head has a timestamp) must be one of them or be issued, through the
-   * others, by one of them. Absent: the signatures are checked with the certificates in the bundle,
-   * and `trusted` is false.
+   * Certificates the checker trusts (PEM text or DER): the head's certificate (and the timestamping
+   * authority's, when the head has a timestamp) must be one of them or be issued by one of them that
+   * is a CA. Absent: the signatures are checked with the certificates in the bundle, and `trusted`
+   * is false.
    */
-  readonly trust?: readonly string[];
+  readonly trust?: ReadonlyArray<string | Uint8Array>;
   /** The time of the check (default now): certificates must be valid then when the head has no timestamp. */
   readonly now?: Date;
 }
@@ -383,14 +383,14 @@ function subjectOf(pem: string): string {
 function checkTrust(
   certificatePem: string,
   at: Date,
-  trustPems: readonly string[],
+  trusted: ReadonlyArray<string | Uint8Array>,
   who: string,
   name?: string,
 ): Failure | null {
   const untrusted = (reason: string): Failure => ({ code: 'EVIDENCE_SIGNER_UNTRUSTED', reason });
   const cert = new X509Certificate(certificatePem);
   const pool: X509Certificate[] = [];
-  for (const pem of trustPems) {
+  for (const pem of trusted) {
     try {
       pool.push(new X509Certificate(pem));
     } catch {

@@ -1,5 +1,4 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { isLienthongError } from '../../core/index.ts';
 import { reportFailure } from '../admin-command.ts';
 import { type CliContext, type CommandRegistrar, EXIT, reportUsage } from '../cli-context.ts';
@@ -59,7 +58,7 @@ export const registerEvidence: CommandRegistrar = (program, ctx) => {
     .argument('<file>', 'the bundle')
     .option(
       '--trust <path>',
-      "certificates trusted for the hub's signature: a PEM file or a directory of them (repeatable)",
+      "certificates trusted for the hub's (and the timestamping authority's) signature: a PEM/DER file or a directory (repeatable)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(async (file: string, flags: { trust?: string[] }) => {
@@ -123,20 +122,6 @@ async function withEvidenceCli(ctx: CliContext, fn: (service: Service) => Promis
   }
 }
 
-/** Every PEM certificate in the files and directories given (directories: the files directly inside). */
-async function readTrust(paths: readonly string[]): Promise<string[]> {
-  const pems: string[] = [];
-  for (const p of paths) {
-    const files = (await stat(p)).isDirectory() ? (await readdir(p)).map((name) => path.join(p, name)) : [p];
-    for (const file of files) {
-      if (!(await stat(file)).isFile()) continue;
-      const text = await readFile(file, 'utf8');
-      pems.push(...(text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []));
-    }
-  }
-  return pems;
-}
-
 async function runVerifyBundle(
   ctx: CliContext,
   file: string,
@@ -148,14 +133,18 @@ async function runVerifyBundle(
   } catch (error) {
     return reportUsage(ctx, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  let trust: string[] | undefined;
+  let trust: Uint8Array[] | undefined;
   if (trustPaths?.length) {
+    // Read as `lienthong verify` reads its --trust: PEM or DER files, folders, trust profiles.
+    const { loadTrustStore } = await import('../../signature/trust-store.ts');
     try {
-      trust = await readTrust(trustPaths);
+      const store = await loadTrustStore(trustPaths);
+      trust = [...store.anchors, ...store.intermediates].map((c) => c.der);
     } catch (error) {
-      return reportUsage(ctx, `cannot read --trust: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      if (!isLienthongError(error)) throw error;
+      return reportUsage(ctx, `--trust: ${error.message}`);
     }
-    if (trust.length === 0) return reportUsage(ctx, '--trust holds no PEM certificate');
+    if (trust.length === 0) return reportUsage(ctx, '--trust holds no certificate');
   }
   let bundle: unknown;
   try {
