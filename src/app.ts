@@ -114,9 +114,9 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     sharedDatabaseClient: false,
   });
   const tls = config.tls ? await readTlsFiles(config.tls) : undefined;
-  const evidenceSigner = await readEvidenceSigner(config.evidence);
-  // A key that cannot sign is refused now, not at the first head ten minutes later.
-  if (evidenceSigner) evidenceSignerFromPem(evidenceSigner.keyPem, evidenceSigner.certificatePem);
+  const evidencePem = await readEvidenceSigner(config.evidence);
+  // Built now: a key that cannot sign is refused at start, not at the first head ten minutes later.
+  const evidenceSigner = evidencePem && evidenceSignerFromPem(evidencePem.keyPem, evidencePem.certificatePem);
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     ...(schema ? { schema } : {}),
@@ -158,7 +158,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
       db: database.db,
       hubId,
       now,
-      signerPem: evidenceSigner,
+      signer: evidenceSigner,
       tsaUrl: config.evidence.tsaUrl,
     });
     delivery = await buildDeliveryEngine(config, database, role, logger, metrics, hubId);
@@ -274,6 +274,13 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
             { err },
             what === 'chain' ? 'evidence log: events not chained' : 'evidence log: head not signed',
           ),
+        onSigned: (head) => {
+          if (head.timestampProblem)
+            logger.warn(
+              { code: 'EVIDENCE_TSA_FAILED', seq: head.seq },
+              `evidence head signed without a timestamp: ${head.timestampProblem}`,
+            );
+        },
       });
       if (config.console.alertWebhook) {
         alertNotifier = startAlertNotifier(config.console.alertWebhook, {

@@ -1,4 +1,5 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isUuid } from '../core/index.ts';
 import { type HubResult, refuse } from '../hub/hub-failure.ts';
 import {
@@ -37,8 +38,8 @@ export interface EvidenceServiceOptions {
   /** This hub's id; null: the one kept in the database (made at the hub's first start). */
   readonly hubId: string | null;
   readonly now: () => Date;
-  /** The configured key and certificate (PEM); absent: the one stored in the database, made once. */
-  readonly signerPem?: { readonly keyPem: string; readonly certificatePem: string } | undefined;
+  /** The configured signing key (LIENTHONG_EVIDENCE_KEY/_CERT); absent: the one stored in the database, made once. */
+  readonly signer?: EvidenceSigner | undefined;
   /** An RFC 3161 timestamping authority for each signed head (LIENTHONG_TSA_URL); absent: none. */
   readonly tsaUrl?: string | null | undefined;
 }
@@ -152,7 +153,7 @@ function summary(head: EvidenceHeadRecord, timestampProblem?: string): HeadSumma
 
 export function createEvidenceService(options: EvidenceServiceOptions): EvidenceService {
   const { db, now } = options;
-  let signer: EvidenceSigner | null = null;
+  let signer: EvidenceSigner | null = options.signer ?? null;
   let hubId = options.hubId;
   const getHubId = async (): Promise<string> => {
     hubId ??= await hubIdOf(db, () => `hub-${randomBytes(5).toString('hex')}`, now());
@@ -162,7 +163,6 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
   const getSigner = async (): Promise<EvidenceSigner> => {
     if (signer) return signer;
     const pem =
-      options.signerPem ??
       (await getStoredEvidenceSigner(db)) ??
       (await storeEvidenceSigner(db, {
         ...(await generateEvidenceSigner(await getHubId(), now())),
@@ -213,7 +213,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       const { xmin } = await xactHorizon(db);
       total += await chainPending();
       if (xmin >= started || Date.now() > deadline) return total;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await sleep(25);
     }
   };
 
@@ -395,12 +395,10 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
  */
 export function withEvidence<T>(
   env: NodeJS.ProcessEnv,
-  signerPem: EvidenceServiceOptions['signerPem'],
+  settings: Pick<EvidenceServiceOptions, 'hubId' | 'signer' | 'tsaUrl'>,
   fn: (evidence: EvidenceService) => Promise<T>,
 ): Promise<T> {
   return withDatabase(databaseOptionsFromEnv(env), ({ db }) =>
-    fn(
-      createEvidenceService({ db, hubId: env['LIENTHONG_HUB_ID'] || null, now: () => new Date(), signerPem }),
-    ),
+    fn(createEvidenceService({ db, now: () => new Date(), ...settings })),
   );
 }

@@ -18,12 +18,12 @@ function ensureEngine(): void {
 }
 
 /** SHA-256 of what is timestamped (the head payload). */
-export function timestampDigest(data: Uint8Array): Buffer {
+function timestampDigest(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
 /** A TimeStampReq (DER) for a SHA-256 digest, asking for the TSA's certificate, with a nonce. */
-export function timestampRequest(digest: Uint8Array, nonce: Uint8Array): Buffer {
+function timestampRequest(digest: Uint8Array, nonce: Uint8Array): Buffer {
   ensureEngine();
   const req = new pkijs.TimeStampReq({
     version: 1,

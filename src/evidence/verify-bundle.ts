@@ -348,12 +348,7 @@ export function headSignatureProblem(head: BundleHead): string | null {
   } catch {
     return 'the head certificate cannot be read';
   }
-  const payload = headPayload({
-    hubId: head.hub,
-    seq: BigInt(head.seq),
-    hash: head.hash,
-    signedAt: head.signedAt,
-  });
+  const payload = headPayloadOf(head);
   const keyType = cert.publicKey.asymmetricKeyType;
   const expected = keyType === 'ec' ? 'ecdsa-sha256' : keyType === 'rsa' ? 'rsa-sha256' : null;
   if (head.algorithm !== expected)

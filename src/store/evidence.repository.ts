@@ -12,7 +12,7 @@ import { date, str, strOrNull } from './sql-values.ts';
  * The advisory lock that serializes writers of the chain (the insert trigger takes it too): this key
  * and the schema's hash, so that hubs in other schemas of one database do not wait for each other.
  */
-export const EVIDENCE_LOCK_KEY = 7462001;
+const EVIDENCE_LOCK_KEY = 7462001;
 
 /** One entry of the chain. */
 export interface EvidenceEntryRecord {

@@ -87,7 +87,6 @@ export {
 export {
   appendEvidenceEntries,
   countSkippedEvents,
-  EVIDENCE_LOCK_KEY,
   type EvidenceEntryRecord,
   type EvidenceHeadRecord,
   eventsByIds,

@@ -101,20 +101,24 @@ export const registerEvidence: CommandRegistrar = (program, ctx) => {
 
 type Service = import('../../evidence/evidence-service.ts').EvidenceService;
 
-/** Opens the database (and reads the configured signing key) for one evidence command. */
+/** Opens the database (with the configured hub id, signing key and timestamping authority) for one evidence command. */
 async function withEvidenceCli(ctx: CliContext, fn: (service: Service) => Promise<void>): Promise<void> {
   const env = ctx.env ?? process.env;
   const { ConfigError, loadConfig, readEvidenceSigner } = await import('../../config.ts');
+  let config: ReturnType<typeof loadConfig>;
   let signerPem: Awaited<ReturnType<typeof readEvidenceSigner>>;
   try {
-    signerPem = await readEvidenceSigner(loadConfig(env).evidence);
+    config = loadConfig(env);
+    signerPem = await readEvidenceSigner(config.evidence);
   } catch (error) {
     if (error instanceof ConfigError) return reportUsage(ctx, error.message);
     throw error;
   }
   try {
     const { withEvidence } = await import('../../evidence/evidence-service.ts');
-    await withEvidence(env, signerPem, fn);
+    const { evidenceSignerFromPem } = await import('../../evidence/evidence-signer.ts');
+    const signer = signerPem && evidenceSignerFromPem(signerPem.keyPem, signerPem.certificatePem);
+    await withEvidence(env, { hubId: config.hubId, signer, tsaUrl: config.evidence.tsaUrl }, fn);
   } catch (error) {
     // A coded error on the way (the data directory busy, a migration, a bad key) is a refusal.
     if (!isLienthongError(error)) throw error;
